@@ -1,0 +1,63 @@
+#include "app/cose.h"
+
+namespace kiosk::cose {
+
+constexpr std::int64_t kAlgEdDSA = -8;
+constexpr std::uint64_t kTagSign1 = 18;
+
+Result<Sign1, Error> parse_sign1(ByteView in) {
+  auto top = cbor::decode(in);
+  if (!top) return Unexpected{Error::kMalformed};
+  const cbor::Item* arr = &*top;
+  if (arr->type == cbor::Type::kTag) {
+    if (arr->value != kTagSign1) return Unexpected{Error::kMalformed};
+    arr = &arr->items[0];
+  }
+  if (!arr->is_array() || arr->items.size() != 4) return Unexpected{Error::kMalformed};
+  const auto& prot = arr->items[0];
+  const auto& unprot = arr->items[1];
+  const auto& payload = arr->items[2];
+  const auto& sig = arr->items[3];
+  if (!prot.is_bytes() || !unprot.is_map() || !payload.is_bytes() || !sig.is_bytes() ||
+      sig.bytes.size() != kSignatureSize) {
+    return Unexpected{Error::kMalformed};
+  }
+  auto pmap = cbor::decode(prot.bytes);
+  if (!pmap || !pmap->is_map()) return Unexpected{Error::kMalformed};
+  if (pmap->find(2)) return Unexpected{Error::kUnsupported};
+  const cbor::Item* alg = pmap->find(1);
+  if (!alg) return Unexpected{Error::kMalformed};
+  if (alg->as_int64() != kAlgEdDSA) return Unexpected{Error::kUnsupported};
+
+  Sign1 out;
+  out.protected_bytes = prot.bytes;
+  out.payload = payload.bytes;
+  out.signature = sig.bytes;
+  out.protected_map = std::move(*pmap);
+  if (const cbor::Item* kid = out.protected_map.find(4)) {
+    out.kid_present = true;
+    if (kid->is_bytes()) out.kid = to_array<8>(kid->bytes);
+  }
+  return out;
+}
+
+Bytes sig_structure(ByteView protected_bytes, ByteView payload) {
+  cbor::Writer w;
+  w.array(4).text("Signature1").bytes(protected_bytes).bytes({}).bytes(payload);
+  return w.take();
+}
+
+bool verify(const Sign1& msg, const PublicKey& pub) {
+  Bytes tbs = sig_structure(msg.protected_bytes, msg.payload);
+  return ed25519_verify(msg.signature, tbs, pub);
+}
+
+Bytes sign1(ByteView protected_map, ByteView payload, const KeyPair& key, bool tagged) {
+  auto sig = key.sign(sig_structure(protected_map, payload));
+  cbor::Writer w;
+  if (tagged) w.tag(kTagSign1);
+  w.array(4).bytes(protected_map).map(0).bytes(payload).bytes(sig);
+  return w.take();
+}
+
+}  // namespace kiosk::cose

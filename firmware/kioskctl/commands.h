@@ -1,0 +1,13 @@
+// kioskctl's commands (spec/cli.md). Each takes the words after its name and returns the exit
+// status.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace kiosk::ctl {
+
+int cmd_trust(const std::vector<std::string>& words);
+int cmd_verify(const std::vector<std::string>& words);
+
+}  // namespace kiosk::ctl

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Refreshes the repository's byte-for-byte copies of ../shared/vectors and ../shared/corpus
+# (with their licence files), so that a clone builds and tests on its own.
+#   toolchain/sync-shared.sh          copy ../shared into tests/data
+#   toolchain/sync-shared.sh --check  exit 1 (and say what differs) when the copies are stale
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+shared=${KIOSK_SHARED:-$root/../shared}
+if [ ! -d "$shared" ]; then
+  echo "sync-shared: no $shared here; the copies in tests/data stand as they are"
+  exit 0
+fi
+stale=0
+for part in vectors corpus; do
+  if ! diff -rq "$shared/$part" "$root/tests/data/$part" >/dev/null 2>&1; then
+    stale=1
+    if [ "${1:-}" = "--check" ]; then
+      echo "sync-shared: tests/data/$part differs from $shared/$part:"
+      diff -rq "$shared/$part" "$root/tests/data/$part" | head -20 || true
+    else
+      rm -rf "$root/tests/data/$part"
+      cp -a "$shared/$part" "$root/tests/data/$part"
+      chmod -R u+w "$root/tests/data/$part"
+      echo "sync-shared: refreshed tests/data/$part"
+    fi
+  fi
+done
+if [ "${1:-}" = "--check" ] && [ $stale -eq 1 ]; then
+  echo "sync-shared: run toolchain/sync-shared.sh and commit the refreshed copies"
+  exit 1
+fi
+[ $stale -eq 0 ] && echo "sync-shared: tests/data is up to date with $shared"
+exit 0
