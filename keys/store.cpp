@@ -94,20 +94,23 @@ Result<sqlite3*, StoreError> open_and_init(const std::string& path, std::string*
     return Unexpected{StoreError{path + ": " + *why}};
   }
   if (exec(db, "PRAGMA journal_mode=DELETE") != SQLITE_OK ||
-      exec(db, "PRAGMA synchronous=FULL") != SQLITE_OK ||
-      exec(db, "BEGIN IMMEDIATE") != SQLITE_OK) {
+      exec(db, "PRAGMA synchronous=FULL") != SQLITE_OK) {
     std::string m = errmsg(db, path + ": cannot prepare the trust store");
     sqlite3_close(db);
     return Unexpected{StoreError{m}};
   }
-  std::string init = std::string(kSchema) +
-                     "PRAGMA application_id=" + std::to_string(kApplicationId) +
-                     "; PRAGMA user_version=" + std::to_string(kSchemaVersion) + ";";
-  if (exec(db, init.c_str()) != SQLITE_OK || exec(db, "COMMIT") != SQLITE_OK) {
-    std::string m = errmsg(db, path + ": cannot create the trust store schema");
-    exec(db, "ROLLBACK");
-    sqlite3_close(db);
-    return Unexpected{StoreError{m}};
+  // A fresh file gets the schema and its identity in one transaction; an existing store is not
+  // written to at all by opening it.
+  if (query_int(db, "PRAGMA application_id").value_or(0) != kApplicationId) {
+    std::string init = std::string("BEGIN IMMEDIATE;") + kSchema +
+                       "PRAGMA application_id=" + std::to_string(kApplicationId) +
+                       "; PRAGMA user_version=" + std::to_string(kSchemaVersion) + "; COMMIT;";
+    if (exec(db, init.c_str()) != SQLITE_OK) {
+      std::string m = errmsg(db, path + ": cannot create the trust store schema");
+      exec(db, "ROLLBACK");
+      sqlite3_close(db);
+      return Unexpected{StoreError{m}};
+    }
   }
   return db;
 }
