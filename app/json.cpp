@@ -185,7 +185,7 @@ class Parser {
       ws();
       Value child;
       if (!value(child, depth + 1)) return false;
-      v.object.emplace_back(std::move(k), std::move(child));
+      v.object.push_back(Member{std::move(k), std::move(child)});
       ws();
       if (pos_ < s_.size() && s_[pos_] == ',') {
         ++pos_;

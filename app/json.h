@@ -35,6 +35,8 @@ class Writer {
 /// Appends `s` as a JSON string literal (quoted, escaped) to `out`.
 void append_quoted(std::string& out, std::string_view s);
 
+struct Member;
+
 struct Value {
   enum class Type { kNull, kBool, kNumber, kString, kArray, kObject };
   Type type = Type::kNull;
@@ -42,13 +44,19 @@ struct Value {
   double number = 0;
   std::string string;
   std::vector<Value> array;
-  std::vector<std::pair<std::string, Value>> object;
+  std::vector<Member> object;  ///< members in document order
 
   const Value* get(std::string_view key) const;
   bool is_string() const { return type == Type::kString; }
   bool is_object() const { return type == Type::kObject; }
   bool is_array() const { return type == Type::kArray; }
   bool is_number() const { return type == Type::kNumber; }
+};
+
+/// An object member; `first`/`second` as in a pair, so structured bindings work.
+struct Member {
+  std::string first;
+  Value second;
 };
 
 struct ParseError {

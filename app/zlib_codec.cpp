@@ -21,7 +21,10 @@ Result<Bytes, InflateError> inflate(ByteView in, std::size_t limit) {
   for (;;) {
     if (produced == out.size()) {
       if (out.size() > limit) break;
-      out.resize(std::min<std::size_t>(out.size() * 2, limit + 1));
+      // reserve() first: resize() alone may double the capacity past what the limit allows.
+      std::size_t grown = std::min<std::size_t>(out.size() * 2, limit + 1);
+      out.reserve(grown);
+      out.resize(grown);
     }
     zs.next_out = out.data() + produced;
     zs.avail_out = static_cast<uInt>(out.size() - produced);

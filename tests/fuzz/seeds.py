@@ -1,0 +1,33 @@
+#!/usr/bin/env python3
+"""Writes seed corpora for the fuzz targets from tests/data/vectors into OUT/<target>/."""
+import json, os, sys, hashlib
+
+root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "vectors")
+out = sys.argv[1]
+
+def put(target, data):
+    d = os.path.join(out, target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, hashlib.sha1(data).hexdigest()), "wb") as f:
+        f.write(data)
+
+cases = json.load(open(os.path.join(root, "cases.json")))["cases"]
+for c in cases:
+    inp = c["input"]
+    if "qr" in inp:
+        put("fuzz_qr", inp["qr"].encode())
+        put("fuzz_codecs", inp["qr"][5:].encode())
+    else:
+        chip = inp["chip"]
+        raw = bytes.fromhex(chip["ef"]) + bytes.fromhex(chip["challenge"]) + bytes.fromhex(chip["signature"])
+        put("fuzz_chip", raw)
+        put("fuzz_chip", json.dumps(chip).encode())
+        put("fuzz_codecs", bytes.fromhex(chip["ef"])[2:])
+for sub in ("trust", "trust/status", "install"):
+    d = os.path.join(root, sub)
+    for name in sorted(os.listdir(d)):
+        p = os.path.join(d, name)
+        if os.path.isfile(p):
+            data = open(p, "rb").read()
+            put("fuzz_trust_install", data)
+            put("fuzz_codecs", data)

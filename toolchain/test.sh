@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh Debian 12 machine (as root): installs what is missing, builds
+# with warnings as errors, runs every test, again under ASan + UBSan, then a fuzzing smoke run.
+#   toolchain/test.sh            everything
+#   KIOSK_FUZZ_SECONDS=N         seconds per fuzz target (default 15; 0 skips fuzzing)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+jobs=$(nproc)
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "dependencies"
+toolchain/install-deps.sh --with-browser
+toolchain/sync-shared.sh --check || echo "test.sh: WARNING: the copies of ../shared in tests/data are stale"
+
+passed=0
+failed=0
+run_ctest() {  # BUILD_DIR
+  local log
+  log=$(mktemp)
+  set +e
+  (cd "$1" && ctest --output-on-failure -j "$jobs" --timeout 600) 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  set -e
+  local total fails
+  total=$(grep -Eo 'tests failed out of [0-9]+' "$log" | grep -Eo '[0-9]+$' || echo 0)
+  fails=$(grep -Eo '[0-9]+ tests failed out of' "$log" | grep -Eo '^[0-9]+' || echo 0)
+  [ "$rc" -eq 0 ] || [ "$fails" -gt 0 ] || fails=1
+  passed=$((passed + total - fails))
+  failed=$((failed + fails))
+  rm -f "$log"
+}
+
+step "release build (warnings are errors)"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKIOSK_WERROR=ON >/dev/null
+ninja -C build -j "$jobs"
+step "tests"
+run_ctest build
+
+step "sanitizer build (ASan + UBSan)"
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DKIOSK_SANITIZE=ON -DKIOSK_BENCH=OFF -DKIOSK_WERROR=ON >/dev/null
+ninja -C build-asan -j "$jobs"
+step "tests under sanitizers"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 run_ctest build-asan
+
+fuzz_secs=${KIOSK_FUZZ_SECONDS:-15}
+if [ "$fuzz_secs" -gt 0 ]; then
+  step "fuzzing smoke run (${fuzz_secs}s per target)"
+  if tests/fuzz/run.sh "$fuzz_secs"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+fi
+
+echo
+echo "suite: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
