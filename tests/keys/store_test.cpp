@@ -2,8 +2,11 @@
 // that kills an installing process at every file operation.
 #include <doctest/doctest.h>
 
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <filesystem>
 
@@ -174,4 +177,33 @@ TEST_CASE("store: SIGKILL at any file operation of an install leaves the old or 
     CHECK(crashes >= 5);
     CHECK(saw_old > 0);
   }
+}
+
+TEST_CASE("store: a full disk fails the install cleanly and keeps the old state") {
+  TempDir d;
+  std::string db = d / "t.db";
+  install_ok(db, "install/keyset-seq7.cose");
+  std::string old_state = state_of(db);
+  Bytes file = vector_file("trust/status/CN-310000.cose");
+  keys::Anchors a = anchors();
+  // Small enough that the rollback journal cannot take even one page.
+  const rlim_t limit = 2048;
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    // No file may grow past the limit: such a write fails with EFBIG, as on a full disk.
+    signal(SIGXFSZ, SIG_IGN);
+    rlimit rl{limit, limit};
+    setrlimit(RLIMIT_FSIZE, &rl);
+    auto store = keys::TrustStore::open(db);
+    if (!store) _exit(3);
+    auto r = (*store)->install(file, a, kInstallNow);
+    if (r) _exit(4);  // it cannot have succeeded
+    _exit(r.error().message.empty() ? 5 : 0);
+  }
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(state_of(db) == old_state);
 }
