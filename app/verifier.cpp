@@ -131,9 +131,9 @@ Verdict verify_qr(std::string_view text, const TrustSnapshot& trust, const Verif
     if (!cose::verify(pres->cose, *cred->cnf)) return Reason::kHolderBindingFailed;
     return std::nullopt;
   });
-  // Freshness (section 4) belongs to the presentation, checked when the carrier is right. The
-  // times are compared in 128 bits: t is any uint64, now and the settings any int64.
-  if (v.document == Document::kESsc) {
+  // Freshness (section 4) belongs to every presentation that reached step 4: WRONG_CARRIER
+  // exempts only the holder binding. Compared in 128 bits: t is any uint64, now any int64.
+  if (v.document != Document::kUnknown) {
     v.presented_at = pres->t;
     const i128 t = pres->t;
     if (t < i128{now} - settings.max_age) v.reasons.push_back(Reason::kPresentationExpired);

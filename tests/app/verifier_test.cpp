@@ -438,3 +438,10 @@ TEST_CASE("verifier: JSON output escapes and carries the contract keys") {
   REQUIRE(p2);
   CHECK(p2->get("holder")->type == json::Value::Type::kNull);
 }
+
+TEST_CASE("verifier: a stale presentation of the wrong document gets both reasons") {
+  World w;
+  // WRONG_CARRIER exempts the holder binding only; freshness still applies to the presentation.
+  expect(w.ecard(claims(Document::kWpnl, {}), kNow - 600, w.shanghai, w.stranger), Outcome::kReject,
+         Document::kWpnl, {Reason::kWrongCarrier, Reason::kPresentationExpired});
+}
