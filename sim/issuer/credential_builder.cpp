@@ -10,7 +10,7 @@
 namespace kiosk::sim {
 
 Bytes encode_credential_payload(const CredentialSpec& c, const Faults& f) {
-  const HolderRecord& r = c.record;
+  const PermitRecord& r = c.record;
   // The wp map, counted first so that the head is right.
   std::uint64_t wp_n = 2 + (f.omit_wpn ? 0 : 1) + (c.with_ssn ? 1 : 0) + 5 + (r.cat ? 1 : 0) + 1 +
                        (c.sti ? 1 : 0) + (c.with_empn ? 1 : 0);

@@ -22,7 +22,7 @@ struct CredentialSpec {
   std::optional<PublicKey> cnf;  ///< holder key (docs 1 and 4)
   std::uint64_t ver = 1;
   std::uint64_t doc = 0;  ///< 1..4 (another value for the unsupported-doc variant)
-  HolderRecord record;
+  PermitRecord record;
   bool with_ssn = true;  ///< docs 1 and 4 must carry it; WPNL and WP card may omit it
   bool with_empn = true;
   std::optional<std::uint64_t> sti;

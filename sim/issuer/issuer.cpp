@@ -127,7 +127,7 @@ Result<Issued, std::string> issue(const TestPki& pki, const IssueRequest& req) {
     cred_city = &all[(idx + 1) % all.size()];
   }
   Rng rec_rng = rng.fork("record");
-  HolderRecord rec = make_record(rec_rng, *cred_city, static_cast<int>(1970 + now / 31556952));
+  PermitRecord rec = make_record(rec_rng, *cred_city, static_cast<int>(1970 + now / 31556952));
 
   const TestKey* signer = nullptr;
   if (v == "key-revoked") {

@@ -173,8 +173,8 @@ char id_check_char(std::string_view first17) {
   return kChk[static_cast<std::size_t>(sum % 11)];
 }
 
-HolderRecord make_record(Rng& rng, const City& city, int year_now) {
-  HolderRecord r;
+PermitRecord make_record(Rng& rng, const City& city, int year_now) {
+  PermitRecord r;
   const Nationality& n = pick(rng, kNationalities);
   r.nat = std::string(n.code);
   r.name = std::string(pick(rng, n.given)) + " " + std::string(pick(rng, n.family));

@@ -27,7 +27,7 @@ std::span<const City> cities();
 const City* find_city(std::string_view key);
 
 /// The work-permit record of spec section 3 (the `wp` map without ver, doc and sti).
-struct HolderRecord {
+struct PermitRecord {
   std::string wpn;          ///< 18-digit work permit number
   std::string ssn;          ///< social security number (18 characters, GB 11643 shape)
   std::string name;         ///< Latin script, as in the passport (may hold diacritics, UTF-8)
@@ -42,7 +42,7 @@ struct HolderRecord {
 
 /// A plausible holder working in `city`, drawn from `rng`. `year_now` bounds the date of birth
 /// (holders are 23 to 60 years old).
-HolderRecord make_record(Rng& rng, const City& city, int year_now);
+PermitRecord make_record(Rng& rng, const City& city, int year_now);
 
 /// The GB 32100-2015 check character of the first 17 characters of a USCC.
 char uscc_check_char(std::string_view first17);
