@@ -3,7 +3,7 @@
 //
 //   kiosk-sim keys --out DIR [--seed N] [--now EPOCH]
 //   kiosk-sim issue --keys DIR --doc ecard|wpnl|wpcard|chip --variant NAME [--now EPOCH]
-//                   [--seed N] [--city NAME] [--live [--count N] [--interval S]]
+//                   [--seed N] [--city NAME] [--force] [--live [--count N] [--interval S]]
 //   kiosk-sim issue --list-variants
 //   kiosk-sim run SCENARIO [--keys DIR] [--report-json FILE]
 #include <chrono>
@@ -33,7 +33,8 @@ using namespace kiosk::sim;
 constexpr std::string_view kUsage =
     "usage: kiosk-sim keys --out DIR [--seed N] [--now EPOCH]\n"
     "       kiosk-sim issue --keys DIR --doc ecard|wpnl|wpcard|chip --variant NAME [--now EPOCH]\n"
-    "                       [--seed N] [--city NAME] [--live [--count N] [--interval SECONDS]]\n"
+    "                       [--seed N] [--city NAME] [--force]\n"
+    "                       [--live [--count N] [--interval SECONDS]]\n"
     "       kiosk-sim issue --list-variants\n"
     "       kiosk-sim run SCENARIO [--keys DIR] [--report-json FILE]\n"
     "Everything kiosk-sim makes is TEST MATERIAL: its keys are derived from a public seed.\n";
@@ -186,7 +187,7 @@ int cmd_issue(int argc, char** argv) {
   std::string err;
   auto a =
       parse(argc, argv, 2, {"keys", "doc", "variant", "now", "seed", "city", "count", "interval"},
-            {"list-variants", "live"}, err);
+            {"list-variants", "live", "force"}, err);
   if (!a) return usage(err);
   if (a->flags.count("list-variants")) return list_variants();
   if (!a->pos.empty()) return usage("unexpected argument '" + a->pos[0] + "'");
@@ -201,6 +202,7 @@ int cmd_issue(int argc, char** argv) {
   req.variant = *variant;
   if (!time_and_seed(*a, req.now, req.seed, err)) return usage(err);
   if (const std::string* c = a->get("city")) req.city = *c;
+  req.strict = a->flags.count("force") == 0;
   bool live = a->flags.count("live") > 0;
   std::int64_t count = 0, interval = 60;
   if (const std::string* s = a->get("count")) {

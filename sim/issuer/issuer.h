@@ -22,6 +22,10 @@ struct IssueRequest {
   std::int64_t now = 0;           ///< the kiosk time the credential is made for
   std::uint64_t seed = 1;         ///< picks the holder, the record, the holder key, the challenge
   std::string city = "shanghai";  ///< where the holder works and the kiosk stands (records.h)
+  /// Refuse a `now` at which the listed verdict cannot hold (outside the key set's life, past a
+  /// status list's expiry, iat outside the signer's period). Off: issue anyway (a scenario that
+  /// tests stale trust writes its own expectation).
+  bool strict = true;
 };
 
 struct Issued {

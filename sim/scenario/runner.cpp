@@ -159,6 +159,7 @@ Result<Report, std::string> run_scenario(const Scenario& sc, const RunOptions& o
     req.now = rep.start + st.at;
     req.seed = st.seed.value_or(sc.seed + i);
     req.city = st.city;
+    req.strict = st.expect.listed;  // a written-out verdict may test stale trust on purpose
     auto issued = issue(*pki, req);
     if (!issued) {
       sr.error = issued.error();
