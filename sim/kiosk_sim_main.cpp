@@ -6,6 +6,7 @@
 //                   [--seed N] [--city NAME] [--force] [--live [--count N] [--interval S]]
 //   kiosk-sim issue --list-variants
 //   kiosk-sim run SCENARIO [--keys DIR] [--report-json FILE]
+#include <charconv>
 #include <chrono>
 #include <ctime>
 #include <fstream>
@@ -81,20 +82,18 @@ std::optional<Args> parse(int argc, char** argv, int from, const std::set<std::s
 }
 
 std::optional<std::int64_t> parse_i64(const std::string& s) {
-  if (s.empty() || s.size() > 19) return std::nullopt;
-  std::size_t i = s[0] == '-' ? 1 : 0;
-  if (i == s.size()) return std::nullopt;
-  for (std::size_t k = i; k < s.size(); ++k) {
-    if (s[k] < '0' || s[k] > '9') return std::nullopt;
-  }
-  return std::stoll(s);
+  std::int64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
 }
 
 std::optional<std::uint64_t> parse_u64(const std::string& s) {
-  if (s.empty() || s.size() > 19 || s.find_first_not_of("0123456789") != std::string::npos) {
-    return std::nullopt;
-  }
-  return std::stoull(s);
+  std::uint64_t v = 0;
+  if (s.empty() || s[0] == '-' || s[0] == '+') return std::nullopt;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return v;
 }
 
 std::int64_t system_now() {

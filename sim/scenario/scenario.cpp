@@ -1,5 +1,6 @@
 #include "sim/scenario/scenario.h"
 
+#include <charconv>
 #include <fstream>
 #include <sstream>
 
@@ -21,10 +22,11 @@ std::vector<std::string> words(std::string_view line) {
 }
 
 std::optional<std::uint64_t> to_u64(std::string_view s) {
-  if (s.empty() || s.size() > 19 || s.find_first_not_of("0123456789") != std::string_view::npos) {
-    return std::nullopt;
-  }
-  return std::stoull(std::string(s));
+  std::uint64_t v = 0;
+  if (s.empty() || s[0] == '-' || s[0] == '+') return std::nullopt;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return v;
 }
 
 // "+90", "90", "+2m", "+1h", "+1d": seconds after the start.
@@ -113,7 +115,6 @@ Result<Scenario, std::string> parse_scenario(std::string_view text, std::string_
   Scenario sc;
   sc.source = std::string(source);
   int lineno = 0;
-  std::string err;
   auto fail = [&](const std::string& what) {
     return Unexpected{sc.source + ":" + std::to_string(lineno) + ": " + what};
   };

@@ -104,3 +104,24 @@ TEST_CASE("live presentations: a new frame per time, same credential, still vali
   REQUIRE(w.ok());
   CHECK(present(*w, 1796000999, nonce) == w->qr);
 }
+
+TEST_CASE("a damaged test-keys.json is refused with a reason") {
+  std::string good = pki_to_json(make_test_pki(4, 1796000000));
+  REQUIRE(pki_from_json(good).ok());
+  CHECK_FALSE(pki_from_json("").ok());
+  CHECK_FALSE(pki_from_json("[]").ok());
+  CHECK_FALSE(pki_from_json(good.substr(0, good.size() / 2)).ok());
+  // A seed that does not give the listed public key.
+  std::string bad = good;
+  auto pos = bad.find("\"seed\": \"", bad.find("\"keys\""));
+  REQUIRE(pos != std::string::npos);
+  pos += 9;
+  bad[pos] = bad[pos] == '0' ? '1' : '0';
+  auto r = pki_from_json(bad);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().find("does not match") != std::string::npos);
+  test::TempDir d;
+  auto missing = load_keys_dir(d.path());
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().find("test-keys.json") != std::string::npos);
+}

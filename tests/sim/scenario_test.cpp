@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "sim/rng.h"
 #include "sim/scenario/runner.h"
 #include "sim/scenario/scenario.h"
 
@@ -164,4 +165,51 @@ TEST_CASE("a channel plugged into the seam carries the camera steps") {
   CHECK(rep->steps[0].pass);
   CHECK_FALSE(rep->steps[2].pass);
   CHECK(rep->steps[2].error == "no code decoded");
+}
+
+TEST_CASE("hostile scenario text gives a message, never a crash") {
+  Rng rng(12);
+  const std::vector<std::string> pieces = {"+0",
+                                           "+99999999999999999999",
+                                           "-5",
+                                           "camera",
+                                           "card",
+                                           "chip",
+                                           "wpnl",
+                                           "valid",
+                                           "listed",
+                                           "ACCEPT",
+                                           "WPNL",
+                                           "seed",
+                                           "start",
+                                           "city=",
+                                           "seed=",
+                                           "=",
+                                           "#",
+                                           "\t",
+                                           "\xff\xfe",
+                                           "REJECT",
+                                           "UNKNOWN",
+                                           "MALFORMED,",
+                                           ",",
+                                           "jurisdiction",
+                                           "1d",
+                                           "+1y",
+                                           "18446744073709551616"};
+  for (int n = 0; n < 2000; ++n) {
+    std::string text;
+    auto lines = 1 + rng.below(4);
+    for (std::uint64_t l = 0; l < lines; ++l) {
+      auto words = rng.below(8);
+      for (std::uint64_t w = 0; w < words; ++w)
+        text += pieces[rng.below(pieces.size())] + " ";
+      text += "\n";
+    }
+    auto r = parse_scenario(text, "fuzz");
+    if (!r.ok()) CHECK(r.error().starts_with("fuzz"));
+  }
+  // One enormous line.
+  auto big = parse_scenario(std::string(200000, 'x') + "\n", "big");
+  REQUIRE_FALSE(big.ok());
+  CHECK(big.error().starts_with("big:1:"));
 }
