@@ -31,9 +31,11 @@ bool covers(const TestKey& k, std::string_view loc, std::uint64_t doc) {
          std::find(k.docs.begin(), k.docs.end(), doc) != k.docs.end();
 }
 
-// The key that genuinely signs `doc` for `loc`: the province's key when there is one, else the
-// national key for that document.
+// The key that genuinely signs `doc` for `loc`: the city's key when there is one for that
+// document, else the province's, else the national key for that document.
 const TestKey* valid_signer(const TestPki& pki, std::uint64_t doc, std::string_view loc) {
+  const TestKey* city = pki.key(role::city(loc.substr(0, 4)));
+  if (city && covers(*city, loc, doc)) return city;
   const TestKey* prov = pki.key(role::province(loc.substr(0, 2)));
   if (prov && covers(*prov, loc, doc)) return prov;
   return pki.key(doc == 1 || doc == 4 ? role::kNationalSsc : role::kNationalWp);

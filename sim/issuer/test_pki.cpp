@@ -61,6 +61,10 @@ std::string role::province(std::string_view prefix2) {
   return "province-" + std::string(prefix2);
 }
 
+std::string role::city(std::string_view prefix4) {
+  return "city-" + std::string(prefix4);
+}
+
 TestPki make_test_pki(std::uint64_t seed, std::int64_t now) {
   Rng base(seed);
   Rng rng = base.fork("pki");
@@ -96,6 +100,7 @@ TestPki make_test_pki(std::uint64_t seed, std::int64_t now) {
     add(role::province(pr.prefix), std::string(pr.iss), {1, 2, 3, 4}, std::string(pr.prefix), nbf,
         exp, 0);
   }
+  add(role::city("4403"), "CN-440300", {2, 3}, "4403", nbf, exp, 0);
 
   auto list = [&](std::string iss, std::string signer) {
     TestStatusList l;
@@ -115,6 +120,7 @@ TestPki make_test_pki(std::uint64_t seed, std::int64_t now) {
   list("CN-MOHRSS", std::string(role::kNationalWp));
   for (const Province& pr : kProvinces)
     list(std::string(pr.iss), role::province(pr.prefix));
+  list("CN-440300", role::city("4403"));
   return p;
 }
 

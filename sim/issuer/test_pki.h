@@ -56,6 +56,8 @@ inline constexpr std::string_view kNationalRevoked = "national-revoked";  ///< s
 inline constexpr std::string_view kNationalRetired = "national-retired";  ///< period ended
 /// "province-PP" with PP the 2-digit province prefix, e.g. "province-31".
 std::string province(std::string_view prefix2);
+/// "city-CCCC" with CCCC the 4-digit city prefix, e.g. "city-4403".
+std::string city(std::string_view prefix4);
 }  // namespace role
 
 /// The simulator's PKI for `seed` at time `now`:
@@ -64,6 +66,8 @@ std::string province(std::string_view prefix2);
 ///   year before `now`);
 /// - provincial keys for Shanghai "31", Beijing "11", Guangdong "44", Zhejiang "33", Sichuan
 ///   "51" (iss "CN-PP0000", reg "PP", all docs);
+/// - a city key for Shenzhen (iss "CN-440300", reg "4403", docs 2, 3: the city's own foreign
+///   expert bureau signs its letters and cards);
 /// - one status list per iss (8192 entries, about 1 % revoked);
 /// - key set bundle seq = `now`, iat = `now` - 1 h, exp = `now` + 180 days; status lists iat =
 ///   `now` - 1 h, exp = `now` + 30 days; active keys signing from `now` - 3 years to `now` + 2

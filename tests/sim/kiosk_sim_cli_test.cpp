@@ -70,7 +70,7 @@ TEST_CASE("kiosk-sim keys writes test material that kioskctl installs") {
               " --now 1796000000 " + (d / "k/trust"));
   CHECK(i.status == 0);
   auto ls = lines(i.out);
-  CHECK(ls.size() == 7);  // keyset and six status lists
+  CHECK(ls.size() == 8);  // keyset and seven status lists
   for (const std::string& l : ls) {
     CAPTURE(l);
     CHECK(l.ends_with(": INSTALLED"));
