@@ -201,6 +201,10 @@ Result<bool, std::string> write_keys_dir(const TestPki& pki, const std::string& 
   fs::create_directories(d / "anchors", ec);
   fs::create_directories(d / "trust" / "status", ec);
   if (ec) return Unexpected{dir + ": cannot create: " + ec.message()};
+  // Status lists left from an earlier run would be installed with the new ones: remove them.
+  for (const auto& e : fs::directory_iterator(d / "trust" / "status", ec)) {
+    if (e.path().extension() == ".cose") fs::remove(e.path(), ec);
+  }
 
   KeyPair root(pki.root);
   auto w = write_file(d / "README.txt", kReadme);

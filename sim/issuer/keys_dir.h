@@ -14,7 +14,8 @@
 
 namespace kiosk::sim {
 
-/// Writes the whole directory (creating it; existing files of the same names are replaced).
+/// Writes the whole directory (creating it; existing files of the same names are replaced and
+/// old `trust/status/*.cose` files removed).
 /// The error names the file that could not be written.
 Result<bool, std::string> write_keys_dir(const TestPki& pki, const std::string& dir);
 

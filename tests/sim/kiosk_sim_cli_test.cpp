@@ -82,6 +82,16 @@ TEST_CASE("kiosk-sim keys writes test material that kioskctl installs") {
   for (const std::string& l : lines(again.out))
     CHECK(l.ends_with(": UNCHANGED"));
 
+  // Keys made again into the same directory (another seed, later): the store takes the new
+  // bundle (higher seq) and lists; a stray old list is not left behind.
+  std::ofstream(d / "k/trust/status/CN-999999.cose") << "stale";
+  Run k2 = run(kSim + " keys --out " + (d / "k") + " --seed 6 --now 1796000100");
+  REQUIRE(k2.status == 0);
+  Run i2 = run(kCtl + " trust install --db " + (d / "t2.db") + " --anchors " + (d / "k/anchors") +
+               " --now 1796000100 " + (d / "k/trust"));
+  CHECK(i2.status == 0);
+  CHECK(lines(i2.out).size() == 8);
+
   // A few variants through both command lines.
   struct Case {
     const char* doc;
@@ -94,10 +104,10 @@ TEST_CASE("kiosk-sim keys writes test material that kioskctl installs") {
                  Case{"wpcard", "key-scope-iss", "REJECT", "KEY_SCOPE"},
                  Case{"chip", "clone", "REJECT", "HOLDER_BINDING_FAILED"},
                  Case{"chip", "valid", "ACCEPT", ""}}) {
-    CAPTURE(c.doc);
-    CAPTURE(c.variant);
+    std::string label = std::string(c.doc) + "/" + c.variant;
+    CAPTURE(label);
     Run is = run(kSim + " issue --keys " + (d / "k") + " --doc " + c.doc + " --variant " +
-                 c.variant + " --now 1796000000 --seed 3");
+                 c.variant + " --now 1796000100 --seed 3");
     REQUIRE(is.status == 0);
     std::string input;
     if (std::string(c.doc) == "chip") {
@@ -108,7 +118,7 @@ TEST_CASE("kiosk-sim keys writes test material that kioskctl installs") {
       std::ofstream(d / "qr.txt") << is.out;
       input = "--qr-file " + (d / "qr.txt");
     }
-    Run v = run(kCtl + " verify --db " + (d / "t.db") + " --now 1796000000 --jurisdiction 3101 " +
+    Run v = run(kCtl + " verify --db " + (d / "t2.db") + " --now 1796000100 --jurisdiction 3101 " +
                 input);
     REQUIRE(v.status == 0);
     auto j = kiosk::json::parse(lines(v.out).at(0));
