@@ -1,0 +1,294 @@
+// kiosk-sim: the issuing authority, the applicant's phone, the paper letter and the chip card in
+// one tool, deterministic by seed. Everything it makes is TEST MATERIAL.
+//
+//   kiosk-sim keys --out DIR [--seed N] [--now EPOCH]
+//   kiosk-sim issue --keys DIR --doc ecard|wpnl|wpcard|chip --variant NAME [--now EPOCH]
+//                   [--seed N] [--city NAME] [--force] [--live [--count N] [--interval S]]
+//   kiosk-sim issue --list-variants
+//   kiosk-sim run SCENARIO [--keys DIR] [--report-json FILE]
+#include <charconv>
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/chip_file.h"
+#include "app/crypto.h"
+#include "sim/issuer/issuer.h"
+#include "sim/issuer/keys_dir.h"
+#include "sim/issuer/records.h"
+#include "sim/scenario/runner.h"
+#include "sim/scenario/scenario.h"
+
+namespace {
+
+using namespace kiosk;
+using namespace kiosk::sim;
+
+constexpr std::string_view kUsage =
+    "usage: kiosk-sim keys --out DIR [--seed N] [--now EPOCH]\n"
+    "       kiosk-sim issue --keys DIR --doc ecard|wpnl|wpcard|chip --variant NAME [--now EPOCH]\n"
+    "                       [--seed N] [--city NAME] [--force]\n"
+    "                       [--live [--count N] [--interval SECONDS]]\n"
+    "       kiosk-sim issue --list-variants\n"
+    "       kiosk-sim run SCENARIO [--keys DIR] [--report-json FILE]\n"
+    "Everything kiosk-sim makes is TEST MATERIAL: its keys are derived from a public seed.\n";
+
+struct Args {
+  std::map<std::string, std::string> opt;
+  std::set<std::string> flags;
+  std::vector<std::string> pos;
+  const std::string* get(const std::string& k) const {
+    auto it = opt.find(k);
+    return it == opt.end() ? nullptr : &it->second;
+  }
+};
+
+int usage(const std::string& msg) {
+  std::cerr << "kiosk-sim: " << msg << "\n" << kUsage;
+  return 2;
+}
+
+std::optional<Args> parse(int argc, char** argv, int from, const std::set<std::string>& with_value,
+                          const std::set<std::string>& switches, std::string& err) {
+  Args a;
+  for (int i = from; i < argc; ++i) {
+    std::string w = argv[i];
+    if (w.starts_with("--")) {
+      std::string k = w.substr(2);
+      if (switches.count(k)) {
+        a.flags.insert(k);
+      } else if (with_value.count(k)) {
+        if (i + 1 >= argc) {
+          err = "option --" + k + " needs a value";
+          return std::nullopt;
+        }
+        a.opt[k] = argv[++i];
+      } else {
+        err = "unknown option " + w;
+        return std::nullopt;
+      }
+    } else {
+      a.pos.push_back(w);
+    }
+  }
+  return a;
+}
+
+std::optional<std::int64_t> parse_i64(const std::string& s) {
+  std::int64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
+std::optional<std::uint64_t> parse_u64(const std::string& s) {
+  std::uint64_t v = 0;
+  if (s.empty() || s[0] == '-' || s[0] == '+') return std::nullopt;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+std::int64_t system_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// --now and --seed, shared by keys and issue.
+bool time_and_seed(const Args& a, std::int64_t& now, std::uint64_t& seed, std::string& err) {
+  now = system_now();
+  seed = 1;
+  if (const std::string* s = a.get("now")) {
+    auto v = parse_i64(*s);
+    if (!v || *v < 0) {
+      err = "--now needs epoch seconds, got '" + *s + "'";
+      return false;
+    }
+    now = *v;
+  }
+  if (const std::string* s = a.get("seed")) {
+    auto v = parse_u64(*s);
+    if (!v) {
+      err = "--seed needs a non-negative integer, got '" + *s + "'";
+      return false;
+    }
+    seed = *v;
+  }
+  return true;
+}
+
+int cmd_keys(int argc, char** argv) {
+  std::string err;
+  auto a = parse(argc, argv, 2, {"out", "seed", "now"}, {}, err);
+  if (!a) return usage(err);
+  const std::string* out = a->get("out");
+  if (!out) return usage("keys needs --out DIR");
+  if (!a->pos.empty()) return usage("unexpected argument '" + a->pos[0] + "'");
+  std::int64_t now;
+  std::uint64_t seed;
+  if (!time_and_seed(*a, now, seed, err)) return usage(err);
+  TestPki pki = make_test_pki(seed, now);
+  auto w = write_keys_dir(pki, *out);
+  if (!w) {
+    std::cerr << "kiosk-sim: " << w.error() << "\n";
+    return 1;
+  }
+  std::cerr << "kiosk-sim: TEST keys (seed " << seed << ", now " << now << ") written to " << *out
+            << ": " << pki.keys.size() << " issuer keys, " << pki.status.size()
+            << " status lists\n";
+  return 0;
+}
+
+std::string reasons_text(const std::vector<Reason>& rs) {
+  if (rs.empty()) return "-";
+  std::string s;
+  for (Reason r : rs)
+    s += (s.empty() ? "" : ",") + std::string(name(r));
+  return s;
+}
+
+int list_variants() {
+  std::cout
+      << "# kiosk-sim issue variants (TEST MATERIAL).\n"
+         "# Each line: doc, variant, then the verdict it must get when verified at the same\n"
+         "# --now it was issued for, on a store holding the trust package of `kiosk-sim keys`\n"
+         "# made for that --now (same --seed not required), with max_age 90 s, skew 30 s and\n"
+         "# the kiosk's jurisdiction = the prefix of the issue city (--city, default shanghai:\n"
+         "# 3101; see the city list below): the credential's own city for every variant\n"
+         "# except jurisdiction-mismatch, which moves the work location to the next city.\n"
+         "# The reasons are listed in the order of the spec's table; '-' means none.\n";
+  std::cout << "# cities:";
+  for (const City& c : cities())
+    std::cout << " " << c.key << "=" << c.loc << "(jurisdiction " << c.prefix << ")";
+  std::cout << "\n";
+  char line[256];
+  std::snprintf(line, sizeof line, "%-7s %-23s %-7s %-9s %s\n", "doc", "variant", "outcome",
+                "document", "reasons  # how it is made");
+  std::cout << line;
+  for (const VariantInfo& v : variants()) {
+    std::snprintf(line, sizeof line, "%-7s %-23s %-7s %-9s ", std::string(name(v.doc)).c_str(),
+                  std::string(v.name).c_str(), std::string(name(v.expected.outcome)).c_str(),
+                  std::string(name(v.expected.document)).c_str());
+    std::cout << line << reasons_text(v.expected.reasons) << "  # " << v.what << "\n";
+  }
+  return 0;
+}
+
+int cmd_issue(int argc, char** argv) {
+  std::string err;
+  auto a =
+      parse(argc, argv, 2, {"keys", "doc", "variant", "now", "seed", "city", "count", "interval"},
+            {"list-variants", "live", "force"}, err);
+  if (!a) return usage(err);
+  if (a->flags.count("list-variants")) return list_variants();
+  if (!a->pos.empty()) return usage("unexpected argument '" + a->pos[0] + "'");
+  const std::string* keys = a->get("keys");
+  const std::string* doc = a->get("doc");
+  const std::string* variant = a->get("variant");
+  if (!keys || !doc || !variant) return usage("issue needs --keys, --doc and --variant");
+  auto kind = doc_kind_from_name(*doc);
+  if (!kind) return usage("--doc must be ecard, wpnl, wpcard or chip, got '" + *doc + "'");
+  IssueRequest req;
+  req.doc = *kind;
+  req.variant = *variant;
+  if (!time_and_seed(*a, req.now, req.seed, err)) return usage(err);
+  if (const std::string* c = a->get("city")) req.city = *c;
+  req.strict = a->flags.count("force") == 0;
+  bool live = a->flags.count("live") > 0;
+  std::int64_t count = 0, interval = 60;
+  if (const std::string* s = a->get("count")) {
+    auto v = parse_i64(*s);
+    if (!v || *v < 1) return usage("--count needs a positive integer");
+    count = *v;
+  }
+  if (const std::string* s = a->get("interval")) {
+    auto v = parse_i64(*s);
+    if (!v || *v < 1) return usage("--interval needs a positive number of seconds");
+    interval = *v;
+  }
+  if (live && *kind != DocKind::kEcard) return usage("--live is for --doc ecard (the phone app)");
+
+  auto pki = load_keys_dir(*keys);
+  if (!pki) {
+    std::cerr << "kiosk-sim: " << pki.error() << "\n";
+    return 1;
+  }
+  auto issued = issue(*pki, req);
+  if (!issued) {
+    std::cerr << "kiosk-sim: " << issued.error() << "\n";
+    return 1;
+  }
+  if (issued->chip) {
+    std::cout << chip_file_json(*issued->chip) << "\n";
+    return 0;
+  }
+  if (!live) {
+    std::cout << issued->qr << "\n";
+    return 0;
+  }
+  // The phone app: a new presentation every `interval` seconds, each drawn at the system clock
+  // (--now only sets when the credential was issued), with a fresh nonce.
+  Rng nonces = Rng(req.seed).fork("live-nonce");
+  for (std::int64_t i = 0; count == 0 || i < count; ++i) {
+    if (i > 0) std::this_thread::sleep_for(std::chrono::seconds(interval));
+    std::cout << present(*issued, system_now(), nonces.bytes(16)) << std::endl;
+  }
+  return 0;
+}
+
+int cmd_run(int argc, char** argv) {
+  std::string err;
+  auto a = parse(argc, argv, 2, {"keys", "report-json"}, {}, err);
+  if (!a) return usage(err);
+  if (a->pos.size() != 1) return usage("run needs exactly one SCENARIO file");
+  auto sc = load_scenario(a->pos[0]);
+  if (!sc) {
+    std::cerr << "kiosk-sim: " << sc.error() << "\n";
+    return 2;
+  }
+  RunOptions opts;
+  if (const std::string* k = a->get("keys")) opts.keys_dir = *k;
+  opts.system_now = system_now();
+  auto report = run_scenario(*sc, opts);
+  if (!report) {
+    std::cerr << "kiosk-sim: " << report.error() << "\n";
+    return 1;
+  }
+  std::cout << format_report(*report);
+  if (const std::string* j = a->get("report-json")) {
+    std::ofstream out(*j);
+    out << report_json(*report);
+    if (!out) {
+      std::cerr << "kiosk-sim: " << *j << ": cannot write\n";
+      return 1;
+    }
+  }
+  return report->passed() ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (!crypto_init()) {
+    std::cerr << "kiosk-sim: libsodium cannot start\n";
+    return 1;
+  }
+  if (argc < 2) return usage("missing command");
+  std::string cmd = argv[1];
+  if (cmd == "keys") return cmd_keys(argc, argv);
+  if (cmd == "issue") return cmd_issue(argc, argv);
+  if (cmd == "run") return cmd_run(argc, argv);
+  if (cmd == "--help" || cmd == "help") {
+    std::cout << kUsage;
+    return 0;
+  }
+  return usage("unknown command '" + cmd + "'");
+}
