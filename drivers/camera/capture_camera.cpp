@@ -111,9 +111,10 @@ void CaptureCamera::publish(cv::Mat image) {
   cv_.notify_all();
 }
 
-milliseconds CaptureCamera::fail(CameraFault f, DeviceState s) {
+milliseconds CaptureCamera::fail(CameraFault f, DeviceState s, bool open_attempt) {
   auto delay = backoff_.next();
   std::lock_guard lock(m_);
+  if (open_attempt) ++status_.open_attempts;
   if (status_.state == DeviceState::kReady) ++status_.reconnects;
   status_.state = s;
   status_.detail = f.detail;
@@ -136,21 +137,18 @@ void CaptureCamera::run() {
       if (stopping_) break;
     }
     if (!open) {
-      {
-        std::lock_guard lock(m_);
-        ++status_.open_attempts;
-      }
       auto r = source_->open();
       if (!r) {
         auto s = r.error().code == CameraError::kDisconnected ? DeviceState::kAbsent
                                                               : DeviceState::kFailed;
-        if (!sleep_for(fail(r.error(), s))) break;
+        if (!sleep_for(fail(r.error(), s, true))) break;
         continue;
       }
       open = true;
       ready_once_ = false;
       opened_at = next_due = Clock::now();
       std::lock_guard lock(m_);
+      ++status_.open_attempts;
       status_.notes = source_->notes();
       if (status_.state != DeviceState::kReady) {
         status_.state = DeviceState::kStarting;

@@ -39,7 +39,8 @@ class CaptureCamera final : public Camera {
   void run();
   bool sleep_for(std::chrono::steady_clock::duration d);  // false when stopping
   void publish(cv::Mat image);
-  std::chrono::milliseconds fail(CameraFault f, DeviceState s);  // returns the backoff to wait
+  // Records a fault; returns the backoff to wait.
+  std::chrono::milliseconds fail(CameraFault f, DeviceState s, bool open_attempt = false);
   bool stalled_locked(std::chrono::steady_clock::time_point now) const;
 
   std::unique_ptr<FrameSource> source_;

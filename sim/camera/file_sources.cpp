@@ -17,6 +17,16 @@ namespace {
 
 constexpr std::size_t kMaxFolderFiles = 100'000;
 
+// FFmpeg, then OpenCV's own MJPEG reader. Not CAP_ANY: GStreamer is slow to refuse a bad file and
+// the image-sequence backend would read "clip%03d.avi" as a pattern.
+bool open_video(cv::VideoCapture& cap, const std::string& path) {
+  for (int api : {cv::CAP_FFMPEG, cv::CAP_OPENCV_MJPEG}) {
+    if (cap.open(path, api) && cap.isOpened()) return true;
+    cap.release();
+  }
+  return false;
+}
+
 class StillSource final : public drivers::FrameSource {
  public:
   StillSource(std::string path, ImageLimits limits) : path_(std::move(path)), limits_(limits) {}
@@ -84,7 +94,7 @@ class VideoSource final : public drivers::FrameSource {
     auto size = fs::file_size(path_, ec);
     if (ec || size == 0) return bad("empty file");
     try {
-      if (!cap_.open(path_, cv::CAP_ANY) || !cap_.isOpened()) {
+      if (!open_video(cap_, path_)) {
         cap_.release();
         return bad("cannot open the video (corrupt or unsupported)");
       }
@@ -139,8 +149,8 @@ double video_file_fps(const std::string& path) {
   std::error_code ec;
   if (!fs::is_regular_file(path, ec) || fs::file_size(path, ec) == 0) return 0;
   try {
-    cv::VideoCapture cap(path, cv::CAP_ANY);
-    double fps = cap.isOpened() ? cap.get(cv::CAP_PROP_FPS) : 0;
+    cv::VideoCapture cap;
+    double fps = open_video(cap, path) ? cap.get(cv::CAP_PROP_FPS) : 0;
     return fps > 0 && fps <= 240 ? fps : 0;
   } catch (const cv::Exception&) {
     return 0;

@@ -19,7 +19,7 @@ std::unique_ptr<drivers::FrameSource> make_still_source(std::string path, ImageL
 /// open() fails with kBadInput for a missing or empty folder.
 std::unique_ptr<drivers::FrameSource> make_folder_source(std::string dir, ImageLimits limits);
 
-/// The frames of a video file (any container/codec OpenCV reads, e.g. MJPG in AVI), then
+/// The frames of a video file (what OpenCV's FFmpeg or MJPEG backend reads, e.g. MJPG in AVI), then
 /// kEndOfStream. open() fails with kBadInput for a missing, empty, unreadable or too large video.
 std::unique_ptr<drivers::FrameSource> make_video_source(std::string path, ImageLimits limits);
 
