@@ -1,7 +1,8 @@
 # FindOpenCV: OpenCV's own package config when it is installed (Debian's libopencv-dev), otherwise
 # the per-module Debian packages (libopencv-<module>-dev), which ship headers and libraries but no
 # CMake config. Either way the result has the config's shape: OpenCV_FOUND, OpenCV_INCLUDE_DIRS,
-# OpenCV_LIBS (imported targets named opencv_<module>), so callers read as with the upstream config:
+# OpenCV_LIBS (GLOBAL imported targets named opencv_<module>, kept if already defined), so callers
+# read as with the upstream config:
 #   find_package(OpenCV REQUIRED COMPONENTS core imgproc videoio imgcodecs)
 #   target_link_libraries(t PRIVATE ${OpenCV_LIBS})
 find_package(OpenCV CONFIG QUIET COMPONENTS ${OpenCV_FIND_COMPONENTS})
@@ -19,7 +20,7 @@ foreach(_m IN LISTS OpenCV_FIND_COMPONENTS)
     continue()
   endif()
   if(NOT TARGET opencv_${_m})
-    add_library(opencv_${_m} UNKNOWN IMPORTED)
+    add_library(opencv_${_m} UNKNOWN IMPORTED GLOBAL)
     set_target_properties(opencv_${_m} PROPERTIES
       IMPORTED_LOCATION "${OpenCV_${_m}_LIBRARY}"
       INTERFACE_INCLUDE_DIRECTORIES "${OpenCV_INCLUDE_DIR}")

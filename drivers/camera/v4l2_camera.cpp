@@ -66,7 +66,8 @@ class V4l2Source final : public FrameSource {
       if (++failures_ >= s_.max_read_failures)
         return Unexpected(CameraFault{CameraError::kDisconnected,
                                       "read failed " + std::to_string(failures_) + " times"});
-      return Unexpected(CameraFault{CameraError::kBadInput, "read failed"});
+      // No frame this time: the worker's stall timeout decides when to reopen.
+      return Unexpected(CameraFault{CameraError::kTimeout, "read failed"});
     }
     failures_ = 0;
     if (m.depth() != CV_8U) m.convertTo(m, CV_8U);

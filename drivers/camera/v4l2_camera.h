@@ -6,8 +6,9 @@
 // (a refused exposure or size is a note, not an error: the camera still delivers).
 // Loss: the node disappearing, `max_read_failures` failed reads in a row, or no frame within the
 // stall timeout close the device; it is reopened with backoff until it returns. A blocked V4L2 read
-// ends after OpenCV's select timeout (OPENCV_VIDEOIO_V4L_SELECT_TIMEOUT, 10 s by default); read()
-// and status() report the stall before that, from the time of the last frame.
+// ends after OpenCV's select timeout (environment OPENCV_VIDEOIO_V4L_SELECT_TIMEOUT, read once per
+// process; set it in kioskd's unit to bound stop() and stall recovery); read() and status()
+// report the stall before that, from the time of the last frame.
 #pragma once
 
 #include <memory>

@@ -70,7 +70,7 @@ TEST_CASE("hid: which simulation this machine supports") {
   std::string which = sim::uinput_available() ? "/dev/uinput usable: yes"
                                               : "/dev/uinput usable: no (FIFO stream used)";
   MESSAGE(which);
-  CHECK(true);
+  if (!std::filesystem::exists("/dev/uinput")) CHECK_FALSE(sim::uinput_available());
 }
 
 TEST_CASE("hid: typed text arrives as one line per Enter") {

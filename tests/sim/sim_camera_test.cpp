@@ -120,7 +120,7 @@ TEST_CASE("still image: the same picture, paced: never faster than the frame rat
   auto st = cam->status();
   CHECK(st.state == DeviceState::kReady);
   CHECK(st.delivered >= 8);
-  CHECK(st.delivered == r.frames.back().sequence + (st.delivered - r.frames.back().sequence));
+  CHECK(st.delivered >= r.frames.back().sequence);
   cam->stop();
   CHECK(cam->status().state == DeviceState::kAbsent);
 }
