@@ -1,5 +1,7 @@
 #include "sim/scanner/pty_serial_sim.h"
 
+#include "sim/rng.h"
+
 #include <fcntl.h>
 #include <stdlib.h>
 #include <termios.h>
@@ -66,6 +68,20 @@ void PtySerialSim::send_line(std::string_view text, std::string_view terminator)
 
 void PtySerialSim::send_raw(std::string_view bytes) {
   queue_.append(bytes);
+  pump();
+}
+
+void PtySerialSim::send_garbage(std::size_t n, std::uint64_t seed) {
+  Rng rng = Rng(seed).fork("serial-garbage");
+  auto bytes = rng.bytes(n);
+  queue_.append(bytes.begin(), bytes.end());
+  pump();
+}
+
+void PtySerialSim::send_endless(std::size_t n) {
+  static constexpr char kBase45[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+  for (std::size_t i = 0; i < n; ++i)
+    queue_.push_back(kBase45[i % (sizeof kBase45 - 1)]);
   pump();
 }
 

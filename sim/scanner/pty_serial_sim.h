@@ -31,6 +31,10 @@ class PtySerialSim {
   void send_line(std::string_view text, std::string_view terminator);
   /// Queues raw bytes (garbage, a line without terminator...).
   void send_raw(std::string_view bytes);
+  /// Queues `n` seeded random bytes (binary noise on the line, e.g. a wrong baud rate).
+  void send_garbage(std::size_t n, std::uint64_t seed);
+  /// Queues `n` printable bytes and no terminator: a line that never ends.
+  void send_endless(std::size_t n);
   /// Writes as much of the queue as the pty takes now; returns the bytes still queued.
   std::size_t pump();
 

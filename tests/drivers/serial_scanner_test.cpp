@@ -98,7 +98,7 @@ TEST_CASE(
     "serial: an overlong line is rejected before its end; an endless one never grows memory") {
   Rig rig(Terminator::cr(), 64);
   // 1 MiB with no terminator: the reject comes while the bytes are still flowing.
-  rig.sim->send_raw(std::string(1 << 20, 'A'));
+  rig.sim->send_endless(1 << 20);
   REQUIRE(rig.wait([&] { return !rig.seen.rejects.empty(); }));
   CHECK(rig.seen.rejects[0].reason == ScanRejectReason::kLineTooLong);
   CHECK(rig.seen.rejects[0].detail == "line longer than 64 bytes");
@@ -109,6 +109,22 @@ TEST_CASE(
   REQUIRE(rig.wait_lines(1));
   CHECK(rig.seen.rejects.size() == 1);
   CHECK(rig.seen.lines[0] == std::string(64, 'B'));
+}
+
+TEST_CASE("serial: random noise on the line (wrong baud rate) never yields a line") {
+  Rig rig(Terminator::cr(), 256);
+  for (std::uint64_t seed = 1; seed <= 8; ++seed)
+    rig.sim->send_garbage(4096, seed);
+  rig.sim->send_line("", "\r");  // end whatever line the noise left open
+  rig.sim->send_line("CLEAN", "\r");
+  REQUIRE(rig.wait([&] { return !rig.seen.lines.empty() && rig.seen.lines.back() == "CLEAN"; }));
+  // Noise has control and high bytes: every framed piece of it was rejected, none accepted
+  // (a piece of pure printable noise between two CRs could pass; these seeds have none).
+  CHECK(rig.seen.lines == std::vector<std::string>{"CLEAN"});
+  CHECK(rig.seen.rejects.size() >= 8);
+  for (auto& r : rig.seen.rejects)
+    CHECK((r.reason == ScanRejectReason::kNonPrintable ||
+           r.reason == ScanRejectReason::kLineTooLong));
 }
 
 TEST_CASE("serial: silence is not an error") {

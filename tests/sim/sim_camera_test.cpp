@@ -125,6 +125,29 @@ TEST_CASE("still image: the same picture, paced: never faster than the frame rat
   CHECK(cam->status().state == DeviceState::kAbsent);
 }
 
+TEST_CASE("read: a timeout when no new frame comes; bad settings refused at start") {
+  test::TempDir dir;
+  REQUIRE(cv::imwrite(dir / "still.png", coded(2)));
+  sim::SimCameraOptions o;
+  o.fps = 1;
+  o.stall_timeout = 5s;
+  auto cam = sim::SimCamera::still(dir / "still.png", o);
+  REQUIRE(cam->start().ok());
+  REQUIRE(read_through_faults(*cam).has_value());
+  // The next frame is a second away.
+  auto r = cam->read(10ms);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code == CameraError::kTimeout);
+  CHECK(r.error().detail == "no new frame within 10 ms");
+
+  o.fps = -1;
+  auto bad = sim::SimCamera::still(dir / "still.png", o);
+  auto s = bad->start();
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.error().code == CameraError::kInvalidArgument);
+  CHECK(bad->read(10ms).error().code == CameraError::kNotOpen);
+}
+
 TEST_CASE("folder: images in name order, every frame accounted for, then end of stream") {
   test::TempDir dir;
   // Written out of order, with names that sort differently as numbers and as text.
