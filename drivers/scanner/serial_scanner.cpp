@@ -72,7 +72,10 @@ void SerialScanner::do_open() {
   if (ec) {
     auto s = ec == boost::system::errc::no_such_file_or_directory ? DeviceState::kAbsent
                                                                   : DeviceState::kFailed;
-    return lost(s, "cannot open " + settings_.device + ": " + ec.message());
+    std::string why = ec == boost::system::errc::inappropriate_io_control_operation
+                          ? "not a serial port (" + ec.message() + ")"
+                          : ec.message();
+    return lost(s, "cannot open " + settings_.device + ": " + why);
   }
   using P = asio::serial_port_base;
   port_.set_option(P::baud_rate(settings_.baud), ec);

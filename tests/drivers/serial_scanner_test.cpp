@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -216,6 +217,24 @@ TEST_CASE("serial: settings that cannot work fail with the reason") {
   CHECK(check(cfg).empty());
   cfg.device.clear();
   CHECK(check(cfg) == "no serial device configured");
+}
+
+TEST_CASE("serial: a path that is not a serial port fails with the reason, and is retried") {
+  test::TempDir dir;
+  std::ofstream(dir / "not-a-tty") << "plain file";
+  boost::asio::io_context io;
+  Seen seen;
+  SerialSettings cfg;
+  cfg.device = dir / "not-a-tty";
+  cfg.backoff = {10ms, 20ms};
+  auto scanner = SerialScanner::create(io, cfg);
+  scanner->start(seen.handlers());
+  REQUIRE(run_until(io, [&] { return scanner->status().open_attempts >= 2; }));
+  scanner->stop();
+  REQUIRE(!seen.states.empty());
+  CHECK(seen.states.back().state == DeviceState::kFailed);
+  CHECK(seen.states.back().detail == "cannot open " + (dir / "not-a-tty") +
+                                         ": not a serial port (Inappropriate ioctl for device)");
 }
 
 TEST_CASE("serial: stop() from a handler ends delivery; start and stop are idempotent") {
