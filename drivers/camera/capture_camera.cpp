@@ -150,7 +150,8 @@ void CaptureCamera::run() {
       std::lock_guard lock(m_);
       ++status_.open_attempts;
       status_.notes = source_->notes();
-      if (status_.state != DeviceState::kReady) {
+      // A reopen after a stall keeps reporting the stall until a frame proves it over.
+      if (status_.state != DeviceState::kReady && fault_.code != CameraError::kStalled) {
         status_.state = DeviceState::kStarting;
         status_.detail = "opened, waiting for the first frame";
       }

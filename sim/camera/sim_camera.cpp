@@ -56,7 +56,7 @@ class FaultySource final : public drivers::FrameSource {
   }
 
   void close() override {
-    if (unplugged() || stalled()) return;
+    if (unplugged(false) || stalled()) return;
     inner_->close();
     inner_open_ = false;
   }
@@ -65,9 +65,12 @@ class FaultySource final : public drivers::FrameSource {
   std::string notes() const override { return inner_->notes(); }
 
  private:
-  bool unplugged() {
+  // `consume`: an open or a grab, which takes the pending unplug event.
+  bool unplugged(bool consume = true) {
     std::lock_guard lock(f_->m);
-    return Clock::now() < f_->unplugged_until;
+    bool down = f_->unplugged || Clock::now() < f_->unplugged_until || f_->unplug_pending;
+    if (consume) f_->unplug_pending = false;
+    return down;
   }
   bool stalled() {
     std::lock_guard lock(f_->m);
@@ -120,6 +123,12 @@ std::unique_ptr<SimCamera> SimCamera::scene(SceneSettings s, SimCameraOptions o)
 void SimCamera::unplug_for(std::chrono::milliseconds d) {
   std::lock_guard lock(faults_->m);
   faults_->unplugged_until = Clock::now() + d;
+  faults_->unplug_pending = true;
+}
+
+void SimCamera::set_unplugged(bool unplugged) {
+  std::lock_guard lock(faults_->m);
+  faults_->unplugged = unplugged;
 }
 
 void SimCamera::set_stalled(bool stalled) {

@@ -27,6 +27,8 @@ struct SimCameraOptions {
 struct SimFaults {
   std::mutex m;
   std::chrono::steady_clock::time_point unplugged_until{};
+  bool unplugged = false;
+  bool unplug_pending = false;  // the next open or grab fails even if the unplug already ended
   bool stalled = false;
   std::uint64_t drop = 0;
 };
@@ -46,8 +48,11 @@ class SimCamera final : public drivers::Camera {
   drivers::CameraStatus status() const override { return cam_->status(); }
 
   /// The device disappears for `d` (as a USB camera pulled out): frames stop, open attempts fail
-  /// with kDisconnected, and it comes back by itself afterwards.
+  /// with kDisconnected, and it comes back by itself afterwards. The camera sees the loss at
+  /// least once however short `d` is or however late its worker runs.
   void unplug_for(std::chrono::milliseconds d);
+  /// The device disappears until set_unplugged(false).
+  void set_unplugged(bool unplugged);
   /// While true the device stays open but delivers nothing (a hung camera).
   void set_stalled(bool stalled);
   /// The next `n` frames are lost in transit: the sequence skips them, status().lost counts them.
