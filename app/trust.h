@@ -44,7 +44,7 @@ struct StatusList {
   Bytes bits;              ///< ceil(size / 8) bytes, entry i is bit 0x80 >> (i % 8) of byte i / 8
 
   /// O(1). Precondition: i < size.
-  bool revoked(std::uint64_t i) const { return (bits[i / 8] & (0x80u >> (i % 8))) != 0; }
+  bool revoked(std::uint64_t i) const { return (bits[static_cast<std::size_t>(i / 8)] & (0x80u >> (i % 8))) != 0; }
 };
 
 /// What a trust file is, by its protected header 3 (content type).

@@ -32,7 +32,22 @@ Verdict finish(Verdict v) {
   return v;
 }
 
-__extension__ typedef __int128 i128;
+// Exact comparisons of an unsigned presentation time with the signed kiosk clock and settings,
+// for every input (no 128-bit type: it does not exist on 32-bit ARM).
+/// t < now - max_age
+bool older_than(std::uint64_t t, std::int64_t now, std::int64_t max_age) {
+  if (now < max_age) return false;  // the bound is negative: no time is below it
+  // now >= max_age: the difference lies in [0, 2^64) and unsigned subtraction gives it exactly.
+  return t < static_cast<std::uint64_t>(now) - static_cast<std::uint64_t>(max_age);
+}
+/// t > now + skew
+bool later_than(std::uint64_t t, std::int64_t now, std::int64_t skew) {
+  std::int64_t sum;
+  if (!__builtin_add_overflow(now, skew, &sum))
+    return sum < 0 || t > static_cast<std::uint64_t>(sum);
+  if (now > 0) return t > static_cast<std::uint64_t>(now) + static_cast<std::uint64_t>(skew);
+  return true;  // the sum is below INT64_MIN
+}
 
 // `now` as unsigned for comparisons with credential times (epoch seconds, never negative).
 std::uint64_t unsigned_now(std::int64_t now) {
@@ -132,12 +147,13 @@ Verdict verify_qr(std::string_view text, const TrustSnapshot& trust, const Verif
     return std::nullopt;
   });
   // Freshness (section 4) belongs to every presentation that reached step 4: WRONG_CARRIER
-  // exempts only the holder binding. Compared in 128 bits: t is any uint64, now any int64.
+  // exempts only the holder binding.
   if (v.document != Document::kUnknown) {
     v.presented_at = pres->t;
-    const i128 t = pres->t;
-    if (t < i128{now} - settings.max_age) v.reasons.push_back(Reason::kPresentationExpired);
-    if (t > i128{now} + settings.skew) v.reasons.push_back(Reason::kPresentationNotYetValid);
+    if (older_than(pres->t, now, settings.max_age))
+      v.reasons.push_back(Reason::kPresentationExpired);
+    if (later_than(pres->t, now, settings.skew))
+      v.reasons.push_back(Reason::kPresentationNotYetValid);
     v = finish(std::move(v));
   }
   return v;

@@ -445,3 +445,16 @@ TEST_CASE("verifier: a stale presentation of the wrong document gets both reason
   expect(w.ecard(claims(Document::kWpnl, {}), kNow - 600, w.shanghai, w.stranger), Outcome::kReject,
          Document::kWpnl, {Reason::kWrongCarrier, Reason::kPresentationExpired});
 }
+
+TEST_CASE("verifier: freshness arithmetic is exact at the integer limits") {
+  World w;
+  Fields c = claims(Document::kESsc, w.holder.public_key());
+  w.settings.max_age = INT64_MAX;
+  w.settings.skew = INT64_MAX;
+  expect(w.ecard(c, 0, w.shanghai, w.holder), Outcome::kAccept, Document::kESsc, {});
+  expect(w.ecard(c, UINT64_MAX, w.shanghai, w.holder), Outcome::kAccept, Document::kESsc, {});
+  w.settings.max_age = INT64_MIN;  // now - max_age overflows upwards: everything is too old
+  w.settings.skew = INT64_MIN;     // now + skew is far below zero: everything is in the future
+  expect(w.ecard(c, kNow, w.shanghai, w.holder), Outcome::kReject, Document::kESsc,
+         {Reason::kPresentationExpired, Reason::kPresentationNotYetValid});
+}
