@@ -1,8 +1,12 @@
 #include "firmware/audit/audit_log.h"
 
 #include <sqlite3.h>
+#include <sys/resource.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <algorithm>
 #include <filesystem>
 
 #include "app/bytes.h"
@@ -33,19 +37,43 @@ int exec(sqlite3* db, const char* sql) {
   return sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
 }
 
-AuditError error(sqlite3* db, const std::string& what) {
+/// Why a write to `path` could not succeed for lack of room ("" when there is room): a full file
+/// system or the process's file size limit. SQLite reports both as a plain write error at times.
+std::string space_problem(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path p(path);
+  auto info = fs::space(p.parent_path().empty() ? fs::path(".") : p.parent_path(), ec);
+  if (!ec && info.available < 64 * 1024) return "no space left on the file system";
+  rlimit rl{};
+  if (::getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+    std::uintmax_t biggest = 0;
+    for (const char* suffix : {"", "-journal"}) {
+      auto size = fs::file_size(path + suffix, ec);
+      if (!ec) biggest = std::max<std::uintmax_t>(biggest, size);
+    }
+    if (biggest + 64 * 1024 > rl.rlim_cur) return "the file size limit is reached";
+  }
+  return "";
+}
+
+AuditError error(sqlite3* db, const std::string& path, const std::string& what) {
   int rc = db ? sqlite3_extended_errcode(db) : SQLITE_CANTOPEN;
+  int sys = db ? sqlite3_system_errno(db) : 0;
   AuditError e;
   int primary = rc & 0xff;
-  if (primary == SQLITE_FULL || rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC ||
-      rc == SQLITE_IOERR_TRUNCATE) {
-    // RLIMIT_FSIZE and ENOSPC both surface here; both mean the data did not reach the disk.
-    e.kind = primary == SQLITE_FULL ? AuditError::Kind::kFull : AuditError::Kind::kIo;
+  std::string msg = db ? sqlite3_errmsg(db) : "cannot allocate";
+  if (sys != 0 && primary == SQLITE_IOERR) msg += " (" + std::string(std::strerror(sys)) + ")";
+  if (primary == SQLITE_FULL || primary == SQLITE_IOERR) {
+    // Nothing reached the disk either way; say plainly when the cause is room.
+    std::string room = space_problem(path);
+    if (primary == SQLITE_FULL || sys == ENOSPC || sys == EFBIG || sys == EDQUOT || !room.empty()) {
+      e.kind = AuditError::Kind::kFull;
+      msg = "disk full (" + (room.empty() ? msg : room) + ")";
+    }
   } else if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) {
     e.kind = AuditError::Kind::kCorrupt;
   }
-  std::string msg = db ? sqlite3_errmsg(db) : "cannot allocate";
-  if (e.kind == AuditError::Kind::kFull) msg = "disk full (" + msg + ")";
   e.message = what + ": " + msg;
   return e;
 }
@@ -66,20 +94,25 @@ class Stmt {
 
 class Transaction {
  public:
-  explicit Transaction(sqlite3* db) : db_(db) { ok_ = exec(db, "BEGIN IMMEDIATE") == SQLITE_OK; }
+  Transaction(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {
+    ok_ = exec(db, "BEGIN IMMEDIATE") == SQLITE_OK;
+  }
   ~Transaction() {
-    if (ok_ && !done_) exec(db_, "ROLLBACK");
+    if (ok_ && !done_ && !sqlite3_get_autocommit(db_)) exec(db_, "ROLLBACK");
   }
   bool ok() const { return ok_; }
-  bool commit() {
+  /// Commits; on failure fills `err` (before rolling back, which would replace SQLite's error).
+  bool commit(const std::string& what, AuditError* err) {
     done_ = true;
     if (exec(db_, "COMMIT") == SQLITE_OK) return true;
-    exec(db_, "ROLLBACK");
+    *err = error(db_, path_, what);
+    if (!sqlite3_get_autocommit(db_)) exec(db_, "ROLLBACK");
     return false;
   }
 
  private:
   sqlite3* db_;
+  std::string path_;
   bool ok_;
   bool done_ = false;
 };
@@ -111,9 +144,11 @@ std::optional<std::string> check_file(sqlite3* db) {
 Result<sqlite3*, AuditError> open_db(const std::string& path, bool read_only,
                                      std::string* unusable) {
   sqlite3* db = nullptr;
-  int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  // Even a reader opens read-write (never creating): after a power cut the file may have a hot
+  // journal, which SQLite must roll back before anyone can read a consistent log.
+  int flags = read_only ? SQLITE_OPEN_READWRITE : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
-    AuditError e = error(db, path + ": cannot open the audit log");
+    AuditError e = error(db, path, path + ": cannot open the audit log");
     sqlite3_close(db);
     return Unexpected{e};
   }
@@ -130,7 +165,7 @@ Result<sqlite3*, AuditError> open_db(const std::string& path, bool read_only,
                      std::to_string(kApplicationId) +
                      "; PRAGMA user_version=" + std::to_string(kSchemaVersion) + "; COMMIT;";
   if (exec(db, init.c_str()) != SQLITE_OK) {
-    AuditError e = error(db, path + ": cannot create the audit log");
+    AuditError e = error(db, path, path + ": cannot create the audit log");
     exec(db, "ROLLBACK");
     sqlite3_close(db);
     return Unexpected{e};
@@ -220,11 +255,12 @@ AuditLog::~AuditLog() {
 }
 
 Result<Record, AuditError> AuditLog::append(Record r) {
-  Transaction tx(db_);
-  if (!tx.ok()) return Unexpected{error(db_, path_ + ": cannot start an append")};
+  Transaction tx(db_, path_);
+  if (!tx.ok()) return Unexpected{error(db_, path_, path_ + ": cannot start an append")};
   auto stored = append_locked(std::move(r));
   if (!stored) return stored;
-  if (!tx.commit()) return Unexpected{error(db_, path_ + ": cannot commit the record")};
+  AuditError err;
+  if (!tx.commit(path_ + ": cannot commit the record", &err)) return Unexpected{err};
   return stored;
 }
 
@@ -233,13 +269,13 @@ Result<Record, AuditError> AuditLog::append_locked(Record r) {
   std::string prev = genesis_prev();
   {
     Stmt s(db_, "SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1");
-    if (!s.ok()) return Unexpected{error(db_, path_ + ": cannot read the last record")};
+    if (!s.ok()) return Unexpected{error(db_, path_, path_ + ": cannot read the last record")};
     int rc = s.step();
     if (rc == SQLITE_ROW) {
       last_seq = static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 0));
       prev = to_hex(column_hash(s.get(), 1));
     } else if (rc != SQLITE_DONE) {
-      return Unexpected{error(db_, path_ + ": cannot read the last record")};
+      return Unexpected{error(db_, path_, path_ + ": cannot read the last record")};
     }
   }
   r.seq = last_seq + 1;
@@ -248,7 +284,7 @@ Result<Record, AuditError> AuditLog::append_locked(Record r) {
   std::string text = body(r);
   Hash h = record_hash(text);
   Stmt ins(db_, "INSERT INTO records(seq, time, kind, outcome, body, hash) VALUES(?,?,?,?,?,?)");
-  if (!ins.ok()) return Unexpected{error(db_, path_ + ": cannot prepare the append")};
+  if (!ins.ok()) return Unexpected{error(db_, path_, path_ + ": cannot prepare the append")};
   sqlite3_bind_int64(ins.get(), 1, static_cast<sqlite3_int64>(r.seq));
   sqlite3_bind_int64(ins.get(), 2, r.time);
   std::string kind(name(r.kind));
@@ -256,13 +292,13 @@ Result<Record, AuditError> AuditLog::append_locked(Record r) {
   sqlite3_bind_text(ins.get(), 4, r.outcome.c_str(), -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(ins.get(), 5, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
   sqlite3_bind_blob(ins.get(), 6, h.data(), static_cast<int>(h.size()), SQLITE_TRANSIENT);
-  if (ins.step() != SQLITE_DONE) return Unexpected{error(db_, path_ + ": cannot append")};
+  if (ins.step() != SQLITE_DONE) return Unexpected{error(db_, path_, path_ + ": cannot append")};
   return r;
 }
 
 Result<std::uint64_t, AuditError> AuditLog::purge_before(std::int64_t cutoff, std::int64_t now) {
-  Transaction tx(db_);
-  if (!tx.ok()) return Unexpected{error(db_, path_ + ": cannot start a purge")};
+  Transaction tx(db_, path_);
+  if (!tx.ok()) return Unexpected{error(db_, path_, path_ + ": cannot start a purge")};
   // The purged records are a contiguous prefix: up to the first record at or after the cutoff.
   std::uint64_t through = 0;
   {
@@ -270,7 +306,7 @@ Result<std::uint64_t, AuditError> AuditLog::purge_before(std::int64_t cutoff, st
            "SELECT coalesce((SELECT min(seq) - 1 FROM records WHERE time >= ?),"
            " (SELECT max(seq) FROM records), 0)");
     sqlite3_bind_int64(s.get(), 1, cutoff);
-    if (!s.ok() || s.step() != SQLITE_ROW) return Unexpected{error(db_, path_ + ": purge")};
+    if (!s.ok() || s.step() != SQLITE_ROW) return Unexpected{error(db_, path_, path_ + ": purge")};
     through = static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 0));
   }
   Hash last{};
@@ -281,13 +317,13 @@ Result<std::uint64_t, AuditError> AuditLog::purge_before(std::int64_t cutoff, st
     sqlite3_bind_int64(s.get(), 1, static_cast<sqlite3_int64>(through));
     int rc = s.step();
     if (rc == SQLITE_DONE) return std::uint64_t{0};  // nothing that old
-    if (rc != SQLITE_ROW) return Unexpected{error(db_, path_ + ": purge")};
+    if (rc != SQLITE_ROW) return Unexpected{error(db_, path_, path_ + ": purge")};
     last = column_hash(s.get(), 0);
     removed = static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 1));
   }
   std::string del = "INSERT INTO purge_permit VALUES(1); DELETE FROM records WHERE seq <= " +
                     std::to_string(through) + "; DELETE FROM purge_permit;";
-  if (exec(db_, del.c_str()) != SQLITE_OK) return Unexpected{error(db_, path_ + ": purge")};
+  if (exec(db_, del.c_str()) != SQLITE_OK) return Unexpected{error(db_, path_, path_ + ": purge")};
   Record anchor;
   anchor.kind = RecordKind::kPurge;
   anchor.time = now;
@@ -295,14 +331,15 @@ Result<std::uint64_t, AuditError> AuditLog::purge_before(std::int64_t cutoff, st
   anchor.purged_hash = to_hex(last);
   auto stored = append_locked(std::move(anchor));
   if (!stored) return Unexpected{stored.error()};
-  if (!tx.commit()) return Unexpected{error(db_, path_ + ": cannot commit the purge")};
+  AuditError err;
+  if (!tx.commit(path_ + ": cannot commit the purge", &err)) return Unexpected{err};
   return removed;
 }
 
 Result<bool, AuditError> AuditLog::for_each(std::uint64_t from_seq,
                                             const std::function<void(const StoredRecord&)>& fn) {
   Stmt s(db_, "SELECT seq, body, hash FROM records WHERE seq >= ? ORDER BY seq");
-  if (!s.ok()) return Unexpected{error(db_, path_ + ": cannot read the records")};
+  if (!s.ok()) return Unexpected{error(db_, path_, path_ + ": cannot read the records")};
   sqlite3_bind_int64(s.get(), 1, static_cast<sqlite3_int64>(from_seq));
   int rc;
   while ((rc = s.step()) == SQLITE_ROW) {
@@ -312,7 +349,7 @@ Result<bool, AuditError> AuditLog::for_each(std::uint64_t from_seq,
     r.hash = column_hash(s.get(), 2);
     fn(r);
   }
-  if (rc != SQLITE_DONE) return Unexpected{error(db_, path_ + ": cannot read the records")};
+  if (rc != SQLITE_DONE) return Unexpected{error(db_, path_, path_ + ": cannot read the records")};
   return true;
 }
 
@@ -328,19 +365,19 @@ Result<std::map<std::string, std::uint64_t>, AuditError> AuditLog::outcome_count
   Stmt s(db_,
          "SELECT outcome, count(*) FROM records WHERE kind = 'verdict' AND time >= ? "
          "GROUP BY outcome");
-  if (!s.ok()) return Unexpected{error(db_, path_ + ": cannot count")};
+  if (!s.ok()) return Unexpected{error(db_, path_, path_ + ": cannot count")};
   sqlite3_bind_int64(s.get(), 1, since);
   std::map<std::string, std::uint64_t> out;
   int rc;
   while ((rc = s.step()) == SQLITE_ROW)
     out[column_text(s.get(), 0)] = static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 1));
-  if (rc != SQLITE_DONE) return Unexpected{error(db_, path_ + ": cannot count")};
+  if (rc != SQLITE_DONE) return Unexpected{error(db_, path_, path_ + ": cannot count")};
   return out;
 }
 
 Result<std::int64_t, AuditError> AuditLog::newest_time() {
   Stmt s(db_, "SELECT coalesce(max(time), 0) FROM records");
-  if (!s.ok() || s.step() != SQLITE_ROW) return Unexpected{error(db_, path_ + ": newest time")};
+  if (!s.ok() || s.step() != SQLITE_ROW) return Unexpected{error(db_, path_, path_ + ": newest time")};
   return static_cast<std::int64_t>(sqlite3_column_int64(s.get(), 0));
 }
 

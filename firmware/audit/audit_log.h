@@ -49,7 +49,8 @@ class AuditLog {
   static Result<std::unique_ptr<AuditLog>, AuditError> open(const std::string& path,
                                                             std::string kiosk_id,
                                                             std::int64_t now, OpenReport* report);
-  /// Opens an existing log read-only (for `kioskctl audit verify/export`).
+  /// Opens an existing log for reading (for `kioskctl audit verify/export`). It appends nothing,
+  /// but SQLite rolls back a hot journal a power cut left, so the file itself may change.
   static Result<std::unique_ptr<AuditLog>, AuditError> open_read_only(const std::string& path);
   ~AuditLog();
   AuditLog(const AuditLog&) = delete;
