@@ -158,3 +158,28 @@ TEST_CASE("kioskd with a full disk keeps serving and says the verdict was not re
   CHECK(c.intact());
   CHECK(c.records > 0);
 }
+
+TEST_CASE("a real full file system (tmpfs) gives the same clear message") {
+  TempDir dir("tmpfs");
+  std::string mnt = dir.path + "/mnt";
+  fs::create_directories(mnt);
+  if (run({"/bin/mount", "-t", "tmpfs", "-o", "size=192k", "tmpfs", mnt}) != 0) {
+    MESSAGE("SKIPPED: cannot mount a tmpfs here (not root?); RLIMIT_FSIZE case covers it");
+    return;
+  }
+  ProcessOptions opt;
+  opt.stdout_file = dir.path + "/out";
+  opt.stderr_file = dir.path + "/err";
+  Process p({writer_path(), mnt, "100000"}, opt);
+  auto st = p.wait(std::chrono::seconds(60));
+  std::string err = read_text(opt.stderr_file);
+  std::uint64_t printed = last_printed(opt.stdout_file);
+  auto c = check_dir(mnt);
+  run({"/bin/umount", mnt});
+  REQUIRE(st);
+  CHECK(*st == 3);
+  CHECK(err.find("disk full") != std::string::npos);
+  CHECK(c.intact());
+  CHECK(c.last_seq == printed);
+  MESSAGE(err);
+}
