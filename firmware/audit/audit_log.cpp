@@ -3,10 +3,10 @@
 #include <sqlite3.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <algorithm>
 #include <filesystem>
 
 #include "app/bytes.h"
@@ -161,8 +161,8 @@ Result<sqlite3*, AuditError> open_db(const std::string& path, bool read_only,
   }
   if (read_only) return db;
   std::string init = "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL; BEGIN IMMEDIATE;" +
-                     std::string(kSchema) + "PRAGMA application_id=" +
-                     std::to_string(kApplicationId) +
+                     std::string(kSchema) +
+                     "PRAGMA application_id=" + std::to_string(kApplicationId) +
                      "; PRAGMA user_version=" + std::to_string(kSchemaVersion) + "; COMMIT;";
   if (exec(db, init.c_str()) != SQLITE_OK) {
     AuditError e = error(db, path, path + ": cannot create the audit log");
@@ -189,8 +189,7 @@ std::string column_text(sqlite3_stmt* s, int col) {
 }  // namespace
 
 Result<std::unique_ptr<AuditLog>, AuditError> AuditLog::open(const std::string& path,
-                                                             std::string kiosk_id,
-                                                             std::int64_t now,
+                                                             std::string kiosk_id, std::int64_t now,
                                                              OpenReport* report) {
   OpenReport local;
   OpenReport& rep = report ? *report : local;
@@ -206,8 +205,9 @@ Result<std::unique_ptr<AuditLog>, AuditError> AuditLog::open(const std::string& 
     std::error_code ec;
     fs::rename(path, aside, ec);
     if (ec)
-      return Unexpected{AuditError{AuditError::Kind::kCorrupt,
-                                   path + ": " + unusable + "; cannot set it aside: " + ec.message()}};
+      return Unexpected{
+          AuditError{AuditError::Kind::kCorrupt,
+                     path + ": " + unusable + "; cannot set it aside: " + ec.message()}};
     if (fs::exists(path + "-journal")) fs::rename(path + "-journal", aside + "-journal", ec);
     set_aside = "previous audit log unusable (" + unusable + "), set aside as " + aside;
     rep.notices.push_back(path + ": " + set_aside);
@@ -312,8 +312,9 @@ Result<std::uint64_t, AuditError> AuditLog::purge_before(std::int64_t cutoff, st
   Hash last{};
   std::uint64_t removed = 0;
   {
-    Stmt s(db_, "SELECT hash, (SELECT count(*) FROM records WHERE seq <= ?1) FROM records "
-                "WHERE seq = ?1");
+    Stmt s(db_,
+           "SELECT hash, (SELECT count(*) FROM records WHERE seq <= ?1) FROM records "
+           "WHERE seq = ?1");
     sqlite3_bind_int64(s.get(), 1, static_cast<sqlite3_int64>(through));
     int rc = s.step();
     if (rc == SQLITE_DONE) return std::uint64_t{0};  // nothing that old
@@ -377,7 +378,8 @@ Result<std::map<std::string, std::uint64_t>, AuditError> AuditLog::outcome_count
 
 Result<std::int64_t, AuditError> AuditLog::newest_time() {
   Stmt s(db_, "SELECT coalesce(max(time), 0) FROM records");
-  if (!s.ok() || s.step() != SQLITE_ROW) return Unexpected{error(db_, path_, path_ + ": newest time")};
+  if (!s.ok() || s.step() != SQLITE_ROW)
+    return Unexpected{error(db_, path_, path_ + ": newest time")};
   return static_cast<std::int64_t>(sqlite3_column_int64(s.get(), 0));
 }
 

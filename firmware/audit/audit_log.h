@@ -47,8 +47,8 @@ class AuditLog {
   /// A file that is not an audit log or fails SQLite's check is set aside as `path.corrupt-<time>`
   /// and a new log starts with a segment record naming it.
   static Result<std::unique_ptr<AuditLog>, AuditError> open(const std::string& path,
-                                                            std::string kiosk_id,
-                                                            std::int64_t now, OpenReport* report);
+                                                            std::string kiosk_id, std::int64_t now,
+                                                            OpenReport* report);
   /// Opens an existing log for reading (for `kioskctl audit verify/export`). It appends nothing,
   /// but SQLite rolls back a hot journal a power cut left, so the file itself may change.
   static Result<std::unique_ptr<AuditLog>, AuditError> open_read_only(const std::string& path);

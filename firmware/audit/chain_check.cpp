@@ -32,8 +32,7 @@ void ChainChecker::feed(const StoredRecord& r) {
     broken(r.seq, "records missing: " + std::to_string(prev_seq_ + 1) + " to " +
                       std::to_string(r.seq - 1));
   } else if (have_prev_ && rec->prev != prev_hash_) {
-    broken(r.seq, "chain link broken: prev is not the hash of record " +
-                      std::to_string(prev_seq_));
+    broken(r.seq, "chain link broken: prev is not the hash of record " + std::to_string(prev_seq_));
   }
   if (rec) {
     if (!have_prev_) first_prev_ = rec->prev;

@@ -47,7 +47,8 @@ Result<std::string, std::string> export_signed(AuditLog& log, const KioskSecrets
 
 Result<ExportCheck, std::string> check_export(std::string_view text,
                                               const std::optional<PublicKey>& expected) {
-  if (text.empty() || text.back() != '\n') return Unexpected{std::string("not an export: truncated")};
+  if (text.empty() || text.back() != '\n')
+    return Unexpected{std::string("not an export: truncated")};
   auto last_start = text.rfind('\n', text.size() - 2);
   if (last_start == std::string_view::npos)
     return Unexpected{std::string("not an export: no signature line")};

@@ -22,9 +22,9 @@ Result<std::string, std::string> export_signed(AuditLog& log, const KioskSecrets
                                                std::string_view kiosk_id, std::int64_t now);
 
 struct ExportCheck {
-  PublicKey key{};     ///< the key the file names (and was signed with)
-  std::string kiosk;   ///< the kiosk id in the header
-  ChainReport chain;   ///< the chain of the exported records
+  PublicKey key{};    ///< the key the file names (and was signed with)
+  std::string kiosk;  ///< the kiosk id in the header
+  ChainReport chain;  ///< the chain of the exported records
 };
 
 /// Checks an export's signature (against `expected` when given, else the key it names) and the

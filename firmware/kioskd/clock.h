@@ -10,7 +10,8 @@ namespace kiosk::kioskd {
 
 class Clock {
  public:
-  explicit Clock(const Config& c) : source_(c.clock), fixed_(c.clock_fixed), offset_(c.clock_offset) {}
+  explicit Clock(const Config& c)
+      : source_(c.clock), fixed_(c.clock_fixed), offset_(c.clock_offset) {}
   /// Epoch seconds.
   std::int64_t now() const;
 

@@ -31,7 +31,7 @@ struct Config {
   std::vector<std::string> jurisdiction;  ///< empty: the jurisdiction rule is not applied
   std::int64_t max_age = 90;
   std::int64_t skew = 30;
-  std::int64_t session_timeout = 120;  ///< seconds after the last read
+  std::int64_t session_timeout = 120;     ///< seconds after the last read
   std::int64_t utc_offset_minutes = 480;  ///< where "today" starts (China Standard Time)
   // [ui]
   std::string listen = "127.0.0.1";

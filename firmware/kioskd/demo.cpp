@@ -28,18 +28,12 @@ struct Step {
 // A WPNL read over several frames then the e-card in the same session (shown side by side), then
 // one presentation per session: the other valid documents, then the common failures.
 constexpr Step kSteps[] = {
-    {"wpnl-valid", Channel::kCamera, 1500},
-    {"wpnl-valid", Channel::kCamera, 120},
-    {"wpnl-valid", Channel::kCamera, 120},
-    {"ecard-valid", Channel::kScanner, 1500},
-    {"wpcard-valid", Channel::kCamera, 7000},
-    {"chip-valid", Channel::kCard, 7000},
-    {"ecard-stale", Channel::kScanner, 7000},
-    {"wpnl-tampered", Channel::kCamera, 7000},
-    {"wpnl-revoked", Channel::kCamera, 7000},
-    {"wpnl-other-city", Channel::kCamera, 7000},
-    {"chip-clone", Channel::kCard, 7000},
-    {"bad-base45", Channel::kScanner, 7000},
+    {"wpnl-valid", Channel::kCamera, 1500},   {"wpnl-valid", Channel::kCamera, 120},
+    {"wpnl-valid", Channel::kCamera, 120},    {"ecard-valid", Channel::kScanner, 1500},
+    {"wpcard-valid", Channel::kCamera, 7000}, {"chip-valid", Channel::kCard, 7000},
+    {"ecard-stale", Channel::kScanner, 7000}, {"wpnl-tampered", Channel::kCamera, 7000},
+    {"wpnl-revoked", Channel::kCamera, 7000}, {"wpnl-other-city", Channel::kCamera, 7000},
+    {"chip-clone", Channel::kCard, 7000},     {"bad-base45", Channel::kScanner, 7000},
 };
 
 }  // namespace
@@ -105,7 +99,8 @@ Result<DemoSetup, std::string> prepare_demo(const Config& base, const std::strin
       auto ef = from_hex(get("ef"));
       auto ch = from_hex(get("challenge"));
       auto sig = from_hex(get("signature"));
-      if (!ef || !ch || !sig) return Unexpected{std::string("cases.json: bad chip in ") + s.case_id};
+      if (!ef || !ch || !sig)
+        return Unexpected{std::string("cases.json: bad chip in ") + s.case_id};
       item.payload = ChipInput{*ef, *ch, *sig};
     } else {
       return Unexpected{std::string("cases.json: no input in ") + s.case_id};

@@ -27,7 +27,8 @@ std::optional<Channel> channel_from_name(std::string_view s) {
   return std::nullopt;
 }
 
-Result<std::vector<FeedItem>, FeedError> parse_feed(std::string_view text, const std::string& file) {
+Result<std::vector<FeedItem>, FeedError> parse_feed(std::string_view text,
+                                                    const std::string& file) {
   std::vector<FeedItem> items;
   std::size_t line_no = 0, pos = 0;
   while (pos < text.size()) {
@@ -38,7 +39,9 @@ Result<std::vector<FeedItem>, FeedError> parse_feed(std::string_view text, const
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty() || line.front() == '#') continue;
-    auto fail = [&](std::string why) { return Unexpected{FeedError{file, line_no, std::move(why)}}; };
+    auto fail = [&](std::string why) {
+      return Unexpected{FeedError{file, line_no, std::move(why)}};
+    };
     auto sp1 = line.find(' ');
     auto sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
     if (sp2 == std::string_view::npos) return fail("expected 'DELAY_MS CHANNEL PAYLOAD'");

@@ -45,8 +45,8 @@ class FeedSource : public QrTextSource, public ChipSource {
   FeedSource(boost::asio::io_context& ioc, std::vector<FeedItem> items, bool loop);
   /// Reads and parses `path`.
   static Result<std::unique_ptr<FeedSource>, FeedError> from_file(boost::asio::io_context& ioc,
-                                                                   const std::string& path,
-                                                                   bool loop);
+                                                                  const std::string& path,
+                                                                  bool loop);
   void start(TextHandler on_text, StatusHandler on_status) override;
   void start(ChipHandler on_chip, StatusHandler on_status) override;
   void stop() override;

@@ -21,7 +21,8 @@ std::optional<HttpUrl> parse_http_url(std::string_view url) {
   std::string_view hostport = url.substr(0, slash);
   HttpUrl u;
   u.path = slash == std::string_view::npos ? "" : std::string(url.substr(slash));
-  while (!u.path.empty() && u.path.back() == '/') u.path.pop_back();
+  while (!u.path.empty() && u.path.back() == '/')
+    u.path.pop_back();
   auto colon = hostport.rfind(':');
   if (colon != std::string_view::npos && hostport.find(']') == std::string_view::npos) {
     u.port = std::string(hostport.substr(colon + 1));
@@ -103,8 +104,7 @@ class Fetch : public std::enable_shared_from_this<Fetch> {
     if (ec) return finish("read " + name + ": " + ec.message());
     auto& res = parser_->get();
     if (res.result() != http::status::ok)
-      return finish("GET " + url_.path + "/" + name + ": HTTP " +
-                    std::to_string(res.result_int()));
+      return finish("GET " + url_.path + "/" + name + ": HTTP " + std::to_string(res.result_int()));
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
     stream_.close();

@@ -40,8 +40,8 @@ std::string type_of(const std::string& file) {
 Site load_site(const std::string& dir, Mode mode) {
   Site site;
   site.mode = mode;
-  for (const char* name : {"officer.html", "self.html", "kiosk.css", "officer.js", "self.js",
-                           "i18n.js"}) {
+  for (const char* name :
+       {"officer.html", "self.html", "kiosk.css", "officer.js", "self.js", "i18n.js"}) {
     std::ifstream in(dir + "/" + name, std::ios::binary);
     if (!in) {
       site.missing += (site.missing.empty() ? "" : "; ") + dir + "/" + name + " missing";

@@ -51,7 +51,13 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   View view() const { return view_; }
 
   void do_accept(http::request<http::string_body> req) {
-    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    // Handshake within 30 s; a peer silent for 60 s (it answers the pings sent at 30 s) is gone,
+    // which also ends a write stalled on a peer that stopped reading.
+    websocket::stream_base::timeout timeouts{};
+    timeouts.handshake_timeout = std::chrono::seconds(30);
+    timeouts.idle_timeout = std::chrono::seconds(60);
+    timeouts.keep_alive_pings = true;
+    ws_.set_option(timeouts);
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(http::field::server, "kioskd"); }));
     ws_.read_message_max(kWsMessageLimit);
@@ -82,7 +88,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     slot_->ctx->sockets.insert(this);
     auto& state = slot_->ctx->state;
     send(std::make_shared<const std::string>(view_ == View::kOfficer ? state.officer()
-                                                                      : state.self()));
+                                                                     : state.self()));
     do_read();
   }
 
@@ -154,7 +160,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       const beast::error_code http_error = http::error::bad_target;
       bool client_gone = ec == http::error::partial_message;
       if (ec.category() == http_error.category() && !client_gone) {
-        unsigned status = ec == http::error::header_limit  ? 431
+        unsigned status = ec == http::error::header_limit ? 431
                           : ec == http::error::body_limit ? 413
                                                           : 400;
         const char* reason = status == 431   ? "Request Header Fields Too Large"
@@ -176,24 +182,22 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         return;
       }
     }
-    auto res = std::make_shared<Response>(
-        handle_request(req, slot_->ctx->site, slot_->ctx->state));
+    auto res = std::make_shared<Response>(handle_request(req, slot_->ctx->site, slot_->ctx->state));
     bool keep_alive = res->keep_alive();
     stream_.expires_after(kHttpTimeout);
-    http::async_write(stream_, *res,
-                      [self = shared_from_this(), res, keep_alive](beast::error_code e,
-                                                                   std::size_t n) {
-                        self->on_write(keep_alive, e, n);
-                      });
+    http::async_write(
+        stream_, *res,
+        [self = shared_from_this(), res, keep_alive](beast::error_code e, std::size_t n) {
+          self->on_write(keep_alive, e, n);
+        });
   }
 
   void write_canned(std::string text) {
     auto msg = std::make_shared<std::string>(std::move(text));
     stream_.expires_after(kHttpTimeout);
-    asio::async_write(stream_, asio::buffer(*msg),
-                      [self = shared_from_this(), msg](beast::error_code, std::size_t) {
-                        self->do_close();
-                      });
+    asio::async_write(
+        stream_, asio::buffer(*msg),
+        [self = shared_from_this(), msg](beast::error_code, std::size_t) { self->do_close(); });
   }
 
   void on_write(bool keep_alive, beast::error_code ec, std::size_t) {

@@ -113,6 +113,9 @@ Result<boost::asio::ip::tcp::endpoint, std::string> Kiosk::start() {
   server_ = std::make_unique<HttpServer>(ioc_, server_ctx_);
   auto ep = server_->listen(config_.listen, config_.port);
   if (!ep) return Unexpected{"ui listen " + ep.error()};
+  if (!ep->address().is_loopback())
+    log("ui: listening on " + ep->address().to_string() +
+        ", not loopback: the officer's screen (with holder records) is reachable from the network");
 
   if (!options_.initial_package.empty()) {
     std::string error;
@@ -162,15 +165,13 @@ void Kiosk::stop() {
 }
 
 void Kiosk::on_qr(Channel channel, const std::string& text) {
-  present(channel, qr_key(text), [&](std::int64_t now) {
-    return verify_qr(text, trust_, settings_, now);
-  });
+  present(channel, qr_key(text),
+          [&](std::int64_t now) { return verify_qr(text, trust_, settings_, now); });
 }
 
 void Kiosk::on_chip(const ChipInput& chip) {
-  present(Channel::kCard, chip_key(chip), [&](std::int64_t now) {
-    return verify_chip(chip, trust_, settings_, now);
-  });
+  present(Channel::kCard, chip_key(chip),
+          [&](std::int64_t now) { return verify_chip(chip, trust_, settings_, now); });
 }
 
 template <class VerifyFn>
@@ -208,8 +209,8 @@ void Kiosk::record(SessionEntry& entry) {
     entry.audit_error = audit_status_.message;
     return;
   }
-  auto rec = audit::verdict_record(entry.verdict, name(entry.channel), entry.time,
-                                   secrets_->hash_key);
+  auto rec =
+      audit::verdict_record(entry.verdict, name(entry.channel), entry.time, secrets_->hash_key);
   auto stored = audit_->append(std::move(rec));
   if (!stored) {
     entry.audit_error = stored.error().message;
@@ -234,7 +235,9 @@ void Kiosk::on_status(const DeviceStatus& status) {
   bool found = false;
   for (auto& d : devices_) {
     if (d.device == status.device) {
-      if (d.state != status.state) log(status.device + ": " + std::string(drivers::name(status.state)) + (status.detail.empty() ? "" : " (" + status.detail + ")"));
+      if (d.state != status.state)
+        log(status.device + ": " + std::string(drivers::name(status.state)) +
+            (status.detail.empty() ? "" : " (" + status.detail + ")"));
       d = status;
       found = true;
     }
@@ -258,13 +261,15 @@ void Kiosk::install(const std::string& source, TrustFiles files, const std::stri
   } else {
     for (auto& [file, bytes] : files) {
       auto r = store_->install(bytes, *anchors_, report.time);
-      report.results.emplace_back(file, r ? std::string(keys::name(*r)) : "STORAGE_ERROR: " + r.error().message);
+      report.results.emplace_back(
+          file, r ? std::string(keys::name(*r)) : "STORAGE_ERROR: " + r.error().message);
     }
   }
   std::string summary;
   for (const auto& [file, result] : report.results)
     summary += " " + file + "=" + result;
-  log("trust update from " + source + ":" + summary + (report.error.empty() ? "" : " error: " + report.error));
+  log("trust update from " + source + ":" + summary +
+      (report.error.empty() ? "" : " error: " + report.error));
   last_update_ = std::move(report);
   refresh_trust();
   broadcast();

@@ -29,7 +29,7 @@
 namespace kiosk::kioskd {
 
 struct KioskOptions {
-  bool echo_verdicts = false;  ///< print one line per verdict on stdout (--demo)
+  bool echo_verdicts = false;   ///< print one line per verdict on stdout (--demo)
   std::string initial_package;  ///< a trust package directory installed at start-up ("" none)
 };
 

@@ -123,11 +123,13 @@ int main(int argc, char** argv) {
     std::cerr << "kioskd: " << ep.error() << "\n";
     return 1;
   }
-  std::string host = ep->address().is_v6() ? "[" + ep->address().to_string() + "]"
-                                           : ep->address().to_string();
+  std::string host =
+      ep->address().is_v6() ? "[" + ep->address().to_string() + "]" : ep->address().to_string();
   std::string url = "http://" + host + ":" + std::to_string(ep->port()) + "/";
   std::cerr << "kioskd: serving the officer's screen at " << url << "\n";
-  if (demo) std::cout << "officer screen: " << url << "\nself-service screen: " << url << "self" << std::endl;
+  if (demo)
+    std::cout << "officer screen: " << url << "\nself-service screen: " << url << "self"
+              << std::endl;
   if (opt.count("--ready-file")) {
     std::string tmp = opt["--ready-file"] + ".tmp";
     std::ofstream(tmp) << url << "\n";

@@ -11,7 +11,8 @@ namespace kiosk::kioskd {
 
 Notifier::Notifier() {
   const char* sock = std::getenv("NOTIFY_SOCKET");
-  if (sock && (sock[0] == '/' || sock[0] == '@') && std::strlen(sock) < sizeof(sockaddr_un{}.sun_path)) {
+  if (sock && (sock[0] == '/' || sock[0] == '@') &&
+      std::strlen(sock) < sizeof(sockaddr_un{}.sun_path)) {
     address_ = sock;
     fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   }

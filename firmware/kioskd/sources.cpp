@@ -12,9 +12,9 @@ Sources make_sources(boost::asio::io_context& ioc, const Config& config) {
     const char* device;
     const std::string& address;
   };
-  for (const Wanted& w : {Wanted{"camera", config.devices.camera},
-                          Wanted{"scanner", config.devices.scanner},
-                          Wanted{"reader", config.devices.reader}}) {
+  for (const Wanted& w :
+       {Wanted{"camera", config.devices.camera}, Wanted{"scanner", config.devices.scanner},
+        Wanted{"reader", config.devices.reader}}) {
     if (w.address == "none") continue;
     s.problems.push_back({w.device, drivers::DeviceState::kAbsent,
                           w.address + ": no driver for this device in this build"});

@@ -21,8 +21,8 @@ namespace kiosk::kioskd {
 class TrustUpdater {
  public:
   /// Installs the files and reports; `source` names where they came from.
-  using Installer = std::function<void(const std::string& source, TrustFiles files,
-                                       const std::string& error)>;
+  using Installer =
+      std::function<void(const std::string& source, TrustFiles files, const std::string& error)>;
 
   TrustUpdater(boost::asio::io_context& ioc, const Config& config, Installer install);
   void start();

@@ -27,8 +27,8 @@ struct UpdateReport {
 
 struct AuditStatus {
   bool writable = true;
-  std::string message;        ///< the last failure, or the break found at start-up
-  bool chain_intact = true;   ///< at start-up, before the segment record
+  std::string message;       ///< the last failure, or the break found at start-up
+  bool chain_intact = true;  ///< at start-up, before the segment record
   std::uint64_t last_seq = 0;
 };
 

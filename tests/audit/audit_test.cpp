@@ -118,8 +118,9 @@ TEST_CASE("tampering is found at start-up, reported, and recorded by a new segme
   CHECK(sql_rc(path, "DELETE FROM records WHERE seq = 3") != SQLITE_OK);
 
   SUBCASE("a record altered behind the triggers' back") {
-    sql(path, "DROP TRIGGER records_no_update; UPDATE records SET body = replace(body, "
-              "'\"ACCEPT\"', '\"REJECT\"') WHERE seq = 3");
+    sql(path,
+        "DROP TRIGGER records_no_update; UPDATE records SET body = replace(body, "
+        "'\"ACCEPT\"', '\"REJECT\"') WHERE seq = 3");
     OpenReport rep;
     auto log = open_log(path, &rep);
     REQUIRE(rep.chain.breaks.size() == 1);
@@ -141,8 +142,9 @@ TEST_CASE("tampering is found at start-up, reported, and recorded by a new segme
     CHECK(rep2.chain.segments == 1);
   }
   SUBCASE("a record removed") {
-    sql(path, "INSERT INTO purge_permit VALUES(1); DELETE FROM records WHERE seq = 2; "
-              "DELETE FROM purge_permit");
+    sql(path,
+        "INSERT INTO purge_permit VALUES(1); DELETE FROM records WHERE seq = 2; "
+        "DELETE FROM purge_permit");
     OpenReport rep;
     auto log = open_log(path, &rep);
     REQUIRE(!rep.chain.breaks.empty());
@@ -150,8 +152,9 @@ TEST_CASE("tampering is found at start-up, reported, and recorded by a new segme
     CHECK(rep.chain.breaks[0].reason.find("missing") != std::string::npos);
   }
   SUBCASE("the first records removed") {
-    sql(path, "INSERT INTO purge_permit VALUES(1); DELETE FROM records WHERE seq <= 2; "
-              "DELETE FROM purge_permit");
+    sql(path,
+        "INSERT INTO purge_permit VALUES(1); DELETE FROM records WHERE seq <= 2; "
+        "DELETE FROM purge_permit");
     OpenReport rep;
     auto log = open_log(path, &rep);
     REQUIRE(!rep.chain.breaks.empty());
@@ -160,7 +163,8 @@ TEST_CASE("tampering is found at start-up, reported, and recorded by a new segme
   SUBCASE("a record re-linked to hide a change") {
     // Rewrite record 5 consistently (new body, new hash) but leave 4's hash: 5's prev no longer
     // matches only if 4 changed; so change 4 and rehash it: 5 then breaks.
-    sql(path, "DROP TRIGGER records_no_update; UPDATE records SET hash = zeroblob(32) WHERE seq = 4");
+    sql(path,
+        "DROP TRIGGER records_no_update; UPDATE records SET hash = zeroblob(32) WHERE seq = 4");
     OpenReport rep;
     auto log = open_log(path, &rep);
     REQUIRE(rep.chain.breaks.size() == 2);
@@ -214,8 +218,9 @@ TEST_CASE("purge keeps the chain checkable with an anchor record") {
   REQUIRE(log->purge_before(0, 7000));
   CHECK(log->check()->records == before);
   // Removing the anchor makes the start unanchored.
-  sql(path, "INSERT INTO purge_permit VALUES(1); DELETE FROM records WHERE kind = 'purge'; "
-            "DELETE FROM purge_permit");
+  sql(path,
+      "INSERT INTO purge_permit VALUES(1); DELETE FROM records WHERE kind = 'purge'; "
+      "DELETE FROM purge_permit");
   c = log->check();
   REQUIRE(c);
   CHECK(!c->intact());

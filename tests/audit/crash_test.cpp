@@ -142,12 +142,12 @@ TEST_CASE("kioskd with a full disk keeps serving and says the verdict was not re
   write_text(dir.path + "/f.feed", feed);
   ProcessOptions opt;
   opt.fsize_limit = 64 * 1024;
-  Kioskd k(dir.path, base_config(dir.path, "[devices]\nfeed = " + dir.path + "/f.feed\n"), {},
-           opt);
+  Kioskd k(dir.path, base_config(dir.path, "[devices]\nfeed = " + dir.path + "/f.feed\n"), {}, opt);
   REQUIRE(k.ready);
   WsClient ws(k.port, "/ws");
-  auto s = ws.read_until([](const json::Value& v) { return !v.get("audit")->get("writable")->boolean; },
-                         std::chrono::seconds(30));
+  auto s =
+      ws.read_until([](const json::Value& v) { return !v.get("audit")->get("writable")->boolean; },
+                    std::chrono::seconds(30));
   REQUIRE(s);
   CHECK(s->get("audit")->get("message")->string.find("disk full") != std::string::npos);
   // Still serving.

@@ -21,9 +21,16 @@ std::string chromium() {
 }
 
 std::vector<std::string> chromium_args(const std::string& profile) {
-  return {chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-          "--no-first-run", "--disable-background-networking", "--disable-component-update",
-          "--disable-sync", "--user-data-dir=" + profile};
+  return {chromium(),
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          "--user-data-dir=" + profile};
 }
 
 std::string dump_dom(const std::string& url) {
@@ -75,8 +82,8 @@ TEST_CASE("officer screen in Chromium: outcome, document, reasons in both langua
   }
   TempDir dir("browser");
   install_vector_trust(dir.path + "/data");
-  write_text(dir.path + "/f.feed", "0 camera " + case_payload("wpnl-valid") + "\n" +
-                                       "50 camera " + case_payload("wpnl-other-city") + "\n");
+  write_text(dir.path + "/f.feed", "0 camera " + case_payload("wpnl-valid") + "\n" + "50 camera " +
+                                       case_payload("wpnl-other-city") + "\n");
   Kioskd k(dir.path, base_config(dir.path, "[devices]\nfeed = " + dir.path + "/f.feed\n"));
   REQUIRE(k.ready);
   WsClient ws(k.port, "/ws");
@@ -87,7 +94,8 @@ TEST_CASE("officer screen in Chromium: outcome, document, reasons in both langua
   CAPTURE(tag);
   CHECK(tag.find("data-outcome=\"REVIEW\"") != std::string::npos);
   CHECK(tag.find("data-document=\"WPNL\"") != std::string::npos);
-  CHECK(en.find(std::string(text(Reason::kJurisdictionMismatch, Language::kEn))) != std::string::npos);
+  CHECK(en.find(std::string(text(Reason::kJurisdictionMismatch, Language::kEn))) !=
+        std::string::npos);
   CHECK(en.find("Work Permit Notification Letter") != std::string::npos);
   CHECK(en.find("data-outcome=\"ACCEPT\"") != std::string::npos);  // the first document, beside
   CHECK(en.find("MUELLER") != std::string::npos);                  // verified: holder shown
@@ -95,10 +103,12 @@ TEST_CASE("officer screen in Chromium: outcome, document, reasons in both langua
 
   std::string zh = dump_dom(k.url + "?lang=zh");
   CHECK(verdict_tag(zh).find("data-outcome=\"REVIEW\"") != std::string::npos);
-  CHECK(zh.find(std::string(text(Reason::kJurisdictionMismatch, Language::kZh))) != std::string::npos);
+  CHECK(zh.find(std::string(text(Reason::kJurisdictionMismatch, Language::kZh))) !=
+        std::string::npos);
   CHECK(zh.find(std::string(text(Outcome::kReview, Language::kZh))) != std::string::npos);
   CHECK(zh.find(std::string(text(Document::kWpnl, Language::kZh))) != std::string::npos);
-  CHECK(zh.find(std::string(text(Reason::kJurisdictionMismatch, Language::kEn))) == std::string::npos);
+  CHECK(zh.find(std::string(text(Reason::kJurisdictionMismatch, Language::kEn))) ==
+        std::string::npos);
 
   std::string shots = screens_dir();
   CHECK(screenshot(k.url + "?lang=en", shots + "/officer-review-en-1280x800.png", "1280,800"));
@@ -112,7 +122,8 @@ TEST_CASE("officer screen in Chromium: outcome, document, reasons in both langua
   CHECK(self.find("Please go to the counter") != std::string::npos);
   CHECK(self.find("MUELLER") == std::string::npos);
   CHECK(self.find("JURISDICTION") == std::string::npos);
-  CHECK(self.find(std::string(text(Reason::kJurisdictionMismatch, Language::kEn))) == std::string::npos);
+  CHECK(self.find(std::string(text(Reason::kJurisdictionMismatch, Language::kEn))) ==
+        std::string::npos);
 
   // Cleared: the idle screen.
   REQUIRE(ws.send("clear"));

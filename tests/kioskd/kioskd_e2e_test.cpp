@@ -5,8 +5,12 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
 #include <cstring>
 #include <filesystem>
+#include <thread>
 
 #include "app/reason.h"
 #include "app/verifier.h"
@@ -56,12 +60,11 @@ TEST_CASE("verdicts reach the WebSocket and the audit log; repeats are one verdi
   TempDir dir("e2e");
   install_vector_trust(dir.path + "/data");
   // The feed waits for the client to connect, then plays four documents, the first over 3 frames.
-  std::string feed = "2000 camera " + case_payload("wpnl-valid") + "\n" +
-                     "30 camera " + case_payload("wpnl-valid") + "\n" +
-                     "30 camera " + case_payload("wpnl-valid") + "\n" +
-                     "50 scanner " + case_payload("ecard-valid") + "\n" +
-                     "50 card " + case_payload("chip-valid") + "\n" +
-                     "50 camera " + case_payload("wpnl-tampered") + "\n";
+  std::string feed = "2000 camera " + case_payload("wpnl-valid") + "\n" + "30 camera " +
+                     case_payload("wpnl-valid") + "\n" + "30 camera " + case_payload("wpnl-valid") +
+                     "\n" + "50 scanner " + case_payload("ecard-valid") + "\n" + "50 card " +
+                     case_payload("chip-valid") + "\n" + "50 camera " +
+                     case_payload("wpnl-tampered") + "\n";
   write_text(dir.path + "/test.feed", feed);
   Kioskd k(dir.path, base_config(dir.path, "[devices]\nfeed = " + dir.path + "/test.feed\n"));
   REQUIRE(k.ready);
@@ -234,13 +237,14 @@ TEST_CASE("malformed HTTP and WebSocket traffic is answered or closed; the serve
     CHECK(r.rfind("HTTP/1.1 400", 0) == 0);
   }
   SUBCASE("huge header") {
-    std::string r = raw_exchange(k.port, "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " +
-                                             std::string(100000, 'a') + "\r\n\r\n");
+    std::string r = raw_exchange(
+        k.port, "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(100000, 'a') + "\r\n\r\n");
     CHECK(r.rfind("HTTP/1.1 431", 0) == 0);
   }
   SUBCASE("huge body") {
-    std::string r = raw_exchange(k.port, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n" +
-                                             std::string(20000, 'a'));
+    std::string r =
+        raw_exchange(k.port, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n" +
+                                 std::string(20000, 'a'));
     CHECK(r.rfind("HTTP/1.1 413", 0) == 0);
   }
   SUBCASE("wrong method and unknown path") {
@@ -267,8 +271,7 @@ TEST_CASE("malformed HTTP and WebSocket traffic is answered or closed; the serve
   }
   SUBCASE("a bad upgrade is refused") {
     std::string r = raw_exchange(
-        k.port,
-        "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+        k.port, "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
     CHECK(r.rfind("HTTP/1.1 400", 0) == 0);
   }
   SUBCASE("more connections than allowed get 503") {
@@ -320,8 +323,8 @@ TEST_CASE("a corrupt config names the file, the line and the reason") {
 
 TEST_CASE("devices missing at start are shown; a broken feed does not stop the kiosk") {
   TempDir dir("devices");
-  std::string extra = "[devices]\ncamera = /dev/video-none\nreader = pcsc\nfeed = " + dir.path +
-                      "/missing.feed\n";
+  std::string extra =
+      "[devices]\ncamera = /dev/video-none\nreader = pcsc\nfeed = " + dir.path + "/missing.feed\n";
   Kioskd k(dir.path, base_config(dir.path, extra));
   REQUIRE(k.ready);
   auto s = http_get(k.port, "/api/state");
@@ -363,11 +366,170 @@ TEST_CASE("systemd notify: READY, WATCHDOG, STOPPING over the datagram socket") 
       if (g.find(what) != std::string::npos) return true;
     return false;
   };
-  CHECK(wait_until([&] { receive(); return saw("READY=1"); }));
+  CHECK(wait_until([&] {
+    receive();
+    return saw("READY=1");
+  }));
   std::size_t before = got.size();
-  CHECK(wait_until([&] { receive(); return got.size() > before + 1 && saw("WATCHDOG=1"); }));
+  CHECK(wait_until([&] {
+    receive();
+    return got.size() > before + 1 && saw("WATCHDOG=1");
+  }));
   k.proc->signal(SIGTERM);
-  CHECK(wait_until([&] { receive(); return saw("STOPPING=1"); }));
+  CHECK(wait_until([&] {
+    receive();
+    return saw("STOPPING=1");
+  }));
   CHECK(k.proc->wait() == 0);
   ::close(fd);
+}
+
+namespace {
+
+/// A loopback HTTP server for trust packages: serves `files` (path -> body), 404 otherwise.
+class PackageServer {
+ public:
+  explicit PackageServer(std::map<std::string, std::string> files) : files_(std::move(files)) {
+    acceptor_.open(boost::asio::ip::tcp::v4());
+    acceptor_.bind({boost::asio::ip::make_address("127.0.0.1"), 0});
+    acceptor_.listen();
+    port = acceptor_.local_endpoint().port();
+    do_accept();
+    thread_ = std::thread([this] { ioc_.run(); });
+  }
+  ~PackageServer() {
+    ioc_.stop();
+    thread_.join();
+  }
+  std::uint16_t port = 0;
+  int requests = 0;
+
+ private:
+  void do_accept() {
+    acceptor_.async_accept([this](boost::system::error_code ec, boost::asio::ip::tcp::socket s) {
+      if (ec) return;
+      namespace http = boost::beast::http;
+      boost::beast::flat_buffer buf;
+      http::request<http::string_body> req;
+      http::read(s, buf, req, ec);
+      if (!ec) {
+        ++requests;
+        auto it = files_.find(std::string(req.target()));
+        http::response<http::string_body> res{
+            it == files_.end() ? http::status::not_found : http::status::ok, 11};
+        res.body() = it == files_.end() ? "" : it->second;
+        res.prepare_payload();
+        http::write(s, res, ec);
+      }
+      s.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ec);
+      do_accept();
+    });
+  }
+  std::map<std::string, std::string> files_;
+  boost::asio::io_context ioc_;
+  boost::asio::ip::tcp::acceptor acceptor_{ioc_};
+  std::thread thread_;
+};
+
+}  // namespace
+
+TEST_CASE("trust updates over HTTP: fetched from the URL and installed; bad manifests refused") {
+  PackageServer server({
+      {"/pkg/manifest", "status/CN-310000.cose\nkeyset.cose\n"},
+      {"/pkg/keyset.cose", read_text(vectors() + "/trust/keyset.cose")},
+      {"/pkg/status/CN-310000.cose", read_text(vectors() + "/trust/status/CN-310000.cose")},
+      {"/evil/manifest", "keyset.cose\n../../etc/passwd\n"},
+  });
+  {
+    TempDir dir("http-update");
+    std::string url = "http://127.0.0.1:" + std::to_string(server.port) + "/pkg";
+    Kioskd k(dir.path, base_config(dir.path, "[trust]\nurl = " + url + "\nurl_interval = 10\n"));
+    REQUIRE(k.ready);
+    WsClient ws(k.port, "/ws");
+    auto s = ws.read_until([](const json::Value& v) {
+      return v.get("trust")->get("last_update")->type == json::Value::Type::kObject;
+    });
+    REQUIRE(s);
+    const json::Value* u = s->get("trust")->get("last_update");
+    CHECK(u->get("source")->string == url);
+    CHECK(u->get("error")->string == "");
+    REQUIRE(u->get("results")->array.size() == 2);
+    // The key set is installed first whatever the manifest's order.
+    CHECK(u->get("results")->array[0].get("file")->string == "keyset.cose");
+    CHECK(u->get("results")->array[0].get("result")->string == "INSTALLED");
+    CHECK(u->get("results")->array[1].get("result")->string == "INSTALLED");
+    CHECK(s->get("trust")->get("installed")->boolean);
+    CHECK(k.stop() == 0);
+  }
+  {
+    TempDir dir("http-evil");
+    std::string url = "http://127.0.0.1:" + std::to_string(server.port) + "/evil";
+    Kioskd k(dir.path, base_config(dir.path, "[trust]\nurl = " + url + "\nurl_interval = 10\n"));
+    REQUIRE(k.ready);
+    WsClient ws(k.port, "/ws");
+    auto s = ws.read_until([](const json::Value& v) {
+      return v.get("trust")->get("last_update")->type == json::Value::Type::kObject;
+    });
+    REQUIRE(s);
+    CHECK(s->get("trust")->get("last_update")->get("error")->string.find("manifest: bad entry") ==
+          0);
+    CHECK(!s->get("trust")->get("installed")->boolean);
+    CHECK(http_get(k.port, "/healthz").first == 200);
+    CHECK(k.stop() == 0);
+  }
+  {
+    TempDir dir("http-down");
+    Kioskd k(dir.path,
+             base_config(dir.path, "[trust]\nurl = http://127.0.0.1:1/none\nurl_interval = 10\n"));
+    REQUIRE(k.ready);
+    WsClient ws(k.port, "/ws");
+    auto s = ws.read_until([](const json::Value& v) {
+      return v.get("trust")->get("last_update")->type == json::Value::Type::kObject;
+    });
+    REQUIRE(s);
+    CHECK(s->get("trust")->get("last_update")->get("error")->string.find("connect") == 0);
+    CHECK(k.stop() == 0);
+  }
+}
+
+TEST_CASE("kioskctl audit: verify, export, check-export, pubkey, purge") {
+  TempDir dir("ctl-audit");
+  install_vector_trust(dir.path + "/data");
+  write_text(dir.path + "/f.feed", "0 camera " + case_payload("wpnl-valid") + "\n0 scanner " +
+                                       case_payload("bad-base45") + "\n");
+  {
+    Kioskd k(dir.path, base_config(dir.path, "[devices]\nfeed = " + dir.path + "/f.feed\n"));
+    REQUIRE(k.ready);
+    WsClient ws(k.port, "/ws");
+    REQUIRE(ws.read_until([](const json::Value& s) { return entry_count(s) == 2; }));
+    CHECK(k.stop() == 0);
+  }
+  std::string data = dir.path + "/data";
+  std::string out, err;
+  CHECK(run({kioskctl_path(), "audit", "pubkey", "--data", data}, &out) == 0);
+  std::string pub = out.substr(0, 64);
+  CHECK(from_hex(pub));
+  CHECK(run({kioskctl_path(), "audit", "export", "--data", data, "--out", dir.path + "/x.audit",
+             "--now", "1796000100"}) == 0);
+  CHECK(run({kioskctl_path(), "audit", "check-export", dir.path + "/x.audit", "--pubkey", pub},
+            &out) == 0);
+  CHECK(out.find("signature: valid") != std::string::npos);
+  CHECK(out.find("records: 2") != std::string::npos);
+  CHECK(out.find("chain: intact") != std::string::npos);
+  std::string text = read_text(dir.path + "/x.audit");
+  CHECK(text.find("MUELLER") == std::string::npos);
+  text.replace(text.find("ACCEPT"), 6, "REJECT");
+  write_text(dir.path + "/y.audit", text);
+  CHECK(run({kioskctl_path(), "audit", "check-export", dir.path + "/y.audit"}, &out) == 1);
+  CHECK(out.find("signature does not verify") != std::string::npos);
+  CHECK(run({kioskctl_path(), "audit", "purge", "--data", data, "--before", "1796000001", "--now",
+             "1796000200"},
+            &out) == 0);
+  CHECK(out == "purged: 2\n");
+  CHECK(run({kioskctl_path(), "audit", "verify", "--data", data}, &out) == 0);
+  CHECK(out.find("purges 1") != std::string::npos);
+  CHECK(run({kioskctl_path(), "audit", "verify"}, nullptr, &err) == 2);
+  CHECK(run({kioskctl_path(), "audit", "verify", "--data", dir.path + "/nothing"}, nullptr, &err) ==
+        1);
+  CHECK(err.find("no audit log there") != std::string::npos);
 }

@@ -150,8 +150,8 @@ std::string case_payload(const std::string& id) {
   if (const json::Value* qr = in.get("qr")) return qr->string;
   const json::Value* chip = in.get("chip");
   return "{\"ef\": \"" + chip->get("ef")->string + "\", \"challenge\": \"" +
-         chip->get("challenge")->string + "\", \"signature\": \"" +
-         chip->get("signature")->string + "\"}";
+         chip->get("challenge")->string + "\", \"signature\": \"" + chip->get("signature")->string +
+         "\"}";
 }
 
 int run(const std::vector<std::string>& argv, std::string* out, std::string* err) {
@@ -169,8 +169,11 @@ int run(const std::vector<std::string>& argv, std::string* out, std::string* err
 std::string base_config(const std::string& dir, const std::string& extra, std::int64_t now) {
   return "[kiosk]\nid = TEST-01\njurisdiction = 3101\nsession_timeout = 300\n"
          "[ui]\nlisten = 127.0.0.1\nport = 0\n"
-         "[data]\ndir = " + dir + "/data\nanchors = " + vectors() + "/anchors\n"
-         "[clock]\nsource = fixed\nfixed = " + std::to_string(now) + "\n" + extra;
+         "[data]\ndir = " +
+         dir + "/data\nanchors = " + vectors() +
+         "/anchors\n"
+         "[clock]\nsource = fixed\nfixed = " +
+         std::to_string(now) + "\n" + extra;
 }
 
 void install_vector_trust(const std::string& data_dir, std::int64_t now) {
@@ -193,10 +196,12 @@ Kioskd::Kioskd(const std::string& dir, const std::string& config_text,
   std::vector<std::string> argv = {kioskd_path(), "--config", conf, "--ready-file", ready_file};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   proc = std::make_unique<Process>(argv, opt);
-  ready = wait_until([&] { return fs::exists(ready_file) || proc->wait(std::chrono::milliseconds(0)); });
+  ready = wait_until(
+      [&] { return fs::exists(ready_file) || proc->wait(std::chrono::milliseconds(0)); });
   if (fs::exists(ready_file)) {
     url = read_text(ready_file);
-    while (!url.empty() && url.back() == '\n') url.pop_back();
+    while (!url.empty() && url.back() == '\n')
+      url.pop_back();
     auto colon = url.rfind(':');
     port = static_cast<std::uint16_t>(std::stoi(url.substr(colon + 1)));
   } else {

@@ -26,8 +26,8 @@ std::string read_text(const std::string& path);
 void write_text(const std::string& path, const std::string& text);
 
 struct ProcessOptions {
-  std::map<std::string, std::string> env;  ///< added to the environment
-  std::string stdout_file, stderr_file;    ///< "" keeps the test's own
+  std::map<std::string, std::string> env;    ///< added to the environment
+  std::string stdout_file, stderr_file;      ///< "" keeps the test's own
   std::optional<std::uint64_t> fsize_limit;  ///< RLIMIT_FSIZE for the child
 };
 
@@ -66,7 +66,7 @@ int run(const std::vector<std::string>& argv, std::string* out = nullptr,
 struct Kioskd {
   Kioskd(const std::string& dir, const std::string& config_text,
          const std::vector<std::string>& extra_args = {}, const ProcessOptions& opt = {});
-  std::string url;   ///< http://127.0.0.1:PORT/
+  std::string url;  ///< http://127.0.0.1:PORT/
   std::uint16_t port = 0;
   std::string stderr_path;
   std::unique_ptr<Process> proc;
