@@ -533,3 +533,44 @@ TEST_CASE("kioskctl audit: verify, export, check-export, pubkey, purge") {
         1);
   CHECK(err.find("no audit log there") != std::string::npos);
 }
+
+TEST_CASE("a session clears itself after the timeout") {
+  TempDir dir("timeout");
+  install_vector_trust(dir.path + "/data");
+  write_text(dir.path + "/f.feed", "500 camera " + case_payload("wpnl-valid") + "\n");
+  std::string conf = base_config(dir.path, "[devices]\nfeed = " + dir.path + "/f.feed\n");
+  conf.replace(conf.find("session_timeout = 300"), 21, "session_timeout = 1");
+  Kioskd k(dir.path, conf);
+  REQUIRE(k.ready);
+  WsClient ws(k.port, "/ws");
+  REQUIRE(ws.read_until([](const json::Value& s) { return entry_count(s) == 1; }));
+  auto idle = ws.read_until([](const json::Value& s) { return entry_count(s) == 0; });
+  REQUIRE(idle);
+  CHECK(!idle->get("session")->get("active")->boolean);
+  CHECK(idle->get("today")->get("ACCEPT")->number == 1);  // the count stays for the day
+  CHECK(k.stop() == 0);
+}
+
+TEST_CASE("corrupt databases at start: set aside, reported, and the kiosk serves") {
+  TempDir dir("corrupt-db");
+  fs::create_directories(dir.path + "/data");
+  write_text(dir.path + "/data/trust.db", std::string(8192, '\x5a'));
+  write_text(dir.path + "/data/audit.db", "SQLite format 3" + std::string(8192, '\x01'));
+  write_text(dir.path + "/f.feed", "300 camera " + case_payload("wpnl-valid") + "\n");
+  Kioskd k(dir.path, base_config(dir.path, "[devices]\nfeed = " + dir.path + "/f.feed\n"));
+  REQUIRE(k.ready);
+  WsClient ws(k.port, "/ws");
+  auto s = ws.read_until([](const json::Value& v) { return entry_count(v) == 1; });
+  REQUIRE(s);
+  // The trust store started empty: the verdict says so instead of failing.
+  CHECK(s->get("session")->get("entries")->array[0].get("reasons")->array[0].get("code")->string ==
+        "KEYSET_MISSING");
+  CHECK(k.stop() == 0);
+  std::string err = read_text(k.stderr_path);
+  CHECK(err.find("trust.db") != std::string::npos);
+  CHECK(err.find("audit.db") != std::string::npos);
+  CHECK(err.find("set aside") != std::string::npos);
+  std::string out;
+  CHECK(run({kioskctl_path(), "audit", "verify", "--data", dir.path + "/data"}, &out) == 0);
+  CHECK(out.find("segments 1") != std::string::npos);  // the new log starts by naming the old
+}
