@@ -3,6 +3,10 @@
 // under BUILD/kioskd-screens/ for a human to look at). Skips, saying so, without chromium.
 #include <doctest/doctest.h>
 
+#include <signal.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <filesystem>
 
 #include "app/reason.h"
@@ -161,5 +165,101 @@ TEST_CASE("officer screen in Chromium: a forged letter shows REJECT and no holde
   CHECK(screenshot(k.url + "?lang=en", shots + "/officer-reject-en-1920x1080.png", "1920,1080"));
   std::string self = dump_dom(k.url + "self");
   CHECK(self.find("data-next=\"counter\"") != std::string::npos);
+  CHECK(k.stop() == 0);
+}
+
+namespace {
+
+std::uint16_t free_port() {
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::acceptor a(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  return a.local_endpoint().port();
+}
+
+}  // namespace
+
+TEST_CASE("officer screen in Chromium: the keyboard clears and moves between documents") {
+  if (chromium().empty()) {
+    MESSAGE("SKIPPED: chromium is not installed (toolchain/install-deps.sh --with-browser)");
+    return;
+  }
+  TempDir dir("browser-keys");
+  install_vector_trust(dir.path + "/data");
+  write_text(dir.path + "/f.feed", "0 camera " + case_payload("wpnl-valid") + "\n" + "50 scanner " +
+                                       case_payload("ecard-valid") + "\n");
+  Kioskd k(dir.path, base_config(dir.path, "[devices]\nfeed = " + dir.path + "/f.feed\n"));
+  REQUIRE(k.ready);
+  WsClient watch(k.port, "/ws");
+  REQUIRE(watch.read_until([](const json::Value& s) { return entries_in(s) == 2; }));
+
+  // A real browser shows the page; the test types into it over the DevTools protocol.
+  TempDir profile("chromium");
+  std::uint16_t devtools = free_port();
+  auto args = chromium_args(profile.path);
+  args.push_back("--remote-debugging-port=" + std::to_string(devtools));
+  args.push_back("--remote-allow-origins=*");
+  args.push_back(k.url + "?lang=en");
+  ProcessOptions opt;
+  opt.stderr_file = dir.path + "/chromium.err";
+  opt.stdout_file = dir.path + "/chromium.out";
+  Process browser(args, opt);
+  std::string page_path;
+  REQUIRE(wait_until([&] {
+    auto list = http_get(devtools, "/json/list");
+    auto v = json::parse(list.second);
+    if (!v || !v->is_array()) return false;
+    for (const auto& t : v->array) {
+      const json::Value* type = t.get("type");
+      const json::Value* ws = t.get("webSocketDebuggerUrl");
+      const json::Value* url = t.get("url");
+      if (type && type->string == "page" && ws && url && url->string.find(k.url) == 0) {
+        page_path = ws->string.substr(ws->string.find("/devtools/"));
+        return true;
+      }
+    }
+    return false;
+  }));
+  WsClient cdp(devtools, page_path);
+  REQUIRE(cdp.connected());
+  int id = 0;
+  auto call = [&](const std::string& method, const std::string& params) {
+    int my = ++id;
+    REQUIRE(cdp.send("{\"id\": " + std::to_string(my) + ", \"method\": \"" + method +
+                     "\", \"params\": " + params + "}"));
+    REQUIRE(cdp.read_until([&](const json::Value& m) {
+      const json::Value* i = m.get("id");
+      return i && i->number == my;
+    }));
+  };
+  // Wait until the page's own WebSocket is up (it renders the kiosk id from the live state).
+  REQUIRE(wait_until([&] {
+    int my = ++id;
+    cdp.send("{\"id\": " + std::to_string(my) +
+             ", \"method\": \"Runtime.evaluate\", \"params\": {\"expression\": "
+             "\"document.getElementById('disconnected').hidden && "
+             "document.querySelectorAll('[data-entry]').length\", \"returnByValue\": true}}");
+    auto r = cdp.read_until([&](const json::Value& m) {
+      const json::Value* i = m.get("id");
+      return i && i->number == my;
+    });
+    const json::Value* res = r ? r->get("result") : nullptr;
+    const json::Value* inner = res ? res->get("result") : nullptr;
+    const json::Value* value = inner ? inner->get("value") : nullptr;
+    return value && value->is_number() && value->number == 2;
+  }));
+  auto press = [&](const std::string& key) {
+    call("Input.dispatchKeyEvent",
+         "{\"type\": \"keyDown\", \"key\": \"" + key + "\", \"text\": \"" + key + "\"}");
+    call("Input.dispatchKeyEvent", "{\"type\": \"keyUp\", \"key\": \"" + key + "\"}");
+  };
+  press("n");
+  auto moved = watch.read_until(
+      [](const json::Value& s) { return s.get("session")->get("focus")->number == 0; });
+  CHECK(moved);
+  press("c");
+  auto cleared = watch.read_until([](const json::Value& s) { return entries_in(s) == 0; });
+  CHECK(cleared);
+  browser.signal(SIGTERM);
+  browser.wait();
   CHECK(k.stop() == 0);
 }
