@@ -21,6 +21,8 @@ for arg in "$@"; do
     *) echo "install-deps.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
+# The officer's screen shows Chinese: the browser needs a CJK font (kioskd fetches no web font).
+for arg in "$@"; do if [ "$arg" = --with-browser ]; then packages+=(fonts-wqy-zenhei); fi; done
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,101 @@
+#include "firmware/audit/export.h"
+
+#include "app/json.h"
+
+namespace kiosk::audit {
+
+Result<std::string, std::string> export_signed(AuditLog& log, const KioskSecrets& secrets,
+                                               std::string_view kiosk_id, std::int64_t now) {
+  auto chain = log.check();
+  if (!chain) return Unexpected{chain.error().message};
+  KeyPair kp(secrets.sign_seed);
+  std::string out = json::Writer()
+                        .begin_object()
+                        .key("format")
+                        .string("onecard-kiosk-audit-export-v1")
+                        .key("kiosk")
+                        .string(kiosk_id)
+                        .key("exported_at")
+                        .number(now)
+                        .key("public_key")
+                        .string(to_hex(kp.public_key()))
+                        .key("records")
+                        .number(static_cast<std::int64_t>(chain->records))
+                        .key("chain")
+                        .string(chain->intact() ? "intact" : "broken")
+                        .end_object()
+                        .take();
+  out += "\n";
+  auto r = log.for_each(0, [&](const StoredRecord& rec) {
+    out += json::Writer()
+               .begin_object()
+               .key("seq")
+               .number(static_cast<std::int64_t>(rec.seq))
+               .key("hash")
+               .string(to_hex(rec.hash))
+               .key("body")
+               .string(rec.body)
+               .end_object()
+               .take();
+    out += "\n";
+  });
+  if (!r) return Unexpected{r.error().message};
+  auto sig = kp.sign(as_bytes(out));
+  out += "{\"signature\": \"" + to_hex(sig) + "\"}\n";
+  return out;
+}
+
+Result<ExportCheck, std::string> check_export(std::string_view text,
+                                              const std::optional<PublicKey>& expected) {
+  if (text.empty() || text.back() != '\n')
+    return Unexpected{std::string("not an export: truncated")};
+  auto last_start = text.rfind('\n', text.size() - 2);
+  if (last_start == std::string_view::npos)
+    return Unexpected{std::string("not an export: no signature line")};
+  std::string_view signed_part = text.substr(0, last_start + 1);
+  auto sig_line = json::parse(text.substr(last_start + 1));
+  const json::Value* sig_v = sig_line ? sig_line->get("signature") : nullptr;
+  auto sig = sig_v && sig_v->is_string() ? from_hex(sig_v->string) : std::nullopt;
+  if (!sig) return Unexpected{std::string("not an export: the last line is not a signature")};
+
+  auto first_end = signed_part.find('\n');
+  auto header = json::parse(signed_part.substr(0, first_end));
+  const json::Value* fmt = header ? header->get("format") : nullptr;
+  if (!fmt || !fmt->is_string() || fmt->string != "onecard-kiosk-audit-export-v1")
+    return Unexpected{std::string("not an export: unknown header")};
+  ExportCheck check;
+  const json::Value* pk = header->get("public_key");
+  auto pk_bytes = pk && pk->is_string() ? from_hex(pk->string) : std::nullopt;
+  auto key = pk_bytes ? to_array<32>(*pk_bytes) : std::nullopt;
+  if (!key) return Unexpected{std::string("not an export: no public key in the header")};
+  check.key = *key;
+  if (const json::Value* k = header->get("kiosk"); k && k->is_string()) check.kiosk = k->string;
+  if (expected && *expected != check.key)
+    return Unexpected{std::string("signed by another key than the one given")};
+  if (!ed25519_verify(*sig, as_bytes(signed_part), check.key))
+    return Unexpected{std::string("signature does not verify: the file was altered")};
+
+  ChainChecker checker;
+  std::size_t pos = first_end + 1;
+  while (pos < signed_part.size()) {
+    auto end = signed_part.find('\n', pos);
+    auto line = json::parse(signed_part.substr(pos, end - pos));
+    pos = end + 1;
+    const json::Value* seq = line ? line->get("seq") : nullptr;
+    const json::Value* hash = line ? line->get("hash") : nullptr;
+    const json::Value* body = line ? line->get("body") : nullptr;
+    auto hb = hash && hash->is_string() ? from_hex(hash->string) : std::nullopt;
+    auto ha = hb ? to_array<32>(*hb) : std::nullopt;
+    if (!seq || !seq->is_number() || seq->number < 0 || !ha || !body || !body->is_string())
+      return Unexpected{std::string("signed but malformed record line")};
+    StoredRecord rec;
+    rec.seq = static_cast<std::uint64_t>(seq->number);
+    rec.body = body->string;
+    rec.hash = *ha;
+    checker.feed(rec);
+  }
+  check.chain = checker.finish();
+  return check;
+}
+
+}  // namespace kiosk::audit

@@ -1,0 +1,378 @@
+#include "firmware/kioskd/kiosk.h"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <iostream>
+
+namespace kiosk::kioskd {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+void log(const std::string& line) {
+  std::cerr << "kioskd: " << line << std::endl;
+}
+
+std::string reasons_text(const Verdict& v) {
+  std::string out;
+  for (Reason r : v.reasons)
+    out += (out.empty() ? "" : ",") + std::string(name(r));
+  return out.empty() ? "-" : out;
+}
+
+}  // namespace
+
+Kiosk::Kiosk(boost::asio::io_context& ioc, Config config, KioskOptions options)
+    : ioc_(ioc),
+      config_(std::move(config)),
+      options_(std::move(options)),
+      clock_(config_),
+      session_timer_(ioc),
+      watchdog_timer_(ioc),
+      retention_timer_(ioc) {
+  settings_.jurisdiction = config_.jurisdiction;
+  settings_.max_age = config_.max_age;
+  settings_.skew = config_.skew;
+}
+
+Kiosk::~Kiosk() = default;
+
+Result<std::unique_ptr<Kiosk>, std::string> Kiosk::create(boost::asio::io_context& ioc,
+                                                          Config config, KioskOptions options) {
+  std::unique_ptr<Kiosk> k(new Kiosk(ioc, std::move(config), std::move(options)));
+  const Config& c = k->config_;
+  std::error_code ec;
+  fs::create_directories(c.data_dir, ec);
+  if (ec || !fs::is_directory(c.data_dir))
+    return Unexpected{c.data_dir + ": cannot use as the data directory: " +
+                      (ec ? ec.message() : "not a directory")};
+  ::chmod(c.data_dir.c_str(), 0700);
+
+  std::string notice;
+  auto secrets = audit::load_or_create_secrets(c.data_dir, &notice);
+  if (!notice.empty()) log(notice);
+  if (!secrets) return Unexpected{secrets.error()};
+  k->secrets_ = std::move(*secrets);
+
+  notice.clear();
+  auto store = keys::TrustStore::open(c.data_dir + "/trust.db", &notice);
+  if (!notice.empty()) log(notice);
+  if (!store) return Unexpected{store.error().message};
+  k->store_ = std::move(*store);
+
+  auto anchors = keys::load_anchors(c.anchors_dir);
+  if (anchors) {
+    k->anchors_ = std::move(*anchors);
+  } else {
+    k->anchors_error_ = anchors.error();
+    log("trust anchors: " + anchors.error() + " (no trust update can be installed)");
+  }
+
+  std::int64_t now = k->clock_.now();
+  audit::OpenReport report;
+  auto log_r = audit::AuditLog::open(c.data_dir + "/audit.db", c.kiosk_id, now, &report);
+  for (const auto& n : report.notices)
+    log("audit: " + n);
+  if (!report.chain.intact()) {
+    k->audit_status_.chain_intact = false;
+    k->audit_status_.message = report.chain.breaks.front().reason + " (record " +
+                               std::to_string(report.chain.breaks.front().seq) +
+                               "); a new segment records the break";
+  }
+  if (log_r) {
+    k->audit_ = std::move(*log_r);
+    auto newest = k->audit_->newest_time();
+    if (newest && *newest > 0) {
+      // A clock set back below the last record makes every verdict CLOCK_UNTRUSTED.
+      auto raised = k->store_->raise_time_floor(*newest);
+      if (!raised) log("trust store: " + raised.error().message);
+    }
+    auto check = k->audit_->check();
+    if (check) k->audit_status_.last_seq = check->last_seq;
+  } else {
+    k->audit_status_.writable = false;
+    k->audit_status_.message = log_r.error().message;
+    log("audit: " + log_r.error().message + " (verdicts are shown but NOT recorded)");
+  }
+  k->refresh_trust();
+  k->refresh_today();
+  return k;
+}
+
+Result<boost::asio::ip::tcp::endpoint, std::string> Kiosk::start() {
+  server_ctx_ = std::make_shared<ServerContext>();
+  std::string www = config_.www.empty() ? default_www_dir() : config_.www;
+  server_ctx_->site = load_site(www, config_.mode);
+  if (!server_ctx_->site.missing.empty()) log("ui: " + server_ctx_->site.missing);
+  server_ctx_->max_connections = config_.max_connections;
+  server_ctx_->state.officer = [this] { return officer_json(view()); };
+  server_ctx_->state.self = [this] { return self_json(view()); };
+  server_ctx_->on_command = [this](std::string_view cmd) { command(cmd); };
+  server_ = std::make_unique<HttpServer>(ioc_, server_ctx_);
+  auto ep = server_->listen(config_.listen, config_.port);
+  if (!ep) return Unexpected{"ui listen " + ep.error()};
+  if (!ep->address().is_loopback())
+    log("ui: listening on " + ep->address().to_string() +
+        ", not loopback: the officer's screen (with holder records) is reachable from the network");
+
+  if (!options_.initial_package.empty()) {
+    std::string error;
+    auto files = TrustUpdater::read_package(options_.initial_package, &error);
+    install("start-up:" + options_.initial_package, std::move(files), error);
+  }
+
+  sources_ = make_sources(ioc_, config_);
+  for (const auto& p : sources_.problems) {
+    on_status(p);
+    log(p.device + ": " + p.detail);
+  }
+  for (QrTextSource* s : sources_.qr_refs) {
+    s->start([this](Channel ch, std::string text) { on_qr(ch, text); },
+             [this](const DeviceStatus& st) { on_status(st); });
+  }
+  for (ChipSource* s : sources_.chip_refs) {
+    s->start([this](ChipInput chip) { on_chip(chip); },
+             [this](const DeviceStatus& st) { on_status(st); });
+  }
+  updater_ = std::make_unique<TrustUpdater>(
+      ioc_, config_, [this](const std::string& source, TrustFiles files, const std::string& e) {
+        install(source, std::move(files), e);
+      });
+  updater_->start();
+  arm_watchdog();
+  purge();
+  arm_retention();
+  notifier_.notify("READY=1\nSTATUS=serving on " + ep->address().to_string() + ":" +
+                   std::to_string(ep->port()));
+  return *ep;
+}
+
+void Kiosk::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  notifier_.notify("STOPPING=1");
+  for (QrTextSource* s : sources_.qr_refs)
+    s->stop();
+  for (ChipSource* s : sources_.chip_refs)
+    s->stop();
+  if (updater_) updater_->stop();
+  if (server_) server_->stop();
+  session_timer_.cancel();
+  watchdog_timer_.cancel();
+  retention_timer_.cancel();
+}
+
+void Kiosk::on_qr(Channel channel, const std::string& text) {
+  present(channel, qr_key(text),
+          [&](std::int64_t now) { return verify_qr(text, trust_, settings_, now); });
+}
+
+void Kiosk::on_chip(const ChipInput& chip) {
+  present(Channel::kCard, chip_key(chip),
+          [&](std::int64_t now) { return verify_chip(chip, trust_, settings_, now); });
+}
+
+template <class VerifyFn>
+void Kiosk::present(Channel channel, const std::string& key, VerifyFn verify) {
+  if (stopped_) return;
+  if (session_.repeat(key)) {
+    arm_session_timer();
+    return;
+  }
+  std::int64_t now = clock_.now();
+  SessionEntry entry;
+  entry.id = next_entry_id_++;
+  entry.channel = channel;
+  entry.key = key;
+  entry.time = now;
+  entry.verdict = verify(now);
+  record(entry);
+  const Verdict& v = entry.verdict;
+  log("verdict " + std::string(name(channel)) + " " + std::string(name(v.outcome)) + " " +
+      std::string(name(v.document)) + " " + reasons_text(v) +
+      (entry.audit_seq ? " audit #" + std::to_string(*entry.audit_seq)
+                       : " NOT RECORDED: " + entry.audit_error));
+  if (options_.echo_verdicts) {
+    std::cout << iso_time(now) << " " << name(channel) << " " << name(v.outcome) << " "
+              << name(v.document) << " " << reasons_text(v) << std::endl;
+  }
+  session_.add(std::move(entry));
+  arm_session_timer();
+  refresh_today();
+  broadcast();
+}
+
+void Kiosk::record(SessionEntry& entry) {
+  if (!audit_) {
+    entry.audit_error = audit_status_.message;
+    return;
+  }
+  auto rec =
+      audit::verdict_record(entry.verdict, name(entry.channel), entry.time, secrets_->hash_key);
+  auto stored = audit_->append(std::move(rec));
+  if (!stored) {
+    entry.audit_error = stored.error().message;
+    if (audit_status_.writable) log("audit: " + stored.error().message);
+    audit_status_.writable = false;
+    audit_status_.message = stored.error().message;
+    return;
+  }
+  if (!audit_status_.writable) log("audit: writable again");
+  audit_status_.writable = true;
+  if (audit_status_.chain_intact) audit_status_.message.clear();
+  audit_status_.last_seq = stored->seq;
+  entry.audit_seq = stored->seq;
+  if (stored->time > trust_.time_floor) {
+    auto raised = store_->raise_time_floor(stored->time);
+    if (!raised) log("trust store: " + raised.error().message);
+    trust_.time_floor = stored->time;
+  }
+}
+
+void Kiosk::on_status(const DeviceStatus& status) {
+  bool found = false;
+  for (auto& d : devices_) {
+    if (d.device == status.device) {
+      if (d.state != status.state)
+        log(status.device + ": " + std::string(drivers::name(status.state)) +
+            (status.detail.empty() ? "" : " (" + status.detail + ")"));
+      d = status;
+      found = true;
+    }
+  }
+  if (!found) devices_.push_back(status);
+  broadcast();
+}
+
+void Kiosk::install(const std::string& source, TrustFiles files, const std::string& error) {
+  UpdateReport report;
+  report.time = clock_.now();
+  report.source = source;
+  report.error = error;
+  if (!anchors_) {
+    // Firmware anchors may have been fixed since start-up: try again.
+    auto anchors = keys::load_anchors(config_.anchors_dir);
+    if (anchors) anchors_ = std::move(*anchors);
+  }
+  if (!anchors_) {
+    report.error += (report.error.empty() ? "" : "; ") + anchors_error_;
+  } else {
+    for (auto& [file, bytes] : files) {
+      auto r = store_->install(bytes, *anchors_, report.time);
+      report.results.emplace_back(
+          file, r ? std::string(keys::name(*r)) : "STORAGE_ERROR: " + r.error().message);
+    }
+  }
+  std::string summary;
+  for (const auto& [file, result] : report.results)
+    summary += " " + file + "=" + result;
+  log("trust update from " + source + ":" + summary +
+      (report.error.empty() ? "" : " error: " + report.error));
+  last_update_ = std::move(report);
+  refresh_trust();
+  broadcast();
+}
+
+void Kiosk::command(std::string_view cmd) {
+  if (cmd == "clear" || cmd == "{\"cmd\":\"clear\"}") {
+    session_.clear();
+    session_timer_.cancel();
+  } else if (cmd == "next" || cmd == "{\"cmd\":\"next\"}") {
+    session_.focus_next();
+  } else {
+    return;  // unknown commands are ignored
+  }
+  broadcast();
+}
+
+void Kiosk::refresh_trust() {
+  auto snap = store_->snapshot();
+  if (!snap) {
+    log("trust store: " + snap.error().message);
+    return;
+  }
+  std::int64_t floor = std::max(trust_.time_floor, snap->time_floor);
+  trust_ = std::move(*snap);
+  trust_.time_floor = floor;
+  std::string warning = trust_warning(trust_, clock_.now(), config_.expiry_warning_days);
+  if (warning != last_warning_) {
+    if (warning != "none") log("trust bundle: " + warning);
+    last_warning_ = warning;
+  }
+}
+
+void Kiosk::refresh_today() {
+  if (!audit_) return;
+  std::int64_t offset = config_.utc_offset_minutes * 60;
+  std::int64_t local = clock_.now() + offset;
+  std::int64_t day_start = local - ((local % 86400) + 86400) % 86400 - offset;
+  auto counts = audit_->outcome_counts(day_start);
+  if (counts) today_ = std::move(*counts);
+}
+
+KioskView Kiosk::view() const {
+  KioskView v;
+  v.config = &config_;
+  v.now = clock_.now();
+  v.session = &session_;
+  v.trust = &trust_;
+  v.last_update = last_update_;
+  v.devices = devices_;
+  v.today = today_;
+  v.audit = audit_status_;
+  return v;
+}
+
+void Kiosk::broadcast() {
+  if (!server_ctx_) return;
+  KioskView v = view();
+  server_ctx_->publish(View::kOfficer, std::make_shared<const std::string>(officer_json(v)));
+  server_ctx_->publish(View::kSelf, std::make_shared<const std::string>(self_json(v)));
+}
+
+void Kiosk::arm_session_timer() {
+  session_timer_.expires_after(std::chrono::seconds(config_.session_timeout));
+  session_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopped_) return;
+    session_.clear();
+    broadcast();
+  });
+}
+
+void Kiosk::arm_watchdog() {
+  auto interval = notifier_.watchdog();
+  if (!interval) return;
+  // Pinged from the event loop itself: a stalled loop stops the pings and systemd restarts us.
+  notifier_.notify("WATCHDOG=1");
+  watchdog_timer_.expires_after(*interval / 2);
+  watchdog_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec && !stopped_) arm_watchdog();
+  });
+}
+
+void Kiosk::purge() {
+  if (!audit_ || config_.audit_retention_days == 0) return;
+  std::int64_t now = clock_.now();
+  auto n = audit_->purge_before(now - config_.audit_retention_days * 86400, now);
+  if (!n) {
+    log("audit purge: " + n.error().message);
+  } else if (*n > 0) {
+    log("audit purge: removed " + std::to_string(*n) + " records older than " +
+        std::to_string(config_.audit_retention_days) + " days (chain anchored)");
+  }
+}
+
+void Kiosk::arm_retention() {
+  retention_timer_.expires_after(std::chrono::hours(6));
+  retention_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopped_) return;
+    purge();
+    refresh_trust();  // also re-evaluates the expiry warning
+    broadcast();
+    arm_retention();
+  });
+}
+
+}  // namespace kiosk::kioskd

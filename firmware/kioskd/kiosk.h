@@ -1,0 +1,101 @@
+// The kiosk at run time: presentations in, verdicts out to the session, the audit log and the
+// screens. Everything runs on one Boost.Asio event loop; data flows one way, from the sources to
+// a verdict to the officer.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/result.h"
+#include "app/verifier.h"
+#include "firmware/audit/audit_log.h"
+#include "firmware/audit/kiosk_secrets.h"
+#include "firmware/kioskd/clock.h"
+#include "firmware/kioskd/config.h"
+#include "firmware/kioskd/http_server.h"
+#include "firmware/kioskd/sd_notify.h"
+#include "firmware/kioskd/session.h"
+#include "firmware/kioskd/sources.h"
+#include "firmware/kioskd/trust_updater.h"
+#include "firmware/kioskd/view_model.h"
+#include "keys/anchors.h"
+#include "keys/store.h"
+
+namespace kiosk::kioskd {
+
+struct KioskOptions {
+  bool echo_verdicts = false;   ///< print one line per verdict on stdout (--demo)
+  std::string initial_package;  ///< a trust package directory installed at start-up ("" none)
+};
+
+class Kiosk {
+ public:
+  /// Opens the data directory (trust store, audit log, secrets). Fails only when the kiosk
+  /// cannot run at all (no data directory, no secrets); everything else is reported and served.
+  static Result<std::unique_ptr<Kiosk>, std::string> create(boost::asio::io_context& ioc,
+                                                            Config config, KioskOptions options);
+  ~Kiosk();
+
+  /// Listens, starts the sources, the trust updates and the timers, then tells systemd READY=1.
+  Result<boost::asio::ip::tcp::endpoint, std::string> start();
+  /// Tells systemd STOPPING=1 and stops everything; the event loop then runs dry.
+  void stop();
+
+  // What the sources call (on the event loop).
+  void on_qr(Channel channel, const std::string& text);
+  void on_chip(const ChipInput& chip);
+  void on_status(const DeviceStatus& status);
+  /// Installs trust files (keyset first) and shows the result.
+  void install(const std::string& source, TrustFiles files, const std::string& error);
+  /// The officer's commands: "clear", "next".
+  void command(std::string_view cmd);
+
+  const Config& config() const { return config_; }
+
+ private:
+  Kiosk(boost::asio::io_context& ioc, Config config, KioskOptions options);
+  template <class VerifyFn>
+  void present(Channel channel, const std::string& key, VerifyFn verify);
+  void record(SessionEntry& entry);
+  void refresh_trust();
+  void refresh_today();
+  void broadcast();
+  KioskView view() const;
+  void arm_session_timer();
+  void arm_watchdog();
+  void arm_retention();
+  void purge();
+
+  boost::asio::io_context& ioc_;
+  const Config config_;
+  KioskOptions options_;
+  Clock clock_;
+  Notifier notifier_;
+  std::unique_ptr<audit::KioskSecrets> secrets_;
+  std::unique_ptr<keys::TrustStore> store_;
+  std::optional<keys::Anchors> anchors_;
+  std::string anchors_error_;
+  std::unique_ptr<audit::AuditLog> audit_;
+  AuditStatus audit_status_;
+  TrustSnapshot trust_;
+  VerifySettings settings_;
+  Session session_;
+  std::uint64_t next_entry_id_ = 1;
+  std::optional<UpdateReport> last_update_;
+  std::vector<DeviceStatus> devices_;
+  std::map<std::string, std::uint64_t> today_;
+  std::string last_warning_;
+  Sources sources_;
+  std::shared_ptr<ServerContext> server_ctx_;
+  std::unique_ptr<HttpServer> server_;
+  std::unique_ptr<TrustUpdater> updater_;
+  boost::asio::steady_timer session_timer_, watchdog_timer_, retention_timer_;
+  bool stopped_ = false;
+};
+
+}  // namespace kiosk::kioskd

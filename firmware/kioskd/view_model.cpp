@@ -1,0 +1,204 @@
+#include "firmware/kioskd/view_model.h"
+
+#include "app/json.h"
+#include "firmware/kioskd/clock.h"
+
+namespace kiosk::kioskd {
+namespace {
+
+std::int64_t clamp(std::uint64_t v) {
+  return v > static_cast<std::uint64_t>(INT64_MAX) ? INT64_MAX : static_cast<std::int64_t>(v);
+}
+
+void both(json::Writer& w, std::string_view key, std::string_view en, std::string_view zh) {
+  w.key(key).begin_object().key("en").string(en).key("zh").string(zh).end_object();
+}
+
+void write_entry(json::Writer& w, const SessionEntry& e) {
+  const Verdict& v = e.verdict;
+  w.begin_object();
+  w.key("id").number(static_cast<std::int64_t>(e.id));
+  w.key("channel").string(name(e.channel));
+  w.key("time").number(e.time);
+  w.key("time_iso").string(iso_time(e.time));
+  w.key("reads").number(e.reads);
+  w.key("outcome").string(name(v.outcome));
+  w.key("document").string(name(v.document));
+  both(w, "outcome_text", text(v.outcome, Language::kEn), text(v.outcome, Language::kZh));
+  both(w, "document_text", text(v.document, Language::kEn), text(v.document, Language::kZh));
+  w.key("reasons").begin_array();
+  for (Reason r : v.reasons) {
+    w.begin_object();
+    w.key("code").string(name(r));
+    w.key("en").string(text(r, Language::kEn));
+    w.key("zh").string(text(r, Language::kZh));
+    w.end_object();
+  }
+  w.end_array();
+  w.key("holder");
+  // Nothing from an unverified payload is shown as fact (spec section 8, step 3).
+  if (v.holder && v.document != Document::kUnknown && v.issuer_kid) {
+    const HolderRecord& h = *v.holder;
+    w.begin_object();
+    w.key("name").string(h.name);
+    w.key("nationality").string(h.nat);
+    w.key("date_of_birth").string(h.dob);
+    w.key("passport_number").string(h.ppn);
+    w.key("work_permit_number").string(h.wpn);
+    if (h.ssn) w.key("social_security_number").string(*h.ssn);
+    if (h.cat) w.key("category").string(std::string(1, *h.cat));
+    w.key("employer_uscc").string(h.uscc);
+    w.key("employer_name").string(h.empn ? *h.empn : "");
+    w.key("work_location").string(h.loc);
+    w.key("issuer").string(h.iss);
+    w.key("valid_from").string(iso_time(clamp(h.nbf)).substr(0, 10));
+    w.key("valid_until").string(iso_time(clamp(h.exp)).substr(0, 10));
+    w.end_object();
+  } else {
+    w.null();
+  }
+  w.key("audit_seq");
+  if (e.audit_seq) {
+    w.number(static_cast<std::int64_t>(*e.audit_seq));
+  } else {
+    w.null();
+  }
+  w.key("audit_error").string(e.audit_error);
+  w.end_object();
+}
+
+}  // namespace
+
+std::string trust_warning(const TrustSnapshot& t, std::int64_t now, std::int64_t warn_days) {
+  if (!t.keyset) return "missing";
+  std::int64_t exp = clamp(t.keyset->exp);
+  if (exp <= now) return "expired";
+  if (exp - now <= warn_days * 86400) return "expiring";
+  return "none";
+}
+
+ApplicantNext applicant_next(const Verdict& v) {
+  if (v.outcome == Outcome::kAccept) return ApplicantNext::kGoToCounter;
+  bool unreadable_or_stale = !v.reasons.empty();
+  for (Reason r : v.reasons) {
+    if (r != Reason::kMalformed && r != Reason::kPresentationExpired &&
+        r != Reason::kPresentationNotYetValid)
+      unreadable_or_stale = false;
+  }
+  return unreadable_or_stale ? ApplicantNext::kPresentAnother : ApplicantNext::kGoToCounter;
+}
+
+std::string officer_json(const KioskView& v) {
+  const Config& c = *v.config;
+  json::Writer w;
+  w.begin_object();
+  w.key("type").string("officer");
+  w.key("kiosk").string(c.kiosk_id);
+  w.key("mode").string(c.mode == Mode::kCounter ? "counter" : "self-service");
+  w.key("now").number(v.now);
+  w.key("now_iso").string(iso_time(v.now));
+  w.key("session").begin_object();
+  w.key("number").number(static_cast<std::int64_t>(v.session->number()));
+  w.key("active").boolean(v.session->active());
+  w.key("focus").number(static_cast<std::int64_t>(v.session->focus()));
+  w.key("entries").begin_array();
+  for (const auto& e : v.session->entries())
+    write_entry(w, e);
+  w.end_array();
+  w.end_object();
+
+  const TrustSnapshot& t = *v.trust;
+  w.key("trust").begin_object();
+  w.key("installed").boolean(t.keyset.has_value());
+  if (t.keyset) {
+    w.key("seq").number(clamp(t.keyset->seq));
+    w.key("iat").number(clamp(t.keyset->iat));
+    w.key("exp").number(clamp(t.keyset->exp));
+    w.key("iat_iso").string(iso_time(clamp(t.keyset->iat)));
+    w.key("exp_iso").string(iso_time(clamp(t.keyset->exp)));
+    w.key("age_s").number(v.now - clamp(t.keyset->iat));
+    w.key("expires_in_s").number(clamp(t.keyset->exp) - v.now);
+    w.key("keys").number(static_cast<std::int64_t>(t.keyset->keys.size()));
+  }
+  w.key("warning").string(trust_warning(t, v.now, c.expiry_warning_days));
+  w.key("time_floor").number(t.time_floor);
+  w.key("clock_untrusted").boolean(v.now < t.time_floor);
+  w.key("status_lists").begin_array();
+  for (const auto& [iss, list] : t.status) {
+    w.begin_object();
+    w.key("iss").string(iss);
+    w.key("seq").number(clamp(list.seq));
+    w.key("exp_iso").string(iso_time(clamp(list.exp)));
+    w.key("expired").boolean(clamp(list.exp) <= v.now);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("last_update");
+  if (v.last_update) {
+    const UpdateReport& u = *v.last_update;
+    w.begin_object();
+    w.key("time_iso").string(iso_time(u.time));
+    w.key("source").string(u.source);
+    w.key("error").string(u.error);
+    w.key("results").begin_array();
+    for (const auto& [file, result] : u.results)
+      w.begin_object().key("file").string(file).key("result").string(result).end_object();
+    w.end_array();
+    w.end_object();
+  } else {
+    w.null();
+  }
+  w.end_object();
+
+  w.key("devices").begin_array();
+  for (const auto& d : v.devices) {
+    w.begin_object();
+    w.key("device").string(d.device);
+    w.key("state").string(drivers::name(d.state));
+    w.key("detail").string(d.detail);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("today").begin_object();
+  for (std::string_view o : {"ACCEPT", "REVIEW", "REJECT"}) {
+    auto it = v.today.find(std::string(o));
+    w.key(o).number(it == v.today.end() ? 0 : static_cast<std::int64_t>(it->second));
+  }
+  w.end_object();
+  w.key("audit").begin_object();
+  w.key("writable").boolean(v.audit.writable);
+  w.key("chain_intact").boolean(v.audit.chain_intact);
+  w.key("message").string(v.audit.message);
+  w.key("last_seq").number(static_cast<std::int64_t>(v.audit.last_seq));
+  w.end_object();
+  w.end_object();
+  return w.take();
+}
+
+std::string self_json(const KioskView& v) {
+  json::Writer w;
+  w.begin_object();
+  w.key("type").string("self");
+  w.key("session").number(static_cast<std::int64_t>(v.session->number()));
+  const auto& entries = v.session->entries();
+  w.key("phase").string(entries.empty() ? "idle" : "done");
+  w.key("documents").number(static_cast<std::int64_t>(entries.size()));
+  w.key("next");
+  if (entries.empty()) {
+    w.null();
+  } else {
+    // Any document that sends the applicant to the counter does; otherwise ask for another.
+    bool counter = false;
+    for (const auto& e : entries)
+      counter = counter || applicant_next(e.verdict) == ApplicantNext::kGoToCounter;
+    w.string(counter ? "counter" : "another");
+  }
+  bool devices_ok = false;
+  for (const auto& d : v.devices)
+    devices_ok = devices_ok || d.state == drivers::DeviceState::kReady;
+  w.key("ready").boolean(devices_ok);
+  w.end_object();
+  return w.take();
+}
+
+}  // namespace kiosk::kioskd

@@ -1,0 +1,60 @@
+// What the two screens show, as JSON messages pushed over the WebSocket. Pure: the kiosk's state
+// in, text out. The officer's message carries every reason in both languages and the holder
+// record (only when the issuer signature verified); the applicant's message carries no reason
+// code and no personal data, by construction.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/trust.h"
+#include "firmware/kioskd/config.h"
+#include "firmware/kioskd/input_source.h"
+#include "firmware/kioskd/session.h"
+
+namespace kiosk::kioskd {
+
+/// The result of the last trust update (watched directory, URL or start-up).
+struct UpdateReport {
+  std::int64_t time = 0;
+  std::string source;  ///< "usb:/media/usb", "http://...", "start-up"
+  std::vector<std::pair<std::string, std::string>> results;  ///< file, INSTALLED/ROLLBACK/...
+  std::string error;  ///< a failure that stopped the update ("" when none)
+};
+
+struct AuditStatus {
+  bool writable = true;
+  std::string message;       ///< the last failure, or the break found at start-up
+  bool chain_intact = true;  ///< at start-up, before the segment record
+  std::uint64_t last_seq = 0;
+};
+
+struct KioskView {
+  const Config* config = nullptr;
+  std::int64_t now = 0;
+  const Session* session = nullptr;
+  const TrustSnapshot* trust = nullptr;
+  std::optional<UpdateReport> last_update;
+  std::vector<DeviceStatus> devices;
+  std::map<std::string, std::uint64_t> today;  ///< verdicts today by outcome
+  AuditStatus audit;
+};
+
+/// The officer's state message: {"type":"officer", ...}.
+std::string officer_json(const KioskView& v);
+
+/// The applicant's state message: {"type":"self", "phase", "documents", "next"}.
+std::string self_json(const KioskView& v);
+
+enum class ApplicantNext { kGoToCounter, kPresentAnother };
+/// What the applicant is told after a verdict: present another document (or the live code) when
+/// what was shown could not be used, else go to the counter.
+ApplicantNext applicant_next(const Verdict& v);
+
+/// Trust bundle warning: "none", "missing", "expiring" (within the warning window), "expired".
+std::string trust_warning(const TrustSnapshot& t, std::int64_t now, std::int64_t warn_days);
+
+}  // namespace kiosk::kioskd

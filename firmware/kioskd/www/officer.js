@@ -1,0 +1,205 @@
+// The officer's screen: renders the kiosk's state messages (first from /api/state.js, then live
+// over the WebSocket /ws). Built with DOM calls and textContent only: credential text is never
+// parsed as HTML.
+"use strict";
+(function () {
+  const I18N = window.KIOSK_I18N;
+  const params = new URLSearchParams(location.search);
+  let lang = params.get("lang") || localStorage.getItem("kiosk.lang") || "zh";
+  if (!I18N[lang]) lang = "zh";
+  let state = window.KIOSK_STATE || null;
+  let ws = null;
+  const SYMBOL = { ACCEPT: "✓", REVIEW: "!", REJECT: "✗" };
+  const HOLDER_FIELDS = ["name", "nationality", "date_of_birth", "passport_number",
+    "work_permit_number", "social_security_number", "category", "employer_name",
+    "employer_uscc", "work_location", "issuer"];
+
+  function t(key) { return I18N[lang][key] || I18N.en[key] || key; }
+  function el(tag, cls, text) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  function duration(s) {
+    if (s < 0) s = -s;
+    const d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600);
+    return d > 0 ? d + " " + t("days") + " " + h + " " + t("hours") : h + " " + t("hours");
+  }
+
+  function renderIdle(box) {
+    const v = el("div", "verdict idle");
+    v.id = "verdict";
+    v.setAttribute("data-outcome", "");
+    v.setAttribute("data-document", "");
+    v.appendChild(el("div", "banner", t("idle")));
+    v.appendChild(el("p", "idle-sub", t("idle_sub")));
+    box.appendChild(v);
+  }
+
+  function renderEntry(e, focused, count) {
+    const card = el("article", "verdict " + e.outcome.toLowerCase() + (focused ? " focused" : ""));
+    if (focused) card.id = "verdict";
+    card.setAttribute("data-outcome", e.outcome);
+    card.setAttribute("data-document", e.document);
+    card.setAttribute("data-entry", e.id);
+    const banner = el("div", "banner");
+    banner.appendChild(el("span", "symbol", SYMBOL[e.outcome] || "?"));
+    banner.appendChild(el("span", "word", e.outcome_text[lang]));
+    if (lang !== "en") banner.appendChild(el("span", "word-en", e.outcome));
+    card.appendChild(banner);
+
+    const meta = el("dl", "meta");
+    const add = (k, v) => { meta.appendChild(el("dt", "", t(k))); meta.appendChild(el("dd", "", v)); };
+    add("document", e.document_text[lang] + " (" + e.document + ")");
+    add("channel", t(e.channel) + (e.reads > 1 ? " · " + e.reads + " " + t("reads") : ""));
+    add("time", e.time_iso.replace("T", " ").replace("Z", " UTC"));
+    card.appendChild(meta);
+
+    card.appendChild(el("h3", "", t("reasons")));
+    const list = el("ul", "reasons");
+    if (e.reasons.length === 0) list.appendChild(el("li", "ok", t("no_reasons")));
+    for (const r of e.reasons) {
+      const li = el("li", "reason");
+      li.setAttribute("data-code", r.code);
+      li.appendChild(el("span", "reason-text", r[lang]));
+      li.appendChild(el("span", "code", r.code));
+      list.appendChild(li);
+    }
+    card.appendChild(list);
+
+    if (e.holder) {
+      card.appendChild(el("h3", "", t("holder")));
+      const h = el("dl", "holder" + (count > 1 ? " compact" : ""));
+      for (const f of HOLDER_FIELDS) {
+        if (e.holder[f] === undefined || e.holder[f] === "") continue;
+        h.appendChild(el("dt", "", t(f)));
+        h.appendChild(el("dd", "", e.holder[f]));
+      }
+      h.appendChild(el("dt", "", t("validity")));
+      h.appendChild(el("dd", "", e.holder.valid_from + " – " + e.holder.valid_until));
+      card.appendChild(h);
+    } else {
+      card.appendChild(el("p", "holder-hidden", t("holder_hidden")));
+    }
+    if (e.audit_seq === null) card.appendChild(el("p", "not-recorded", t("not_recorded") + ": " + e.audit_error));
+    else card.appendChild(el("p", "recorded", t("recorded") + " #" + e.audit_seq));
+    return card;
+  }
+
+  function renderTrust(tr) {
+    const box = document.getElementById("trust");
+    box.replaceChildren();
+    if (!tr.installed) {
+      box.appendChild(el("p", "warn-strong", t("no_bundle")));
+    } else {
+      const line = el("p", "");
+      line.textContent = t("version") + " " + tr.seq + " · " + t("age") + " " + duration(tr.age_s) +
+        " · " + t("expires") + " " + tr.exp_iso.slice(0, 10);
+      box.appendChild(line);
+      if (tr.warning === "expired") box.appendChild(el("p", "warn-strong", t("bundle_expired")));
+      if (tr.warning === "expiring") box.appendChild(el("p", "warn", t("bundle_expiring") + ": " + duration(tr.expires_in_s)));
+      const sl = el("p", "small", t("status_lists") + ": " + tr.status_lists.map(s => s.iss + " v" + s.seq + (s.expired ? " ✗" : "")).join(", "));
+      box.appendChild(sl);
+    }
+    if (tr.clock_untrusted) box.appendChild(el("p", "warn-strong", t("clock_untrusted")));
+    if (tr.last_update) {
+      const u = tr.last_update;
+      const p = el("p", "small update");
+      p.textContent = t("last_update") + ": " + u.time_iso.slice(0, 16).replace("T", " ") + " " + u.source + " — " +
+        u.results.map(r => r.file + " " + r.result).join(", ") + (u.error ? " — " + u.error : "");
+      box.appendChild(p);
+    }
+  }
+
+  function renderAlerts(s) {
+    const a = document.getElementById("alerts");
+    a.replaceChildren();
+    const tr = s.trust;
+    if (!tr.installed) a.appendChild(el("span", "alert", t("no_bundle")));
+    else if (tr.warning === "expired") a.appendChild(el("span", "alert", t("bundle_expired")));
+    else if (tr.warning === "expiring") a.appendChild(el("span", "alert soft", t("bundle_expiring")));
+    if (tr.clock_untrusted) a.appendChild(el("span", "alert", t("clock_untrusted")));
+    if (!s.audit.writable) a.appendChild(el("span", "alert", t("audit") + ": " + t("audit_fail")));
+    for (const d of s.devices) if (d.state === "failed") a.appendChild(el("span", "alert soft", d.device + ": " + t("failed")));
+  }
+
+  function render() {
+    document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+    document.getElementById("title").textContent = t("title");
+    document.getElementById("kiosk-label").textContent = t("kiosk");
+    document.getElementById("lang-button").textContent = t("lang");
+    document.getElementById("clear-button").textContent = t("clear");
+    document.getElementById("next-button").textContent = t("next");
+    document.getElementById("keys").textContent = t("keys");
+    for (const k of ["today", "trust", "devices", "audit"]) document.getElementById("h-" + k).textContent = t(k);
+    const box = document.getElementById("documents");
+    box.replaceChildren();
+    if (!state) { renderIdle(box); return; }
+    document.getElementById("kiosk-id").textContent = state.kiosk;
+    document.getElementById("clock").textContent = state.now_iso.replace("T", " ").replace("Z", " UTC");
+    const entries = state.session.entries;
+    box.className = "documents n" + Math.max(1, entries.length);
+    if (entries.length === 0) renderIdle(box);
+    entries.forEach((e, i) => box.appendChild(renderEntry(e, i === state.session.focus, entries.length)));
+
+    const today = document.getElementById("today");
+    today.replaceChildren();
+    for (const o of ["ACCEPT", "REVIEW", "REJECT"]) {
+      const c = el("div", "count " + o.toLowerCase());
+      c.appendChild(el("b", "", state.today[o]));
+      c.appendChild(el("span", "", t(o)));
+      today.appendChild(c);
+    }
+    renderTrust(state.trust);
+    const dev = document.getElementById("devices");
+    dev.replaceChildren();
+    if (state.devices.length === 0) dev.appendChild(el("li", "state-absent", t("no_devices")));
+    for (const d of state.devices) {
+      const li = el("li", "state-" + d.state);
+      li.setAttribute("data-device", d.device);
+      li.setAttribute("data-state", d.state);
+      li.appendChild(el("b", "", d.device));
+      li.appendChild(el("span", "", " " + t(d.state)));
+      if (d.detail) li.appendChild(el("div", "small", d.detail));
+      dev.appendChild(li);
+    }
+    const au = document.getElementById("audit");
+    au.replaceChildren();
+    au.appendChild(el("p", s_class(state.audit.writable), (state.audit.writable ? t("audit_ok") : t("audit_fail")) + " · #" + state.audit.last_seq));
+    if (!state.audit.chain_intact) au.appendChild(el("p", "warn", t("audit_break")));
+    if (state.audit.message) au.appendChild(el("p", "small", state.audit.message));
+    renderAlerts(state);
+  }
+  function s_class(ok) { return ok ? "ok" : "warn-strong"; }
+
+  function send(cmd) { if (ws && ws.readyState === WebSocket.OPEN) ws.send(cmd); }
+  function setLang(l) { lang = l; localStorage.setItem("kiosk.lang", l); render(); }
+
+  function connect() {
+    ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws");
+    ws.onopen = () => { document.getElementById("disconnected").hidden = true; };
+    ws.onmessage = (m) => {
+      try { const s = JSON.parse(m.data); if (s.type === "officer") { state = s; render(); } } catch (e) { /* ignore */ }
+    };
+    ws.onclose = () => {
+      const d = document.getElementById("disconnected");
+      d.textContent = t("disconnected");
+      d.hidden = false;
+      setTimeout(connect, 1000);
+    };
+  }
+
+  document.addEventListener("keydown", (ev) => {
+    if (ev.ctrlKey || ev.altKey || ev.metaKey) return;
+    const k = ev.key.toLowerCase();
+    if (k === "c" || k === "escape") { send("clear"); ev.preventDefault(); }
+    else if (k === "n") { send("next"); ev.preventDefault(); }
+    else if (k === "l") { setLang(lang === "zh" ? "en" : "zh"); ev.preventDefault(); }
+  });
+  document.getElementById("lang-button").addEventListener("click", () => setLang(lang === "zh" ? "en" : "zh"));
+  document.getElementById("clear-button").addEventListener("click", () => send("clear"));
+  document.getElementById("next-button").addEventListener("click", () => send("next"));
+  render();
+  connect();
+})();

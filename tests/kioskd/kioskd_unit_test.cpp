@@ -1,0 +1,233 @@
+// kioskd's pure parts: config, feed, session, the screens' messages, the request handler.
+#include <doctest/doctest.h>
+
+#include "app/json.h"
+#include "firmware/kioskd/config.h"
+#include "firmware/kioskd/feed_source.h"
+#include "firmware/kioskd/http_fetch.h"
+#include "firmware/kioskd/http_routes.h"
+#include "firmware/kioskd/session.h"
+#include "firmware/kioskd/view_model.h"
+
+using namespace kiosk;
+using namespace kiosk::kioskd;
+
+TEST_CASE("config: a full file parses into the const struct") {
+  auto c = parse_config(
+      "# comment\n[kiosk]\nid = SH-03\nmode = self-service\njurisdiction = 3101, 4403\n"
+      "max_age = 60 # seconds\n[ui]\nlisten = ::1\nport = 9000\n[data]\ndir = /d\nanchors = /a\n"
+      "[trust]\nwatch_dir = /media/usb\nurl = http://127.0.0.1:81/t\n[clock]\nsource = offset\n"
+      "offset = -60\n[devices]\nfeed = /f\nfeed_loop = yes\n",
+      "k.conf");
+  REQUIRE(c);
+  CHECK(c->kiosk_id == "SH-03");
+  CHECK(c->mode == Mode::kSelfService);
+  CHECK(c->jurisdiction == std::vector<std::string>{"3101", "4403"});
+  CHECK(c->max_age == 60);
+  CHECK(c->listen == "::1");
+  CHECK(c->port == 9000);
+  CHECK(c->clock == ClockSource::kOffset);
+  CHECK(c->clock_offset == -60);
+  CHECK(c->devices.feed_loop);
+  CHECK(!check_complete(*c, "k.conf"));
+  auto defaults = parse_config("", "empty.conf");
+  REQUIRE(defaults);
+  CHECK(defaults->listen == "127.0.0.1");  // loopback by default
+  CHECK(defaults->port == 8080);
+  CHECK(check_complete(*defaults, "empty.conf")->message() == "empty.conf: [data] dir is required");
+}
+
+TEST_CASE("config: every error names the line and the reason") {
+  struct Case {
+    const char* text;
+    std::size_t line;
+    const char* reason;
+  } cases[] = {
+      {"[kiosk]\nmax_age = 0\n", 2, "max_age: 0 is out of range 1..3600"},
+      {"[kiosk]\nmode = kiosk\n", 2, "mode: 'kiosk' is not counter or self-service"},
+      {"[kiosk]\njurisdiction = 31a\n", 2, "jurisdiction: '31a' is not a GB/T 2260 prefix"},
+      {"[kiosk]\nid = a b\n", 2, "id: may hold only letters, digits, '-', '_' and '.'"},
+      {"[trust]\nurl = https://x/\n", 2, "url: only http:// URLs"},
+      {"[devices]\nfeed_loop = maybe\n", 2, "feed_loop: 'maybe' is not yes or no"},
+      {"[ui\n", 1, "a section header must end with ']'"},
+      {"[ui]\nport = 70000\n", 2, "port: '70000' is not a port"},
+      {"[ui]\nport = \x01\n", 2, "control character in the line"},
+      {"\n\n[clock]\nsource = sundial\n", 4, "source: 'sundial' is not system, fixed or offset"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.text);
+    auto r = parse_config(c.text, "x.conf");
+    REQUIRE(!r);
+    CHECK(r.error().line == c.line);
+    CHECK(r.error().reason.find(c.reason) == 0);
+    CHECK(r.error().message().find("x.conf:" + std::to_string(c.line) + ": ") == 0);
+  }
+  auto huge = parse_config("[kiosk]\nid = " + std::string(5000, 'a') + "\n", "x.conf");
+  REQUIRE(!huge);
+  CHECK(huge.error().reason == "line longer than 4096 characters");
+}
+
+TEST_CASE("feed: lines, comments and errors") {
+  auto f = parse_feed(
+      "# demo\n\n100 camera WPC1:ABC\n0 scanner WPP1:X Y\n5 card {\"ef\": \"0001ff\", "
+      "\"challenge\": \"00\", \"signature\": \"11\"}\n",
+      "f.feed");
+  REQUIRE(f);
+  REQUIRE(f->size() == 3);
+  CHECK((*f)[0].delay_ms == 100);
+  CHECK(std::get<std::string>((*f)[1].payload) == "WPP1:X Y");
+  CHECK((*f)[2].channel == Channel::kCard);
+  CHECK(std::get<ChipInput>((*f)[2].payload).ef == Bytes{0, 1, 0xff});
+  CHECK(feed_line((*f)[0]) == "100 camera WPC1:ABC");
+  auto round = parse_feed(feed_line((*f)[2]), "r");
+  REQUIRE(round);
+  CHECK(std::get<ChipInput>((*round)[0].payload).signature == Bytes{0x11});
+  auto bad = parse_feed("1 camera A\nx camera A\n", "f.feed");
+  REQUIRE(!bad);
+  CHECK(bad.error().message() == "f.feed:2: delay 'x' is not 0..86400000 ms");
+  CHECK(parse_feed("1 phone A\n", "f").error().reason == "channel must be camera, scanner or card");
+  CHECK(parse_feed("1 card {}\n", "f").error().reason.find("chip JSON") == 0);
+  CHECK(parse_feed("1\n", "f").error().reason == "expected 'DELAY_MS CHANNEL PAYLOAD'");
+}
+
+namespace {
+SessionEntry entry(const std::string& key, Document d, Bytes cti = {}) {
+  SessionEntry e;
+  e.key = key;
+  e.verdict.document = d;
+  e.verdict.outcome = Outcome::kAccept;
+  e.verdict.cti = std::move(cti);
+  return e;
+}
+}  // namespace
+
+TEST_CASE("session: repeats, side by side, redraws, limit, clear") {
+  Session s(3);
+  CHECK(!s.active());
+  CHECK(!s.repeat("a"));
+  s.add(entry("a", Document::kWpnl, {1}));
+  CHECK(s.number() == 1);
+  CHECK(s.repeat("a"));
+  CHECK(s.repeat("a"));
+  CHECK(s.entries()[0].reads == 3);
+  s.add(entry("b", Document::kESsc, {2}));
+  CHECK(s.entries().size() == 2);
+  CHECK(s.focus() == 1);
+  s.focus_next();
+  CHECK(s.focus() == 0);
+  // The e-card redrawn: same credential, new text; it replaces its own entry.
+  s.add(entry("b2", Document::kESsc, {2}));
+  CHECK(s.entries().size() == 2);
+  CHECK(s.entries()[1].key == "b2");
+  CHECK(s.entries()[1].reads == 2);
+  s.add(entry("c", Document::kUnknown));
+  s.add(entry("d", Document::kUnknown));
+  CHECK(s.entries().size() == 3);  // the oldest left the screen
+  CHECK(s.entries()[0].key == "b2");
+  s.clear();
+  CHECK(!s.active());
+  CHECK(!s.repeat("a"));  // a new session verifies again
+  s.add(entry("a", Document::kWpnl));
+  CHECK(s.number() == 2);
+  CHECK(qr_key(std::string(100000, 'x')).size() < 64);
+}
+
+TEST_CASE("the applicant's screen gets no reason and no personal data") {
+  Config c;
+  Session s;
+  SessionEntry e = entry("k", Document::kWpnl, {9});
+  e.verdict.outcome = Outcome::kReject;
+  e.verdict.reasons = {Reason::kCredentialRevoked};
+  e.verdict.holder = HolderRecord{};
+  e.verdict.holder->name = "SECRET NAME";
+  e.verdict.holder->ppn = "P1234567";
+  e.verdict.issuer_kid = Kid{};
+  s.add(e);
+  TrustSnapshot t;
+  KioskView v;
+  v.config = &c;
+  v.session = &s;
+  v.trust = &t;
+  std::string self = self_json(v);
+  CHECK(self.find("SECRET") == std::string::npos);
+  CHECK(self.find("P1234567") == std::string::npos);
+  CHECK(self.find("REVOKED") == std::string::npos);
+  CHECK(self.find("REJECT") == std::string::npos);
+  CHECK(self.find("\"next\": \"counter\"") != std::string::npos);
+  std::string officer = officer_json(v);
+  CHECK(officer.find("SECRET NAME") != std::string::npos);
+  CHECK(officer.find("CREDENTIAL_REVOKED") != std::string::npos);
+
+  // The holder record never shows when the signature did not verify.
+  Session s2;
+  SessionEntry bad = e;
+  bad.verdict.document = Document::kUnknown;
+  bad.verdict.issuer_kid.reset();
+  s2.add(bad);
+  v.session = &s2;
+  CHECK(officer_json(v).find("SECRET NAME") == std::string::npos);
+
+  Verdict stale;
+  stale.outcome = Outcome::kReject;
+  stale.reasons = {Reason::kPresentationExpired};
+  CHECK(applicant_next(stale) == ApplicantNext::kPresentAnother);
+  stale.reasons = {Reason::kMalformed};
+  CHECK(applicant_next(stale) == ApplicantNext::kPresentAnother);
+  stale.reasons = {Reason::kPresentationExpired, Reason::kCredentialExpired};
+  CHECK(applicant_next(stale) == ApplicantNext::kGoToCounter);
+}
+
+TEST_CASE("trust warnings") {
+  TrustSnapshot t;
+  CHECK(trust_warning(t, 100, 7) == "missing");
+  t.keyset = KeySet{};
+  t.keyset->exp = 1000000;
+  CHECK(trust_warning(t, 1000000 - 8 * 86400, 7) == "none");
+  CHECK(trust_warning(t, 1000000 - 6 * 86400, 7) == "expiring");
+  CHECK(trust_warning(t, 1000000, 7) == "expired");
+}
+
+TEST_CASE("request handler: pages, state, limits of what is served") {
+  Site site;
+  site.files["/officer.html"] = {"<officer>", "text/html"};
+  site.files["/self.html"] = {"<self>", "text/html"};
+  StateSource state{[] { return std::string("{\"type\": \"officer\"}"); },
+                    [] { return std::string("{\"type\": \"self\"}"); }};
+  auto get = [&](const std::string& target, http::verb verb = http::verb::get) {
+    Request req{verb, target, 11};
+    return handle_request(req, site, state);
+  };
+  CHECK(get("/").body() == "<officer>");
+  CHECK(get("/?lang=zh").body() == "<officer>");
+  CHECK(get("/self").body() == "<self>");
+  CHECK(get("/api/state.js").body() == "window.KIOSK_STATE = {\"type\": \"officer\"};\n");
+  CHECK(get("/api/self").body() == "{\"type\": \"self\"}");
+  CHECK(get("/../etc/passwd").result() == http::status::not_found);
+  CHECK(get("/", http::verb::post).result() == http::status::method_not_allowed);
+  CHECK(get("/", http::verb::head).body().empty());
+  CHECK(get("/")[http::field::cache_control] == "no-store");
+  site.mode = Mode::kSelfService;
+  CHECK(get("/").body() == "<self>");
+  Site empty;
+  empty.missing = "officer.html missing";
+  Request req{http::verb::get, "/", 11};
+  CHECK(handle_request(req, empty, state).result() == http::status::service_unavailable);
+}
+
+TEST_CASE("update URL and manifest entries") {
+  auto u = parse_http_url("http://127.0.0.1:8081/trust/");
+  REQUIRE(u);
+  CHECK(u->host == "127.0.0.1");
+  CHECK(u->port == "8081");
+  CHECK(u->path == "/trust");
+  CHECK(parse_http_url("http://host")->port == "80");
+  CHECK(!parse_http_url("https://host/"));
+  CHECK(!parse_http_url("http://:80/"));
+  CHECK(!parse_http_url("http://h:8x/"));
+  CHECK(valid_manifest_entry("keyset.cose"));
+  CHECK(valid_manifest_entry("status/CN-310000.cose"));
+  CHECK(!valid_manifest_entry("status/../x.cose"));
+  CHECK(!valid_manifest_entry("../keyset.cose"));
+  CHECK(!valid_manifest_entry("status/.cose"));
+  CHECK(!valid_manifest_entry("status/a/b.cose"));
+}

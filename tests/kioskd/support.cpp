@@ -1,0 +1,330 @@
+#include "tests/kioskd/support.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+extern char** environ;
+
+namespace kiosk::test {
+
+namespace fs = std::filesystem;
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+
+TempDir::TempDir(const std::string& name) {
+  std::random_device rd;
+  path = std::string(KIOSK_BUILD_DIR) + "/test-tmp/" + name + "-" + std::to_string(::getpid()) +
+         "-" + std::to_string(rd() % 100000);
+  fs::remove_all(path);
+  fs::create_directories(path);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path, ec);
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+}
+
+Process::Process(const std::vector<std::string>& argv, const ProcessOptions& opt) {
+  // fork rather than posix_spawn: the child needs its rlimit and redirections set before exec.
+  std::vector<std::string> envs;
+  for (char** e = environ; *e; ++e) {
+    std::string s = *e;
+    auto eq = s.find('=');
+    if (eq != std::string::npos && opt.env.count(s.substr(0, eq))) continue;
+    envs.push_back(s);
+  }
+  for (const auto& [k, v] : opt.env)
+    envs.push_back(k + "=" + v);
+  std::vector<char*> cargv, cenv;
+  for (const auto& a : argv)
+    cargv.push_back(const_cast<char*>(a.c_str()));
+  cargv.push_back(nullptr);
+  for (const auto& e : envs)
+    cenv.push_back(const_cast<char*>(e.c_str()));
+  cenv.push_back(nullptr);
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    if (!opt.stdout_file.empty()) {
+      int fd = ::open(opt.stdout_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      ::dup2(fd, 1);
+    }
+    if (!opt.stderr_file.empty()) {
+      int fd = ::open(opt.stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      ::dup2(fd, 2);
+    }
+    if (opt.fsize_limit) {
+      rlimit rl{*opt.fsize_limit, *opt.fsize_limit};
+      ::setrlimit(RLIMIT_FSIZE, &rl);
+      ::signal(SIGXFSZ, SIG_IGN);  // a write past the limit fails with EFBIG instead
+    }
+    ::execve(cargv[0], cargv.data(), cenv.data());
+    ::_exit(127);
+  }
+}
+
+Process::~Process() {
+  if (pid_ > 0 && !status_) {
+    ::kill(pid_, SIGKILL);
+    int st = 0;
+    ::waitpid(pid_, &st, 0);
+  }
+}
+
+void Process::signal(int sig) {
+  if (pid_ > 0 && !status_) ::kill(pid_, sig);
+}
+
+std::optional<int> Process::wait(std::chrono::milliseconds limit) {
+  if (status_) return status_;
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (true) {
+    int st = 0;
+    pid_t r = ::waitpid(pid_, &st, WNOHANG);
+    if (r == pid_) {
+      status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+      return status_;
+    }
+    if (std::chrono::steady_clock::now() > deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (true) {
+    if (cond()) return true;
+    if (std::chrono::steady_clock::now() > deadline) return cond();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+std::string kioskd_path() {
+  return std::string(KIOSK_BUILD_DIR) + "/firmware/kioskd/kioskd";
+}
+std::string kioskctl_path() {
+  return std::string(KIOSK_BUILD_DIR) + "/firmware/kioskctl";
+}
+std::string vectors() {
+  return std::string(KIOSK_TEST_DATA) + "/vectors";
+}
+
+const json::Value& case_input(const std::string& id) {
+  static const json::Value doc = *json::parse(read_text(vectors() + "/cases.json"));
+  for (const auto& c : doc.get("cases")->array) {
+    if (c.get("id")->string == id) return *c.get("input");
+  }
+  static const json::Value none;
+  return none;
+}
+
+std::string case_payload(const std::string& id) {
+  const json::Value& in = case_input(id);
+  if (const json::Value* qr = in.get("qr")) return qr->string;
+  const json::Value* chip = in.get("chip");
+  return "{\"ef\": \"" + chip->get("ef")->string + "\", \"challenge\": \"" +
+         chip->get("challenge")->string + "\", \"signature\": \"" + chip->get("signature")->string +
+         "\"}";
+}
+
+int run(const std::vector<std::string>& argv, std::string* out, std::string* err) {
+  TempDir tmp("run");
+  ProcessOptions opt;
+  opt.stdout_file = tmp.path + "/out";
+  opt.stderr_file = tmp.path + "/err";
+  Process p(argv, opt);
+  auto st = p.wait(std::chrono::seconds(60));
+  if (out) *out = read_text(opt.stdout_file);
+  if (err) *err = read_text(opt.stderr_file);
+  return st ? *st : -1;
+}
+
+std::string base_config(const std::string& dir, const std::string& extra, std::int64_t now) {
+  return "[kiosk]\nid = TEST-01\njurisdiction = 3101\nsession_timeout = 300\n"
+         "[ui]\nlisten = 127.0.0.1\nport = 0\n"
+         "[data]\ndir = " +
+         dir + "/data\nanchors = " + vectors() +
+         "/anchors\n"
+         "[clock]\nsource = fixed\nfixed = " +
+         std::to_string(now) + "\n" + extra;
+}
+
+void install_vector_trust(const std::string& data_dir, std::int64_t now) {
+  fs::create_directories(data_dir);
+  run({kioskctl_path(), "trust", "install", "--db", data_dir + "/trust.db", "--anchors",
+       vectors() + "/anchors", "--now", std::to_string(now), vectors() + "/trust"});
+}
+
+Kioskd::Kioskd(const std::string& dir, const std::string& config_text,
+               const std::vector<std::string>& extra_args, const ProcessOptions& opt_in) {
+  std::string conf = dir + "/kioskd.conf";
+  write_text(conf, config_text);
+  std::string ready_file = dir + "/ready";
+  fs::remove(ready_file);
+  ProcessOptions opt = opt_in;
+  stderr_path = dir + "/kioskd.stderr";
+  if (opt.stderr_file.empty()) opt.stderr_file = stderr_path;
+  stderr_path = opt.stderr_file;
+  if (opt.stdout_file.empty()) opt.stdout_file = dir + "/kioskd.stdout";
+  std::vector<std::string> argv = {kioskd_path(), "--config", conf, "--ready-file", ready_file};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  proc = std::make_unique<Process>(argv, opt);
+  ready = wait_until(
+      [&] { return fs::exists(ready_file) || proc->wait(std::chrono::milliseconds(0)); });
+  if (fs::exists(ready_file)) {
+    url = read_text(ready_file);
+    while (!url.empty() && url.back() == '\n')
+      url.pop_back();
+    auto colon = url.rfind(':');
+    port = static_cast<std::uint16_t>(std::stoi(url.substr(colon + 1)));
+  } else {
+    ready = false;
+  }
+}
+
+int Kioskd::stop() {
+  proc->signal(SIGTERM);
+  auto st = proc->wait(std::chrono::seconds(20));
+  return st ? *st : -1;
+}
+
+std::string raw_exchange(std::uint16_t port, const std::string& data,
+                         std::chrono::milliseconds limit) {
+  asio::io_context ioc;
+  tcp::socket sock(ioc);
+  beast::error_code ec;
+  sock.connect({asio::ip::make_address("127.0.0.1"), port}, ec);
+  if (ec) return "";
+  std::string got;
+  std::array<char, 4096> buf{};
+  asio::async_write(sock, asio::buffer(data), [](beast::error_code, std::size_t) {});
+  std::function<void(beast::error_code, std::size_t)> on_read;
+  bool done = false;
+  on_read = [&](beast::error_code e, std::size_t n) {
+    got.append(buf.data(), n);
+    if (e) {
+      done = true;
+      return;
+    }
+    sock.async_read_some(asio::buffer(buf), on_read);
+  };
+  sock.async_read_some(asio::buffer(buf), on_read);
+  ioc.run_for(limit);
+  (void)done;
+  return got;
+}
+
+std::pair<int, std::string> http_get(std::uint16_t port, const std::string& path) {
+  std::string resp = raw_exchange(
+      port, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  if (resp.size() < 12) return {0, ""};
+  int status = std::atoi(resp.substr(9, 3).c_str());
+  auto body = resp.find("\r\n\r\n");
+  return {status, body == std::string::npos ? "" : resp.substr(body + 4)};
+}
+
+struct WsClient::Impl {
+  asio::io_context ioc;
+  beast::websocket::stream<tcp::socket> ws{ioc};
+  beast::flat_buffer buffer;
+  bool ok = false;
+};
+
+WsClient::WsClient(std::uint16_t port, const std::string& path) : impl_(std::make_unique<Impl>()) {
+  beast::error_code ec;
+  impl_->ws.next_layer().connect({asio::ip::make_address("127.0.0.1"), port}, ec);
+  if (ec) return;
+  bool done = false;
+  impl_->ws.async_handshake("127.0.0.1", path, [&](beast::error_code e) {
+    done = true;
+    impl_->ok = !e;
+  });
+  impl_->ioc.run_for(std::chrono::seconds(10));
+  if (!done) impl_->ok = false;
+}
+
+WsClient::~WsClient() {
+  beast::error_code ec;
+  impl_->ws.next_layer().close(ec);
+}
+
+bool WsClient::connected() const {
+  return impl_->ok;
+}
+
+std::optional<std::string> WsClient::read(std::chrono::milliseconds limit) {
+  if (!impl_->ok) return std::nullopt;
+  bool done = false;
+  beast::error_code err;
+  impl_->buffer.consume(impl_->buffer.size());
+  impl_->ws.async_read(impl_->buffer, [&](beast::error_code e, std::size_t) {
+    done = true;
+    err = e;
+  });
+  impl_->ioc.restart();
+  impl_->ioc.run_for(limit);
+  if (!done) {
+    impl_->ok = false;
+    beast::error_code ec;
+    impl_->ws.next_layer().close(ec);
+    impl_->ioc.restart();
+    impl_->ioc.run_for(std::chrono::milliseconds(100));
+    return std::nullopt;
+  }
+  if (err) {
+    impl_->ok = false;
+    return std::nullopt;
+  }
+  return beast::buffers_to_string(impl_->buffer.data());
+}
+
+std::optional<json::Value> WsClient::read_until(const std::function<bool(const json::Value&)>& pred,
+                                                std::chrono::milliseconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    auto msg = read(left);
+    if (!msg) return std::nullopt;
+    auto v = json::parse(*msg);
+    if (v && pred(*v)) return v;
+  }
+  return std::nullopt;
+}
+
+bool WsClient::send(const std::string& text) {
+  if (!impl_->ok) return false;
+  beast::error_code ec;
+  impl_->ws.text(true);
+  impl_->ws.write(asio::buffer(text), ec);
+  return !ec;
+}
+
+}  // namespace kiosk::test

@@ -1,0 +1,111 @@
+// What the kioskd tests share: real processes, real sockets, real files. Every wait has a bound
+// so that a broken kioskd fails the test instead of hanging it; no bound is an assertion.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/json.h"
+
+namespace kiosk::test {
+
+/// A fresh directory under the build tree, removed on destruction.
+struct TempDir {
+  explicit TempDir(const std::string& name);
+  ~TempDir();
+  std::string path;
+};
+
+std::string read_text(const std::string& path);
+void write_text(const std::string& path, const std::string& text);
+
+struct ProcessOptions {
+  std::map<std::string, std::string> env;    ///< added to the environment
+  std::string stdout_file, stderr_file;      ///< "" keeps the test's own
+  std::optional<std::uint64_t> fsize_limit;  ///< RLIMIT_FSIZE for the child
+};
+
+/// A child process, killed (SIGKILL) and reaped on destruction if still running.
+class Process {
+ public:
+  Process(const std::vector<std::string>& argv, const ProcessOptions& opt = {});
+  ~Process();
+  pid_t pid() const { return pid_; }
+  void signal(int sig);
+  /// Waits up to `limit` for the exit; the exit status (or 128+signal), nullopt if still running.
+  std::optional<int> wait(std::chrono::milliseconds limit = std::chrono::seconds(20));
+
+ private:
+  pid_t pid_ = -1;
+  std::optional<int> status_;
+};
+
+/// Polls `cond` every 20 ms until true or `limit`; returns the last value.
+bool wait_until(const std::function<bool()>& cond,
+                std::chrono::milliseconds limit = std::chrono::seconds(20));
+
+std::string kioskd_path();
+std::string kioskctl_path();
+std::string vectors();
+
+/// The QR text or chip JSON of a vector case's input, as a feed payload.
+std::string case_payload(const std::string& id);
+const json::Value& case_input(const std::string& id);
+
+/// Runs a command to completion, capturing stdout; returns the exit status.
+int run(const std::vector<std::string>& argv, std::string* out = nullptr,
+        std::string* err = nullptr);
+
+/// A running kioskd with a config written from `sections`, on a free loopback port.
+struct Kioskd {
+  Kioskd(const std::string& dir, const std::string& config_text,
+         const std::vector<std::string>& extra_args = {}, const ProcessOptions& opt = {});
+  std::string url;  ///< http://127.0.0.1:PORT/
+  std::uint16_t port = 0;
+  std::string stderr_path;
+  std::unique_ptr<Process> proc;
+  bool ready = false;
+  /// SIGTERM and wait; returns the exit status.
+  int stop();
+};
+
+/// The config text for a test kiosk in `dir` with the vectors' anchors, a fixed clock at the
+/// vectors' time, and `extra` appended (more sections).
+std::string base_config(const std::string& dir, const std::string& extra = "",
+                        std::int64_t now = 1796000000);
+
+/// Installs the vectors' trust package into DIR/data/trust.db with kioskctl.
+void install_vector_trust(const std::string& data_dir, std::int64_t now = 1796000000);
+
+/// A raw TCP exchange: sends `data`, reads until the peer closes or `limit`; returns what came.
+std::string raw_exchange(std::uint16_t port, const std::string& data,
+                         std::chrono::milliseconds limit = std::chrono::seconds(10));
+
+/// GET `path`; returns {status, body}; status 0 when the connection failed.
+std::pair<int, std::string> http_get(std::uint16_t port, const std::string& path);
+
+/// A WebSocket client (Boost.Beast) with bounded waits.
+class WsClient {
+ public:
+  WsClient(std::uint16_t port, const std::string& path);
+  ~WsClient();
+  bool connected() const;
+  /// The next message, or nullopt after `limit`.
+  std::optional<std::string> read(std::chrono::milliseconds limit = std::chrono::seconds(10));
+  /// Reads state messages until `pred` holds for one; returns it (parsed) or nullopt.
+  std::optional<json::Value> read_until(const std::function<bool(const json::Value&)>& pred,
+                                        std::chrono::milliseconds limit = std::chrono::seconds(20));
+  bool send(const std::string& text);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kiosk::test
