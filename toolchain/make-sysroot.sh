@@ -35,7 +35,7 @@ skip_re='^(debconf|debconf-2.0|perl|perl-base|perl-modules-.*|dpkg|install-info|
 cache=${KIOSK_SYSROOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/onecard-kiosk}/$arch
 sysroot=$cache/sysroot
 stamp=$sysroot/.kiosk-sysroot-stamp
-want="v1 $debarch ${seeds[*]} $skip_re"
+want="v2 $debarch ${seeds[*]} $skip_re"
 
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   echo "make-sysroot: $sysroot is up to date"
@@ -79,11 +79,25 @@ apt_opts=(
 )
 
 echo "make-sysroot: $debarch package lists from $mirror"
-# A mirror caught mid-sync answers with an index of the wrong size: try again a little later.
-for attempt in 1 2 3 4; do
-  apt-get "${apt_opts[@]}" -qq update && break
-  [ $attempt -lt 4 ] || { echo "make-sysroot: apt-get update failed" >&2; exit 1; }
-  sleep $((attempt * 15))
+# A mirror caught mid-sync answers with an index of the wrong size: try again a little later. When
+# only the security suite's index stays broken, build from bookworm and bookworm-updates, and say so.
+for attempt in 1 2 3; do
+  apt-get "${apt_opts[@]}" -qq update 2>"$apt_dir/update.err" && break
+  if [ $attempt -eq 3 ]; then
+    if grep -q '^E:' "$apt_dir/update.err" && ! grep '^E:' "$apt_dir/update.err" |
+      grep -v -e debian-security -e 'Some index files failed' | grep -q .; then
+      echo "make-sysroot: WARNING: the mirror's $debarch index of bookworm-security is broken;" \
+        "building from bookworm and bookworm-updates only" >&2
+      sed -i '/bookworm-security/d' "$apt_dir/etc/sources.list"
+      apt-get "${apt_opts[@]}" -qq update
+    else
+      cat "$apt_dir/update.err" >&2
+      echo "make-sysroot: apt-get update failed" >&2
+      exit 1
+    fi
+  else
+    sleep $((attempt * 10))
+  fi
 done
 
 # The dependency closure: Depends and Pre-Depends only, real packages only.
@@ -114,6 +128,9 @@ for p in "${closure[@]}"; do
   deb=$(compgen -G "$apt_dir/debs/${p}_*.deb" | sort | tail -1)
   [ -n "$deb" ] || { echo "make-sysroot: no .deb for $p" >&2; exit 1; }
   dpkg -x "$deb" "$tmp"
+  # soname -> package, for the Depends of cross-built .deb files (cmake/Packaging.cmake).
+  dpkg-deb -c "$deb" | awk -v p="$p" '{ n = split($6, a, "/"); if (a[n] ~ /^lib.*\.so\.[0-9]+$/) print a[n], p }' \
+    >>"$tmp/.kiosk-sonames"
 done
 
 # Debian 12 is merged-/usr: /lib and /lib64 are links into /usr (the dynamic loader is named by an
