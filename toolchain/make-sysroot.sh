@@ -30,12 +30,12 @@ seeds=(
 # Packages of the closure that hold no library or header the build or the tests use (maintainer
 # tooling, interpreters, the init system). Skipping them keeps the download smaller; none of them
 # is a link-time or run-time dependency of a shared library.
-skip_re='^(debconf|debconf-2.0|perl|perl-base|perl-modules-.*|dpkg|install-info|tar|coreutils|base-files|bash|debianutils|sensible-utils|adduser|passwd|login|util-linux|mount|systemd|systemd-sysv|systemd-timesyncd|init-system-helpers|lsb-base|sysvinit-utils|ucf|python3.*|libpython3.*|dbus|dbus-bin|dbus-daemon|dbus-system-bus-common|dbus-session-bus-common|dbus-user-session|default-dbus-.*|x11-common|fontconfig-config|fonts-.*|ttf-.*|gsettings-desktop-schemas|dconf-.*|libgtk.*-common|adwaita-icon-theme|hicolor-icon-theme|gtk-update-icon-cache|shared-mime-info|mime-support|media-types|tzdata|ca-certificates|openssl|readline-common|libpam-.*|procps|pcscd|libccid|gcc-12-base|cpp|cpp-12|gcc|gcc-12|g\+\+|g\+\+-12|binutils.*|libgcc-12-dev|ocl-icd-libopencl1|mesa-.*|libgl1-mesa-dri|libglx-mesa0|libegl-mesa0|libgbm1|libdrm-.*)$'
+skip_re='^(debconf|debconf-2.0|perl|perl-base|perl-modules-.*|dpkg|install-info|tar|coreutils|base-files|bash|debianutils|sensible-utils|adduser|passwd|login|util-linux|mount|systemd|systemd-sysv|systemd-timesyncd|init-system-helpers|lsb-base|sysvinit-utils|ucf|python3.*|libpython3.*|dbus|dbus-bin|dbus-daemon|dbus-system-bus-common|dbus-session-bus-common|dbus-user-session|default-dbus-.*|x11-common|fontconfig-config|fonts-.*|ttf-.*|gsettings-desktop-schemas|dconf-.*|libgtk.*-common|adwaita-icon-theme|hicolor-icon-theme|gtk-update-icon-cache|shared-mime-info|mime-support|media-types|tzdata|ca-certificates|openssl|readline-common|libpam-.*|procps|pcscd|libccid|gcc-12-base|cpp|cpp-12|gcc|gcc-12|g\+\+|g\+\+-12|binutils.*|libgcc-12-dev)$'
 
 cache=${KIOSK_SYSROOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/onecard-kiosk}/$arch
 sysroot=$cache/sysroot
 stamp=$sysroot/.kiosk-sysroot-stamp
-want="v2 $debarch ${seeds[*]} $skip_re"
+want="v3 $debarch ${seeds[*]} $skip_re"
 
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   echo "make-sysroot: $sysroot is up to date"
@@ -144,13 +144,22 @@ for d in lib lib64 bin sbin; do
   [ -e "$tmp/$d" ] || ln -s "usr/$d" "$tmp/$d"
 done
 
+# BLAS and LAPACK are chosen by update-alternatives in postinst scripts, which dpkg -x does not
+# run: link the reference implementations (libblas3, liblapack3) where the sonames are expected.
+for alt in blas lapack; do
+  for f in "$tmp/usr/lib/$triplet/$alt"/lib*.so.*; do
+    [ -e "$f" ] || continue
+    [ -e "$tmp/usr/lib/$triplet/$(basename "$f")" ] || ln -s "$alt/$(basename "$f")" "$tmp/usr/lib/$triplet/"
+  done
+done
+
 # Absolute symlinks point at the host; make them relative so they resolve inside the sysroot.
 while IFS= read -r -d '' link; do
   target=$(readlink "$link")
   case "$target" in
     /*) ln -sfn "$(realpath -m -s --relative-to="$(dirname "$link")" "$tmp$target")" "$link" ;;
   esac
-done < <(find "$tmp" -type l -print0)
+done < <(find "$tmp" -type l -lname '/*' -print0)
 
 echo "$want" >"$tmp/.kiosk-sysroot-stamp"
 rm -rf "$sysroot"
