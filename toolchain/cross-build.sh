@@ -13,9 +13,11 @@ case "$arch" in
 esac
 shift
 
+t0=$SECONDS
 "$root/toolchain/make-sysroot.sh" "$arch"
+t1=$SECONDS
 build=${KIOSK_CROSS_BUILD_DIR:-$root/build-$arch}
 cmake -S "$root" -B "$build" -G Ninja --toolchain "$root/toolchain/$toolchain" \
   -DCMAKE_BUILD_TYPE="${KIOSK_BUILD_TYPE:-RelWithDebInfo}" "$@"
 ninja -C "$build" -j "${KIOSK_JOBS:-2}"
-echo "cross-build: $arch build in $build"
+echo "cross-build: $arch build in $build (sysroot $((t1 - t0)) s, configure and build $((SECONDS - t1)) s)"

@@ -21,5 +21,9 @@ sysroot=$(sed -n 's/^KIOSK_SYSROOT:PATH=//p' "$build/CMakeCache.txt")
 # Programs that the tests start themselves (kioskctl from an integration test) go through qemu
 # too: QEMU_LD_PREFIX is qemu's -L.
 export QEMU_LD_PREFIX=$sysroot
+t0=$SECONDS
+status=0
 ctest --test-dir "$build" --output-on-failure -j "${KIOSK_JOBS:-2}" \
-  --label-exclude '^(pcscd|browser)$' "$@"
+  --label-exclude '^(pcscd|browser)$' "$@" || status=$?
+echo "cross-test: tests under qemu $((SECONDS - t0)) s"
+exit $status
