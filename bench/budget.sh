@@ -30,7 +30,7 @@ fi
 sysroot=$(sed -n 's/^KIOSK_SYSROOT:PATH=//p' "$cross/CMakeCache.txt" 2>/dev/null || true)
 
 find_bin() { # build-dir name -> path of the executable, or nothing
-  find "$1" -type f -name "$2" -perm -u+x -not -path '*/CMakeFiles/*' 2>/dev/null | head -1
+  find "$1" -type f -name "$2" -perm -u+x -not -path '*/CMakeFiles/*' -not -path '*/_CPack_Packages/*' 2>/dev/null | head -1
 }
 
 echo
@@ -44,7 +44,10 @@ for prog in kioskctl kioskd kiosk-sim; do
       printf '%-10s %-8s %s\n' "$prog" "$arch" "not built (no such target in this tree)"
       continue
     fi
-    "$strip" -o "$scratch/stripped" "$bin"
+    if ! "$strip" -o "$scratch/stripped" "$bin" 2>/dev/null; then
+      printf '%-10s %-8s %12d %12s\n' "$prog" "$arch" "$(stat -c %s "$bin")" "(not an ELF file of $arch)"
+      continue
+    fi
     printf '%-10s %-8s %12d %12d\n' "$prog" "$arch" "$(stat -c %s "$bin")" "$(stat -c %s "$scratch/stripped")"
   done
 done
@@ -97,7 +100,9 @@ if [ -n "$vo_native" ] && command -v valgrind >/dev/null; then
 else
   echo "amd64   callgrind: skipped (no verify_once in $native or no valgrind)"
 fi
-echo "amd64   wall clock, native:                      $("$vo_native" --repeat 200 | sed -n 's/.*, \(.*\) each.*/\1/p') per verification (mean of 200)"
+if [ -n "$vo_native" ]; then
+  echo "amd64   wall clock, native:                      $("$vo_native" --repeat 200 | sed -n 's/.*, \(.*\) each.*/\1/p') per verification (mean of 200)"
+fi
 
 # QEMU plugin: instructions of --repeat 0 (setup only) and --repeat N; the difference / N is the
 # cost of one verification, setup excluded.
