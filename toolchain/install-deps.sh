@@ -13,6 +13,7 @@ packages=(
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev
   libpcsclite-dev pcscd vsmartcard-vpcd
   python3
+  valgrind
 )
 for arg in "$@"; do
   case "$arg" in

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# The kiosk's resource budget, measured and printed (no pass/fail: the figures go into
+# docs/embedded.md and the release notes):
+#   1. binary sizes, as built (RelWithDebInfo, with debug info) and stripped, amd64 and aarch64;
+#   2. kioskd start-up time to ready and steady-state resident memory (amd64, when kioskd exists);
+#   3. instructions of one e-card verification (the vector "ecard-valid"): callgrind on amd64,
+#      a QEMU instruction-counting plugin (bench/qemu_insn_count.cpp) on aarch64.
+#
+#   bench/budget.sh [--no-build]
+# Builds build/ (native) and build-aarch64/ (toolchain/cross-build.sh) first unless --no-build.
+# Environment: KIOSK_NATIVE_BUILD (default build), KIOSK_BUDGET_KIOSKD_ARGS (arguments for kioskd),
+# KIOSK_BUDGET_READY_PORT (TCP port whose opening means "ready", default 8080),
+# KIOSK_BUDGET_STEADY_SECONDS (seconds after ready before reading VmRSS, default 5).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+native=${KIOSK_NATIVE_BUILD:-$root/build}
+cross=$root/build-aarch64
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
+if [ "${1:-}" != "--no-build" ]; then
+  start=$(date +%s)
+  cmake -S "$root" -B "$native" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  ninja -C "$native" -j2 >/dev/null
+  echo "budget: native build $(($(date +%s) - start)) s"
+  start=$(date +%s)
+  "$root/toolchain/cross-build.sh" aarch64 >/dev/null
+  echo "budget: aarch64 cross build $(($(date +%s) - start)) s"
+fi
+sysroot=$(sed -n 's/^KIOSK_SYSROOT:PATH=//p' "$cross/CMakeCache.txt" 2>/dev/null || true)
+
+find_bin() { # build-dir name -> path of the executable, or nothing
+  find "$1" -type f -name "$2" -perm -u+x -not -path '*/CMakeFiles/*' -not -path '*/_CPack_Packages/*' 2>/dev/null | head -1
+}
+
+echo
+echo "== Binary sizes (bytes) =="
+printf '%-10s %-8s %12s %12s\n' program arch as-built stripped
+for prog in kioskctl kioskd kiosk-sim; do
+  for arch in amd64 aarch64; do
+    if [ $arch = amd64 ]; then dir=$native strip=strip; else dir=$cross strip=aarch64-linux-gnu-strip; fi
+    bin=$(find_bin "$dir" "$prog")
+    if [ -z "$bin" ]; then
+      printf '%-10s %-8s %s\n' "$prog" "$arch" "not built (no such target in this tree)"
+      continue
+    fi
+    if ! "$strip" -o "$scratch/stripped" "$bin" 2>/dev/null; then
+      printf '%-10s %-8s %12d %12s\n' "$prog" "$arch" "$(stat -c %s "$bin")" "(not an ELF file of $arch)"
+      continue
+    fi
+    printf '%-10s %-8s %12d %12d\n' "$prog" "$arch" "$(stat -c %s "$bin")" "$(stat -c %s "$scratch/stripped")"
+  done
+done
+
+echo
+echo "== kioskd start-up and memory (amd64) =="
+kioskd=$(find_bin "$native" kioskd)
+if [ -z "$kioskd" ]; then
+  echo "skipped: there is no kioskd in this tree yet (it comes with the kioskd branch)"
+else
+  port=${KIOSK_BUDGET_READY_PORT:-8080}
+  # shellcheck disable=SC2086
+  t0=$(date +%s%N)
+  "$kioskd" ${KIOSK_BUDGET_KIOSKD_ARGS:-} >"$scratch/kioskd.log" 2>&1 &
+  pid=$!
+  ready=""
+  for _ in $(seq 1 300); do # 30 s at most
+    if ! kill -0 $pid 2>/dev/null; then break; fi
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || grep -qi 'ready' "$scratch/kioskd.log"; then
+      ready=$(($(date +%s%N) - t0))
+      break
+    fi
+    sleep 0.1
+  done
+  if [ -z "$ready" ]; then
+    echo "kioskd did not become ready within 30 s (port $port, or a 'ready' line); its output:"
+    tail -5 "$scratch/kioskd.log"
+  else
+    echo "start-up to ready: $((ready / 1000000)) ms (polled every 100 ms)"
+    sleep "${KIOSK_BUDGET_STEADY_SECONDS:-5}"
+    if kill -0 $pid 2>/dev/null; then
+      grep -E '^(VmRSS|VmHWM)' /proc/$pid/status | sed 's/^/steady state: /'
+    else
+      echo "kioskd exited before the steady-state sample"
+    fi
+  fi
+  kill $pid 2>/dev/null || true
+  wait $pid 2>/dev/null || true
+fi
+
+echo
+echo "== One e-card verification (vector ecard-valid) =="
+vo_native=$(find_bin "$native" verify_once)
+vo_cross=$(find_bin "$cross" verify_once)
+if [ -n "$vo_native" ] && command -v valgrind >/dev/null; then
+  valgrind --tool=callgrind --collect-atstart=no --callgrind-out-file="$scratch/cg.out" \
+    "$vo_native" --repeat 1 >"$scratch/cg.log" 2>&1 || { cat "$scratch/cg.log"; exit 1; }
+  ir=$(sed -n 's/^summary: *//p;s/^totals: *//p' "$scratch/cg.out" | head -1)
+  echo "amd64   callgrind (verification only):           $ir instructions"
+else
+  echo "amd64   callgrind: skipped (no verify_once in $native or no valgrind)"
+fi
+if [ -n "$vo_native" ]; then
+  echo "amd64   wall clock, native:                      $("$vo_native" --repeat 200 | sed -n 's/.*, \(.*\) each.*/\1/p') per verification (mean of 200)"
+fi
+
+# QEMU plugin: instructions of --repeat 0 (setup only) and --repeat N; the difference / N is the
+# cost of one verification, setup excluded.
+plugin=$scratch/libkiosk_insn.so
+g++ -std=c++20 -O2 -shared -fPIC -fvisibility=hidden -o "$plugin" "$root/bench/qemu_insn_count.cpp"
+count() { # qemu binary, program, repeat -> instructions
+  local q=$1 prog=$2 n=$3
+  shift 3
+  "$q" -plugin "$plugin,outfile=$scratch/count" "$@" "$prog" --repeat "$n" >/dev/null
+  cat "$scratch/count"
+}
+n=10
+if [ -n "$vo_cross" ] && command -v qemu-aarch64 >/dev/null; then
+  c0=$(count qemu-aarch64 "$vo_cross" 0 -L "$sysroot")
+  c1=$(count qemu-aarch64 "$vo_cross" 1 -L "$sysroot")
+  cn=$(count qemu-aarch64 "$vo_cross" $n -L "$sysroot")
+  echo "aarch64 qemu plugin, run(1) - run(0):          $((c1 - c0)) instructions"
+  echo "aarch64 qemu plugin, (run($n) - run(0)) / $n:    $(((cn - c0) / n)) instructions"
+  echo "aarch64 wall clock under qemu (emulated, NOT board time): $(QEMU_LD_PREFIX=$sysroot qemu-aarch64 "$vo_cross" --repeat 50 | sed -n 's/.*, \(.*\) each.*/\1/p') per verification (mean of 50)"
+else
+  echo "aarch64: skipped (no verify_once in $cross or no qemu-aarch64)"
+fi
+if [ -n "$vo_native" ] && command -v qemu-x86_64 >/dev/null; then
+  c0=$(count qemu-x86_64 "$vo_native" 0)
+  c1=$(count qemu-x86_64 "$vo_native" 1)
+  echo "amd64   qemu plugin, run(1) - run(0) (cross-check of the plugin against callgrind): $((c1 - c0)) instructions"
+fi
