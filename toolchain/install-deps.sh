@@ -17,13 +17,13 @@ packages=(
 )
 for arg in "$@"; do
   case "$arg" in
-    --with-browser) packages+=(chromium chromium-driver) ;;
+    # The officer page shows Chinese: the browser needs a CJK font (kioskd fetches no web font).
+    --with-browser) packages+=(chromium chromium-driver fonts-wqy-zenhei) ;;
     --with-cross) packages+=(qemu-user g++-aarch64-linux-gnu g++-arm-linux-gnueabihf dpkg-dev) ;;
     *) echo "install-deps.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
-# The officer's screen shows Chinese: the browser needs a CJK font (kioskd fetches no web font).
-for arg in "$@"; do if [ "$arg" = --with-browser ]; then packages+=(fonts-wqy-zenhei); fi; done
+
 
 missing=()
 for p in "${packages[@]}"; do

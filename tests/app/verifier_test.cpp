@@ -452,7 +452,11 @@ TEST_CASE("verifier: freshness arithmetic is exact at the integer limits") {
   w.settings.max_age = INT64_MAX;
   w.settings.skew = INT64_MAX;
   expect(w.ecard(c, 0, w.shanghai, w.holder), Outcome::kAccept, Document::kESsc, {});
-  expect(w.ecard(c, UINT64_MAX, w.shanghai, w.holder), Outcome::kAccept, Document::kESsc, {});
+  // now + skew exceeds INT64_MAX but not UINT64_MAX: the bound is exact on both sides of it.
+  const std::uint64_t bound = static_cast<std::uint64_t>(kNow) + static_cast<std::uint64_t>(INT64_MAX);
+  expect(w.ecard(c, bound, w.shanghai, w.holder), Outcome::kAccept, Document::kESsc, {});
+  expect(w.ecard(c, bound + 1, w.shanghai, w.holder), Outcome::kReject, Document::kESsc,
+         {Reason::kPresentationNotYetValid});
   w.settings.max_age = INT64_MIN;  // now - max_age overflows upwards: everything is too old
   w.settings.skew = INT64_MIN;     // now + skew is far below zero: everything is in the future
   expect(w.ecard(c, kNow, w.shanghai, w.holder), Outcome::kReject, Document::kESsc,
