@@ -209,6 +209,21 @@ WaitStep wait_step(Context& ctx, const std::string& only, DWORD slice_ms) {
   return s;
 }
 
+// An empty answer is no R-APDU: some reader drivers (vpcd among them) report a card pulled
+// mid-exchange that way, before pcscd's next presence poll notices. Ask the reader for a while
+// (bounded: 10 x 100 ms) whether the card is still there.
+LONG after_empty_answer(SCARDHANDLE h) {
+  for (int i = 0; i < 10; ++i) {
+    DWORD state = 0, proto = 0, atr_len = MAX_ATR_SIZE, name_len = 0;
+    BYTE atr[MAX_ATR_SIZE];
+    LONG rv = SCardStatus(h, nullptr, &name_len, &state, &proto, atr, &atr_len);
+    if (rv != SCARD_S_SUCCESS) return rv;
+    if (state & SCARD_ABSENT) return SCARD_W_REMOVED_CARD;
+    std::this_thread::sleep_for(Millis(100));
+  }
+  return SCARD_S_SUCCESS;  // still there: the empty answer goes up as it is (no status word)
+}
+
 class PcscChannel final : public CardChannel {
  public:
   PcscChannel(std::shared_ptr<Worker> w, SCARDHANDLE h, DWORD proto, std::string reader,
@@ -238,6 +253,7 @@ class PcscChannel final : public CardChannel {
           o.rv = SCardTransmit(h, pci, cmd.data(), static_cast<DWORD>(cmd.size()), nullptr,
                                o.data.data(), &len);
           o.data.resize(o.rv == SCARD_S_SUCCESS ? std::min<std::size_t>(len, o.data.size()) : 0);
+          if (o.rv == SCARD_S_SUCCESS && o.data.empty()) o.rv = after_empty_answer(h);
           return o;
         },
         cfg_.transmit_timeout);
@@ -300,7 +316,7 @@ PcscCardReader::~PcscCardReader() {
     std::lock_guard l(m_);
     w = std::move(worker_);
   }
-  if (w) w->shutdown(config_.call_timeout);
+  if (w) w->shutdown(w->wedged() ? Millis(0) : config_.call_timeout);
 }
 
 std::shared_ptr<Worker> PcscCardReader::worker() {

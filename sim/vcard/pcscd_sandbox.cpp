@@ -1,0 +1,236 @@
+#include "sim/vcard/pcscd_sandbox.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "drivers/pcsc/pcsc_card_reader.h"
+
+namespace kiosk::sim {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr char kVpcdDriver[] = "/usr/lib/pcsc/drivers/serial/libifdvpcd.so";
+constexpr char kFixedDir[] = "/run/pcscd";
+
+bool alive(pid_t p) {
+  return p > 0 && ::kill(p, 0) == 0;
+}
+
+// Waits for child `p` to exit, at most `bound`; true when it did (and was reaped).
+bool reap(pid_t p, std::chrono::milliseconds bound) {
+  auto until = std::chrono::steady_clock::now() + bound;
+  for (;;) {
+    int status = 0;
+    pid_t r = ::waitpid(p, &status, WNOHANG);
+    if (r == p || (r < 0 && errno == ECHILD)) return true;
+    if (std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(20ms);
+  }
+}
+
+// Can this process give a child its own mount namespace? Asked once, of a throw-away child.
+bool can_isolate() {
+  static const bool yes = [] {
+    pid_t p = ::fork();
+    if (p == 0) {
+      bool ok = ::unshare(CLONE_NEWNS) == 0 &&
+                ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0;
+      ::_exit(ok ? 0 : 1);
+    }
+    if (p < 0) return false;
+    int status = 0;
+    ::waitpid(p, &status, 0);
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  }();
+  return yes;
+}
+
+// The socket directory of this process's sandboxes (libpcsclite caches the socket name).
+const std::string& private_run_dir() {
+  static const std::string dir = [] {
+    std::string t = (fs::temp_directory_path() / "kiosk-pcscd-run.XXXXXX").string();
+    const char* made = ::mkdtemp(t.data());
+    return made ? std::string(made) : std::string();
+  }();
+  return dir;
+}
+
+// A pcscd on the fixed path that is not ours: stop it (only in the non-isolated mode).
+void stop_stray_pcscd() {
+  std::ifstream in(std::string(kFixedDir) + "/pcscd.pid");
+  long pid = 0;
+  if (in >> pid && pid > 1) {
+    std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
+    std::string name;
+    if (comm >> name && name == "pcscd") {
+      ::kill(static_cast<pid_t>(pid), SIGTERM);
+      for (int i = 0; i < 250 && alive(static_cast<pid_t>(pid)); ++i)
+        std::this_thread::sleep_for(20ms);
+      if (alive(static_cast<pid_t>(pid))) ::kill(static_cast<pid_t>(pid), SIGKILL);
+    }
+  }
+  std::error_code ec;
+  fs::remove(std::string(kFixedDir) + "/pcscd.comm", ec);
+  fs::remove(std::string(kFixedDir) + "/pcscd.pid", ec);
+}
+
+}  // namespace
+
+std::uint16_t free_tcp_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return 0;
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  std::uint16_t port = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
+    port = ntohs(a.sin_port);
+  ::close(fd);
+  return port;
+}
+
+void PcscdSandbox::write_conf(int i) const {
+  std::ofstream out(conf_ + "/vpcd-" + std::to_string(i));
+  out << "FRIENDLYNAME \"Virtual PCD\"\n"
+      << "DEVICENAME /dev/null:" << ports_.at(static_cast<std::size_t>(i)) << "\n"
+      << "LIBPATH " << kVpcdDriver << "\n";
+}
+
+Result<std::unique_ptr<PcscdSandbox>, std::string> PcscdSandbox::start(
+    int readers, std::chrono::milliseconds ready_within) {
+  if (!fs::exists(kVpcdDriver))
+    return Unexpected{std::string("vpcd driver missing: ") + kVpcdDriver +
+                      " (toolchain/install-deps.sh installs vsmartcard-vpcd)"};
+  std::unique_ptr<PcscdSandbox> s(new PcscdSandbox());
+  std::string t = (fs::temp_directory_path() / "kiosk-pcscd.XXXXXX").string();
+  if (!::mkdtemp(t.data())) return Unexpected{std::string("mkdtemp failed")};
+  s->dir_ = t;
+  s->conf_ = t + "/reader.conf.d";
+  fs::create_directories(s->conf_);
+  for (int i = 0; i < readers; ++i) {
+    std::uint16_t p = free_tcp_port();
+    if (p == 0) return Unexpected{std::string("no free TCP port")};
+    s->ports_.push_back(p);
+    s->write_conf(i);
+  }
+  s->isolated_ = can_isolate() && !private_run_dir().empty();
+  if (s->isolated_) {
+    s->socket_ = private_run_dir() + "/pcscd.comm";
+    ::setenv("PCSCLITE_CSOCK_NAME", s->socket_.c_str(), 1);
+  } else {
+    s->socket_ = std::string(kFixedDir) + "/pcscd.comm";
+  }
+  auto ok = s->launch(ready_within);
+  if (!ok) return Unexpected{ok.error()};
+  return s;
+}
+
+Result<bool, std::string> PcscdSandbox::launch(std::chrono::milliseconds ready_within) {
+  std::error_code ec;
+  fs::create_directories(kFixedDir, ec);  // the mount point (pcscd creates it anyway)
+  if (isolated_) {
+    fs::remove(private_run_dir() + "/pcscd.comm", ec);
+    fs::remove(private_run_dir() + "/pcscd.pid", ec);
+  } else {
+    stop_stray_pcscd();
+  }
+  std::string log = dir_ + "/pcscd.log";
+  pid_t p = ::fork();
+  if (p < 0) return Unexpected{std::string("fork failed")};
+  if (p == 0) {
+    int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd >= 0) {
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+    }
+    ::setpgid(0, 0);
+    if (isolated_) {
+      if (::unshare(CLONE_NEWNS) != 0 ||
+          ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+          ::mount(private_run_dir().c_str(), kFixedDir, nullptr, MS_BIND, nullptr) != 0)
+        ::_exit(97);
+    }
+    ::execlp("pcscd", "pcscd", "-f", "-c", conf_.c_str(), static_cast<char*>(nullptr));
+    ::_exit(98);
+  }
+  pid_ = p;
+  // Ready when pcscd lists every configured reader (bounded; generous for busy machines).
+  auto until = std::chrono::steady_clock::now() + ready_within;
+  std::string last = "pcscd did not answer";
+  while (std::chrono::steady_clock::now() < until) {
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return Unexpected{"pcscd exited at start (status " + std::to_string(status) + "), log " +
+                        log};
+    }
+    if (fs::exists(socket_)) {
+      drivers::PcscConfig cfg;
+      cfg.call_timeout = 2s;
+      drivers::PcscCardReader r(cfg);
+      auto l = r.readers();
+      if (l && static_cast<int>(l->size()) >= reader_count()) return true;
+      last = l ? std::to_string(l->size()) + " of " + std::to_string(reader_count()) + " readers"
+               : l.error().detail;
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  stop(true);
+  return Unexpected{"pcscd not ready: " + last + ", log " + log};
+}
+
+void PcscdSandbox::stop(bool hard) {
+  if (pid_ <= 0) return;
+  ::kill(pid_, hard ? SIGKILL : SIGTERM);
+  if (!reap(pid_, 10s)) {
+    ::kill(pid_, SIGKILL);
+    reap(pid_, 10s);
+  }
+  pid_ = -1;
+  if (hard) {  // a killed pcscd leaves its socket and pid file behind
+    std::error_code ec;
+    fs::remove(socket_, ec);
+  }
+}
+
+Result<bool, std::string> PcscdSandbox::restart(std::chrono::milliseconds ready_within) {
+  stop();
+  return launch(ready_within);
+}
+
+Result<int, std::string> PcscdSandbox::add_reader() {
+  std::uint16_t p = free_tcp_port();
+  if (p == 0) return Unexpected{std::string("no free TCP port")};
+  ports_.push_back(p);
+  int i = reader_count() - 1;
+  write_conf(i);
+  if (pid_ <= 0 || ::kill(pid_, SIGUSR1) != 0) return Unexpected{std::string("pcscd not running")};
+  return i;
+}
+
+PcscdSandbox::~PcscdSandbox() {
+  stop();
+  std::error_code ec;
+  fs::remove_all(dir_, ec);
+}
+
+}  // namespace kiosk::sim
