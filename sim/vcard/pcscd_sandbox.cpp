@@ -93,30 +93,66 @@ void stop_stray_pcscd() {
 
 }  // namespace
 
-std::uint16_t free_tcp_port() {
+namespace {
+
+bool port_free(std::uint16_t port) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return 0;
+  if (fd < 0) return false;
   sockaddr_in a{};
   a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  std::uint16_t port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
-    port = ntohs(a.sin_port);
+  a.sin_addr.s_addr = htonl(INADDR_ANY);  // vpcd listens on every address
+  a.sin_port = htons(port);
+  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
   ::close(fd);
-  return port;
+  return ok;
 }
 
-void PcscdSandbox::write_conf(int i) const {
-  std::ofstream out(conf_ + "/vpcd-" + std::to_string(i));
-  out << "FRIENDLYNAME \"Virtual PCD\"\n"
-      << "DEVICENAME /dev/null:" << ports_.at(static_cast<std::size_t>(i)) << "\n"
-      << "LIBPATH " << kVpcdDriver << "\n";
+}  // namespace
+
+std::uint16_t free_tcp_port_pair() {
+  for (int attempt = 0; attempt < 64; ++attempt) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return 0;
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    std::uint16_t port = 0;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
+      port = ntohs(a.sin_port);
+    ::close(fd);
+    if (port != 0 && port < 65535 && port_free(port) &&
+        port_free(static_cast<std::uint16_t>(port + 1)))
+      return port;
+  }
+  return 0;
+}
+
+Result<bool, std::string> PcscdSandbox::configure(int entries) {
+  std::error_code ec;
+  fs::remove_all(conf_, ec);
+  fs::create_directories(conf_);
+  while (static_cast<int>(ports_.size()) < entries) {
+    std::uint16_t p = free_tcp_port_pair();
+    if (p == 0) return Unexpected{std::string("no free pair of TCP ports")};
+    ports_.push_back(p);
+  }
+  ports_.resize(static_cast<std::size_t>(entries));
+  for (int i = 0; i < entries; ++i) {
+    std::ofstream out(conf_ + "/vpcd-" + std::to_string(i));
+    // pcscd 1.9.9 numbers readers per name, not per entry: each entry gets a name of its own.
+    std::string name =
+        i == 0 ? "Virtual PCD" : "Virtual PCD " + std::string(1, static_cast<char>('A' + i));
+    out << "FRIENDLYNAME \"" << name << "\"\n"
+        << "DEVICENAME /dev/null:" << ports_[static_cast<std::size_t>(i)] << "\n"
+        << "LIBPATH " << kVpcdDriver << "\n";
+  }
+  return true;
 }
 
 Result<std::unique_ptr<PcscdSandbox>, std::string> PcscdSandbox::start(
-    int readers, std::chrono::milliseconds ready_within) {
+    int entries, std::chrono::milliseconds ready_within) {
   if (!fs::exists(kVpcdDriver))
     return Unexpected{std::string("vpcd driver missing: ") + kVpcdDriver +
                       " (toolchain/install-deps.sh installs vsmartcard-vpcd)"};
@@ -125,13 +161,8 @@ Result<std::unique_ptr<PcscdSandbox>, std::string> PcscdSandbox::start(
   if (!::mkdtemp(t.data())) return Unexpected{std::string("mkdtemp failed")};
   s->dir_ = t;
   s->conf_ = t + "/reader.conf.d";
-  fs::create_directories(s->conf_);
-  for (int i = 0; i < readers; ++i) {
-    std::uint16_t p = free_tcp_port();
-    if (p == 0) return Unexpected{std::string("no free TCP port")};
-    s->ports_.push_back(p);
-    s->write_conf(i);
-  }
+  auto conf = s->configure(entries);
+  if (!conf) return Unexpected{conf.error()};
   s->isolated_ = can_isolate() && !private_run_dir().empty();
   if (s->isolated_) {
     s->socket_ = private_run_dir() + "/pcscd.comm";
@@ -217,14 +248,12 @@ Result<bool, std::string> PcscdSandbox::restart(std::chrono::milliseconds ready_
   return launch(ready_within);
 }
 
-Result<int, std::string> PcscdSandbox::add_reader() {
-  std::uint16_t p = free_tcp_port();
-  if (p == 0) return Unexpected{std::string("no free TCP port")};
-  ports_.push_back(p);
-  int i = reader_count() - 1;
-  write_conf(i);
-  if (pid_ <= 0 || ::kill(pid_, SIGUSR1) != 0) return Unexpected{std::string("pcscd not running")};
-  return i;
+Result<bool, std::string> PcscdSandbox::restart_with(int entries,
+                                                     std::chrono::milliseconds ready_within) {
+  stop();
+  auto conf = configure(entries);
+  if (!conf) return conf;
+  return launch(ready_within);
 }
 
 PcscdSandbox::~PcscdSandbox() {
