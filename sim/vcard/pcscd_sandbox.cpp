@@ -130,21 +130,25 @@ std::uint16_t free_tcp_port_pair() {
 }
 
 Result<bool, std::string> PcscdSandbox::configure(int entries) {
+  // vpcd keeps its connection state per slot, not per entry: a second entry's slots would share
+  // the first one's. One entry (two readers) is all a pcscd with vpcd can hold.
+  if (entries < 0 || entries > 1) return Unexpected{std::string("vpcd supports 0 or 1 entry")};
   std::error_code ec;
   fs::remove_all(conf_, ec);
   fs::create_directories(conf_);
-  while (static_cast<int>(ports_.size()) < entries) {
+  for (int attempt = 0; static_cast<int>(ports_.size()) < entries; ++attempt) {
     std::uint16_t p = free_tcp_port_pair();
-    if (p == 0) return Unexpected{std::string("no free pair of TCP ports")};
-    ports_.push_back(p);
+    if (p == 0 || attempt > 64) return Unexpected{std::string("no free pair of TCP ports")};
+    // Nothing listens yet: keep the pairs of different entries apart by hand.
+    bool clash = false;
+    for (std::uint16_t q : ports_)
+      clash = clash || (p + 1 >= q && p <= q + 1);
+    if (!clash) ports_.push_back(p);
   }
   ports_.resize(static_cast<std::size_t>(entries));
   for (int i = 0; i < entries; ++i) {
     std::ofstream out(conf_ + "/vpcd-" + std::to_string(i));
-    // pcscd 1.9.9 numbers readers per name, not per entry: each entry gets a name of its own.
-    std::string name =
-        i == 0 ? "Virtual PCD" : "Virtual PCD " + std::string(1, static_cast<char>('A' + i));
-    out << "FRIENDLYNAME \"" << name << "\"\n"
+    out << "FRIENDLYNAME \"Virtual PCD\"\n"
         << "DEVICENAME /dev/null:" << ports_[static_cast<std::size_t>(i)] << "\n"
         << "LIBPATH " << kVpcdDriver << "\n";
   }

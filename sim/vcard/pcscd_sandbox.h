@@ -27,7 +27,8 @@ namespace kiosk::sim {
 
 class PcscdSandbox {
  public:
-  /// Starts pcscd with `entries` vpcd entries (0: no reader at all; each entry is two readers) on
+  /// Starts pcscd with `entries` vpcd entries (0: no reader at all; 1: two readers; vpcd 3.3
+  /// cannot hold more: its state is per slot, shared between entries) on
   /// free ports and waits (at most `ready_within`) until pcscd lists every reader. The error says
   /// why it could not.
   static Result<std::unique_ptr<PcscdSandbox>, std::string> start(
