@@ -41,6 +41,11 @@ bool read_exact(int fd, std::uint8_t* buf, std::size_t n, F keep_going) {
     int r = ::poll(&p, 1, kSliceMs);
     if (r < 0 && errno != EINTR) return false;
     if (r <= 0) continue;
+    // vpcd writes the length and the APDU with two send() calls and leaves Nagle on: the second
+    // waits for our ACK of the first. Acknowledge at once instead of after the delayed-ACK timer
+    // (40 ms); Linux turns quick ACKs off again by itself, hence before every read.
+    int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
     ssize_t k = ::recv(fd, buf + got, n - got, 0);
     if (k == 0) return false;
     if (k < 0) {
