@@ -211,9 +211,9 @@ WaitStep wait_step(Context& ctx, const std::string& only, DWORD slice_ms) {
 
 // An empty answer is no R-APDU: some reader drivers (vpcd among them) report a card pulled
 // mid-exchange that way, before pcscd's next presence poll notices. Ask the reader for a while
-// (bounded: 10 x 100 ms) whether the card is still there.
+// (bounded: 15 x 100 ms, pcscd polls vpcd every 400 ms) whether the card is still there.
 LONG after_empty_answer(SCARDHANDLE h) {
-  for (int i = 0; i < 10; ++i) {
+  for (int i = 0; i < 15; ++i) {
     DWORD state = 0, proto = 0, atr_len = MAX_ATR_SIZE, name_len = 0;
     BYTE atr[MAX_ATR_SIZE];
     LONG rv = SCardStatus(h, nullptr, &name_len, &state, &proto, atr, &atr_len);
@@ -221,7 +221,7 @@ LONG after_empty_answer(SCARDHANDLE h) {
     if (state & SCARD_ABSENT) return SCARD_W_REMOVED_CARD;
     std::this_thread::sleep_for(Millis(100));
   }
-  return SCARD_S_SUCCESS;  // still there: the empty answer goes up as it is (no status word)
+  return SCARD_E_NOT_TRANSACTED;  // still there (or back already): a link failure, not an answer
 }
 
 class PcscChannel final : public CardChannel {

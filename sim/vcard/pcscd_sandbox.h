@@ -8,6 +8,7 @@
 // PCSCLITE_CSOCK_NAME: the test's pcscd then coexists with a system one (socket activation) or
 // another test's. Otherwise pcscd uses the fixed path, and a pcscd already running there is
 // stopped first (tests using the sandbox carry ctest's RESOURCE_LOCK pcscd for that case).
+// KIOSK_PCSCD_SHARED=1 in the environment forces that second mode.
 //
 // libpcsclite reads PCSCLITE_CSOCK_NAME once per process: every sandbox in a process shares one
 // socket directory, so create them one after the other, never two at once.
