@@ -14,28 +14,6 @@ using pcsc::Context;
 using pcsc::Worker;
 using Millis = std::chrono::milliseconds;
 
-std::string_view name(CardReaderError e) {
-  switch (e) {
-    case CardReaderError::kNoService:
-      return "no PC/SC service";
-    case CardReaderError::kNoReader:
-      return "no card reader";
-    case CardReaderError::kNoCard:
-      return "no card";
-    case CardReaderError::kCardRemoved:
-      return "card removed";
-    case CardReaderError::kSharing:
-      return "card in use by another program";
-    case CardReaderError::kUnresponsive:
-      return "card does not answer";
-    case CardReaderError::kTimeout:
-      return "reader does not answer";
-    case CardReaderError::kFailed:
-      return "reader failure";
-  }
-  return "reader failure";
-}
-
 std::string pcsc_error_name(long rv) {
   switch (static_cast<LONG>(rv)) {
 #define KIOSK_PCSC_NAME(c) \

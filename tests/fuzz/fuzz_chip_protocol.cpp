@@ -9,7 +9,7 @@
 // Build (from the repository root):
 //   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -I. \
 //     tests/fuzz/fuzz_chip_protocol.cpp app/chip/apdu.cpp app/chip/chip_protocol.cpp \
-//     app/bytes.cpp app/crypto.cpp -lsodium -o fuzz_chip_protocol
+//     app/chip/apdu_transport.cpp app/bytes.cpp app/crypto.cpp -lsodium -o fuzz_chip_protocol
 //   ./fuzz_chip_protocol -max_total_time=60
 // or configure with -DKIOSK_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ and build fuzz_chip_protocol.
 #include <cstddef>
