@@ -299,11 +299,14 @@ PcscCardReader::~PcscCardReader() {
 
 std::shared_ptr<Worker> PcscCardReader::worker() {
   std::lock_guard l(m_);
+  std::erase_if(abandoned_, [](const std::shared_ptr<Worker>& w) { return w->finished(); });
   if (worker_ && worker_->wedged()) {
     // The old worker is stuck in a call to pcscd; it finishes (or not) on its own thread.
     worker_->shutdown(Millis(0));
-    worker_.reset();
+    abandoned_.push_back(std::move(worker_));
   }
+  // Past the bound, the wedged worker is handed out again: its calls fail at once (kTimeout).
+  if (!worker_ && abandoned_.size() >= kMaxAbandoned) return abandoned_.back();
   if (!worker_) worker_ = Worker::create();
   return worker_;
 }
@@ -404,8 +407,14 @@ Result<std::string, CardReaderFailure> PcscCardReader::wait_for_card(std::string
     auto r = worker()->call<WaitStep>([want, ms = static_cast<DWORD>(slice.count())](
                                           Context& ctx) { return wait_step(ctx, want, ms); },
                                       slice + config_.call_timeout);
-    if (!r) return Unexpected{wedged("waiting for a card")};
-    if (r->rv == SCARD_S_SUCCESS) {
+    if (!r) {
+      // pcscd did not answer in time: say so now, and try again (a fresh worker) until the
+      // deadline, since a stalled pcscd often comes back.
+      last = wedged("waiting for a card");
+      auto pause = std::min(config_.retry_interval,
+                            std::chrono::duration_cast<Millis>(deadline - Clock::now()));
+      if (pause.count() > 0) std::this_thread::sleep_for(pause);
+    } else if (r->rv == SCARD_S_SUCCESS) {
       saw_service = true;
       saw_reader = saw_reader || r->saw_reader;
       if (!r->found.empty()) {

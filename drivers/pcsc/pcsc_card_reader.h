@@ -49,6 +49,10 @@ class PcscCardReader final : public CardReader {
   const PcscConfig config_;
   mutable std::mutex m_;
   std::shared_ptr<pcsc::Worker> worker_;
+  /// Wedged workers whose stuck call has not returned yet: at most kMaxAbandoned threads, so a
+  /// pcscd that never answers again costs a bounded number of threads, not one per call.
+  std::vector<std::shared_ptr<pcsc::Worker>> abandoned_;
+  static constexpr std::size_t kMaxAbandoned = 2;
   DeviceState state_ = DeviceState::kStarting;
   std::string detail_ = "not started";
 };

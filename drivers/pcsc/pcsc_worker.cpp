@@ -31,6 +31,11 @@ bool Worker::wedged() const {
   return wedged_;
 }
 
+bool Worker::finished() const {
+  std::lock_guard l(m_);
+  return finished_;
+}
+
 void Worker::post(std::function<void()> job) {
   {
     std::lock_guard l(m_);

@@ -43,6 +43,8 @@ class Worker {
   std::optional<T> call(std::function<T(Context&)> f, std::chrono::milliseconds bound);
 
   bool wedged() const;
+  /// True once the thread has ended (a wedged call returned at last, or a shutdown completed).
+  bool finished() const;
   /// Stops the thread after the queued calls, releasing the context. Waits at most `bound` for it;
   /// a wedged thread is left to finish on its own (detached). Idempotent.
   void shutdown(std::chrono::milliseconds bound);

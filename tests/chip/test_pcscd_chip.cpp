@@ -7,6 +7,8 @@
 #include <atomic>
 #include <filesystem>
 #include <future>
+
+#include <signal.h>
 #include <thread>
 
 #include "app/chip/chip_protocol.h"
@@ -434,4 +436,54 @@ TEST_CASE("readers coming and several readers") {
     CHECK(r3.exit_code == 1);
     CHECK(r3.err.find("not attached") != std::string::npos);
   }
+}
+
+TEST_CASE("a frozen pcscd (SIGSTOP): every call returns within its bound, then recovers") {
+  auto pcscd = sandbox();
+  sim::VpcdCard card(valid_card(), pcscd->port(0));
+  card.start();
+  drivers::PcscConfig cfg = quick_config();
+  cfg.call_timeout = 1s;
+  PcscCardReader reader(cfg);
+  REQUIRE(read_card(reader).ok());
+  REQUIRE(::kill(pcscd->pid(), SIGSTOP) == 0);
+  struct Resume {  // pcscd runs again whatever happens below
+    pid_t pid;
+    ~Resume() { ::kill(pid, SIGCONT); }
+  } resume{pcscd->pid()};
+  auto listed = reader.readers();
+  REQUIRE_FALSE(listed.ok());
+  CHECK(listed.error().reason == CardReaderError::kTimeout);
+  CHECK(reader.state() == drivers::DeviceState::kFailed);
+  auto waited = reader.wait_for_card("", 1s);
+  REQUIRE_FALSE(waited.ok());
+  CHECK(waited.error().reason == CardReaderError::kTimeout);
+  // Calls stuck in pcscd cost a bounded number of threads, not one per call.
+  auto threads = [] {
+    std::size_t n = 0;
+    for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator("/proc/self/task"))
+      ++n;
+    return n;
+  };
+  std::size_t before = threads();
+  for (int i = 0; i < 8; ++i) {
+    auto again = reader.readers();
+    REQUIRE_FALSE(again.ok());
+    CHECK(again.error().reason == CardReaderError::kTimeout);
+  }
+  CHECK(threads() <= before + 1);
+  ::kill(pcscd->pid(), SIGCONT);
+  auto read = read_card(reader);
+  REQUIRE_MESSAGE(read.ok(), (read.ok() ? "" : read.error().detail));
+  CHECK(verdict(read->input).outcome == Outcome::kAccept);
+  CHECK(reader.state() == drivers::DeviceState::kReady);
+}
+
+TEST_CASE("kioskctl card: usage errors exit 2") {
+  auto no_db = test::run_program({kioskctl(), "card", "--wait", "1"}, 60s);
+  CHECK(no_db.exit_code == 2);
+  auto bad_wait = test::run_program({kioskctl(), "card", "--db", db().path, "--wait", "soon"}, 60s);
+  CHECK(bad_wait.exit_code == 2);
+  auto unknown = test::run_program({kioskctl(), "card", "--db", db().path, "--bogus", "1"}, 60s);
+  CHECK(unknown.exit_code == 2);
 }
