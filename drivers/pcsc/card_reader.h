@@ -76,6 +76,12 @@ class CardReader {
   virtual Result<std::string, CardReaderFailure> wait_for_card(
       std::string_view only, std::chrono::milliseconds timeout) = 0;
 
+  /// Waits until the card in `reader` has left (or the reader itself has gone): true then, false
+  /// when it is still there after `timeout`. Level-triggered: true at once for an empty reader.
+  /// Blocks at most `timeout` (plus the call timeout); kNoService when the service never answered.
+  virtual Result<bool, CardReaderFailure> wait_for_removal(std::string_view reader,
+                                                           std::chrono::milliseconds timeout) = 0;
+
   /// Connects to the card in `reader` (T=0 or T=1, whichever the card offers). Bounded by the
   /// connect timeout. Not idempotent: each call opens a new channel.
   virtual Result<std::unique_ptr<CardChannel>, CardReaderFailure> connect(

@@ -202,6 +202,50 @@ LONG after_empty_answer(SCARDHANDLE h) {
   return SCARD_E_NOT_TRANSACTED;  // still there (or back already): a link failure, not an answer
 }
 
+// One slice of a wait for the card in `reader` to leave, run on the worker.
+struct RemovalStep {
+  LONG rv = SCARD_S_SUCCESS;
+  std::string call;
+  bool gone = false;
+};
+
+RemovalStep removal_step(Context& ctx, const std::string& reader, DWORD slice_ms) {
+  RemovalStep s;
+  if ((s.rv = ctx.ensure()) != SCARD_S_SUCCESS) {
+    s.call = "SCardEstablishContext";
+    return s;
+  }
+  SCARD_READERSTATE st{};
+  st.szReader = reader.c_str();
+  st.dwCurrentState = SCARD_STATE_UNAWARE;
+  auto absent = [](DWORD e) {
+    return (e & (SCARD_STATE_EMPTY | SCARD_STATE_UNKNOWN | SCARD_STATE_UNAVAILABLE)) != 0;
+  };
+  for (DWORD wait : {DWORD{0}, slice_ms}) {
+    s.rv = SCardGetStatusChange(ctx.handle, wait, &st, 1);
+    if (s.rv == SCARD_E_UNKNOWN_READER) {  // the reader went with it
+      s.rv = SCARD_S_SUCCESS;
+      s.gone = true;
+      return s;
+    }
+    if (s.rv == SCARD_E_TIMEOUT) {
+      s.rv = SCARD_S_SUCCESS;
+      continue;
+    }
+    if (s.rv != SCARD_S_SUCCESS) {
+      s.call = "SCardGetStatusChange";
+      if (service_lost(s.rv)) ctx.drop();
+      return s;
+    }
+    if (absent(st.dwEventState)) {
+      s.gone = true;
+      return s;
+    }
+    st.dwCurrentState = st.dwEventState & ~static_cast<DWORD>(SCARD_STATE_CHANGED);
+  }
+  return s;
+}
+
 class PcscChannel final : public CardChannel {
  public:
   PcscChannel(std::shared_ptr<Worker> w, SCARDHANDLE h, DWORD proto, std::string reader,
@@ -447,6 +491,33 @@ Result<std::string, CardReaderFailure> PcscCardReader::wait_for_card(std::string
                                         want.empty() ? std::string("no card reader attached")
                                                      : "reader '" + want + "' not attached"}};
   return Unexpected{last};
+}
+
+Result<bool, CardReaderFailure> PcscCardReader::wait_for_removal(std::string_view reader,
+                                                                 Millis timeout) {
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + timeout;
+  const std::string name(reader);
+  std::optional<CardReaderFailure> last;
+  for (;;) {
+    auto left = std::chrono::duration_cast<Millis>(deadline - Clock::now());
+    auto slice = std::clamp(left, Millis(0), config_.poll_slice);
+    auto r = worker()->call<RemovalStep>([name, ms = static_cast<DWORD>(slice.count())](
+                                             Context& ctx) { return removal_step(ctx, name, ms); },
+                                         slice + config_.call_timeout);
+    if (r && r->rv == SCARD_S_SUCCESS) {
+      last.reset();
+      if (r->gone) return true;
+    } else {
+      last = r ? failure(classify(r->rv), r->call, r->rv) : wedged("waiting for the card to leave");
+      auto pause = std::min(config_.retry_interval,
+                            std::chrono::duration_cast<Millis>(deadline - Clock::now()));
+      if (pause.count() > 0) std::this_thread::sleep_for(pause);
+    }
+    if (Clock::now() >= deadline) break;
+  }
+  if (last) return Unexpected{*last};
+  return false;
 }
 
 Result<std::unique_ptr<CardChannel>, CardReaderFailure> PcscCardReader::connect(

@@ -37,6 +37,8 @@ class PcscCardReader final : public CardReader {
   Result<std::vector<ReaderStatus>, CardReaderFailure> readers() override;
   Result<std::string, CardReaderFailure> wait_for_card(std::string_view only,
                                                        std::chrono::milliseconds timeout) override;
+  Result<bool, CardReaderFailure> wait_for_removal(std::string_view reader,
+                                                   std::chrono::milliseconds timeout) override;
   Result<std::unique_ptr<CardChannel>, CardReaderFailure> connect(std::string_view reader) override;
   DeviceState state() const override;
   std::string state_detail() const override;

@@ -58,6 +58,7 @@ bool read_exact(int fd, std::uint8_t* buf, std::size_t n, F keep_going) {
 }
 
 bool send_frame(int fd, ByteView payload) {
+  if (payload.size() > 0xFFFF) return false;  // vpcd's length field is 16 bits
   Bytes f;
   f.reserve(payload.size() + 2);
   f.push_back(static_cast<std::uint8_t>(payload.size() >> 8));

@@ -129,6 +129,20 @@ TEST_CASE("a genuine card in a real pcscd: ACCEPT") {
   CHECK(v.document == Document::kSscChip);
   CHECK(reader.state() == drivers::DeviceState::kReady);
   CHECK(card.power_ups() >= 1);
+
+  // The card stays: no removal within a short wait. Then it leaves: removal seen.
+  auto found = reader.wait_for_card("", kWait);
+  REQUIRE(found.ok());
+  auto stays = reader.wait_for_removal(*found, 600ms);
+  REQUIRE(stays.ok());
+  CHECK_FALSE(*stays);
+  card.set_inserted(false);
+  auto left = reader.wait_for_removal(*found, kWait);
+  REQUIRE(left.ok());
+  CHECK(*left);
+  auto none = reader.wait_for_card("", 500ms);
+  REQUIRE_FALSE(none.ok());
+  CHECK(none.error().reason == CardReaderError::kNoCard);
 }
 
 TEST_CASE("kioskctl card: ACCEPT for the genuine card, HOLDER_BINDING_FAILED for a clone") {
