@@ -218,6 +218,10 @@ Result<bool, std::string> PcscdSandbox::launch(std::chrono::milliseconds ready_w
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
+      int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      if (code == 98)
+        return Unexpected{std::string("pcscd not found (toolchain/install-deps.sh installs it)")};
+      if (code == 97) return Unexpected{std::string("cannot bind-mount a private /run/pcscd")};
       return Unexpected{"pcscd exited at start (status " + std::to_string(status) + "), log " +
                         log};
     }
