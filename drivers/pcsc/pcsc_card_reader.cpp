@@ -6,91 +6,25 @@
 #include <cstdio>
 #include <thread>
 
+#include "drivers/pcsc/pcsc_channel.h"
+#include "drivers/pcsc/pcsc_errors.h"
 #include "drivers/pcsc/pcsc_worker.h"
 
 namespace kiosk::drivers {
 
+using pcsc::classify;
 using pcsc::Context;
+using pcsc::failure;
+using pcsc::PcscChannel;
+using pcsc::service_lost;
 using pcsc::Worker;
 using Millis = std::chrono::milliseconds;
-
-std::string pcsc_error_name(long rv) {
-  switch (static_cast<LONG>(rv)) {
-#define KIOSK_PCSC_NAME(c) \
-  case c:                  \
-    return #c;
-    KIOSK_PCSC_NAME(SCARD_S_SUCCESS)
-    KIOSK_PCSC_NAME(SCARD_E_NO_SERVICE)
-    KIOSK_PCSC_NAME(SCARD_E_SERVICE_STOPPED)
-    KIOSK_PCSC_NAME(SCARD_E_INVALID_HANDLE)
-    KIOSK_PCSC_NAME(SCARD_E_NO_READERS_AVAILABLE)
-    KIOSK_PCSC_NAME(SCARD_E_UNKNOWN_READER)
-    KIOSK_PCSC_NAME(SCARD_E_READER_UNAVAILABLE)
-    KIOSK_PCSC_NAME(SCARD_E_NO_SMARTCARD)
-    KIOSK_PCSC_NAME(SCARD_W_REMOVED_CARD)
-    KIOSK_PCSC_NAME(SCARD_W_RESET_CARD)
-    KIOSK_PCSC_NAME(SCARD_W_UNRESPONSIVE_CARD)
-    KIOSK_PCSC_NAME(SCARD_W_UNPOWERED_CARD)
-    KIOSK_PCSC_NAME(SCARD_E_SHARING_VIOLATION)
-    KIOSK_PCSC_NAME(SCARD_E_TIMEOUT)
-    KIOSK_PCSC_NAME(SCARD_E_CANCELLED)
-    KIOSK_PCSC_NAME(SCARD_E_NOT_TRANSACTED)
-    KIOSK_PCSC_NAME(SCARD_E_PROTO_MISMATCH)
-    KIOSK_PCSC_NAME(SCARD_E_INSUFFICIENT_BUFFER)
-    KIOSK_PCSC_NAME(SCARD_E_INVALID_PARAMETER)
-    KIOSK_PCSC_NAME(SCARD_E_INVALID_VALUE)
-    KIOSK_PCSC_NAME(SCARD_E_NO_MEMORY)
-    KIOSK_PCSC_NAME(SCARD_F_COMM_ERROR)
-    KIOSK_PCSC_NAME(SCARD_F_INTERNAL_ERROR)
-    KIOSK_PCSC_NAME(SCARD_E_UNSUPPORTED_FEATURE)
-#undef KIOSK_PCSC_NAME
-    default: {
-      char b[32];
-      std::snprintf(b, sizeof b, "PC/SC error 0x%08lX", static_cast<unsigned long>(rv));
-      return b;
-    }
-  }
-}
 
 namespace {
 
 constexpr char kPnpReader[] = "\\\\?PnP?\\Notification";
 constexpr std::size_t kMaxReaderList = 64 * 1024;  // bytes of reader names accepted from pcscd
 constexpr std::size_t kMaxReaders = 16;
-
-// The service went away: the context (and every handle in it) is dead; make a new one.
-bool service_lost(LONG rv) {
-  return rv == SCARD_E_NO_SERVICE || rv == SCARD_E_SERVICE_STOPPED ||
-         rv == SCARD_E_INVALID_HANDLE || rv == SCARD_F_COMM_ERROR;
-}
-
-CardReaderFailure failure(CardReaderError e, std::string_view call, LONG rv) {
-  return {e, std::string(call) + ": " + pcsc_error_name(rv)};
-}
-
-CardReaderError classify(LONG rv) {
-  if (service_lost(rv)) return CardReaderError::kNoService;
-  switch (rv) {
-    case SCARD_E_NO_READERS_AVAILABLE:
-    case SCARD_E_UNKNOWN_READER:
-    case SCARD_E_READER_UNAVAILABLE:
-      return CardReaderError::kNoReader;
-    case SCARD_E_NO_SMARTCARD:
-      return CardReaderError::kNoCard;
-    case SCARD_W_REMOVED_CARD:
-    case SCARD_W_RESET_CARD:
-      return CardReaderError::kCardRemoved;
-    case SCARD_E_SHARING_VIOLATION:
-      return CardReaderError::kSharing;
-    case SCARD_W_UNRESPONSIVE_CARD:
-    case SCARD_W_UNPOWERED_CARD:
-      return CardReaderError::kUnresponsive;
-    case SCARD_E_TIMEOUT:
-      return CardReaderError::kTimeout;
-    default:
-      return CardReaderError::kFailed;
-  }
-}
 
 // The reader names pcscd lists now (SCARD_E_NO_READERS_AVAILABLE: none).
 LONG list_names(Context& ctx, std::vector<std::string>& out) {
@@ -187,21 +121,6 @@ WaitStep wait_step(Context& ctx, const std::string& only, DWORD slice_ms) {
   return s;
 }
 
-// An empty answer is no R-APDU: some reader drivers (vpcd among them) report a card pulled
-// mid-exchange that way, before pcscd's next presence poll notices. Ask the reader for a while
-// (bounded: 15 x 100 ms, pcscd polls vpcd every 400 ms) whether the card is still there.
-LONG after_empty_answer(SCARDHANDLE h) {
-  for (int i = 0; i < 15; ++i) {
-    DWORD state = 0, proto = 0, atr_len = MAX_ATR_SIZE, name_len = 0;
-    BYTE atr[MAX_ATR_SIZE];
-    LONG rv = SCardStatus(h, nullptr, &name_len, &state, &proto, atr, &atr_len);
-    if (rv != SCARD_S_SUCCESS) return rv;
-    if (state & SCARD_ABSENT) return SCARD_W_REMOVED_CARD;
-    std::this_thread::sleep_for(Millis(100));
-  }
-  return SCARD_E_NOT_TRANSACTED;  // still there (or back already): a link failure, not an answer
-}
-
 // One slice of a wait for the card in `reader` to leave, run on the worker.
 struct RemovalStep {
   LONG rv = SCARD_S_SUCCESS;
@@ -245,88 +164,6 @@ RemovalStep removal_step(Context& ctx, const std::string& reader, DWORD slice_ms
   }
   return s;
 }
-
-class PcscChannel final : public CardChannel {
- public:
-  PcscChannel(std::shared_ptr<Worker> w, SCARDHANDLE h, DWORD proto, std::string reader,
-              const PcscConfig& cfg)
-      : worker_(std::move(w)), handle_(h), proto_(proto), reader_(std::move(reader)), cfg_(cfg) {}
-  ~PcscChannel() override { disconnect(); }
-
-  const std::string& reader() const override { return reader_; }
-  std::string_view protocol() const override { return proto_ == SCARD_PROTOCOL_T0 ? "T=0" : "T=1"; }
-
-  Result<Bytes, chip::TransportFailure> transmit(ByteView command) override {
-    using chip::TransportError;
-    if (closed_) return Unexpected{chip::TransportFailure{TransportError::kIoError, "closed"}};
-    struct Out {
-      LONG rv;
-      Bytes data;
-    };
-    SCARDHANDLE h = handle_;
-    DWORD proto = proto_;
-    Bytes cmd(command.begin(), command.end());
-    auto r = worker_->call<Out>(
-        [h, proto, cmd](Context&) {
-          Out o;
-          o.data.resize(MAX_BUFFER_SIZE_EXTENDED);
-          DWORD len = static_cast<DWORD>(o.data.size());
-          const SCARD_IO_REQUEST* pci = proto == SCARD_PROTOCOL_T0 ? SCARD_PCI_T0 : SCARD_PCI_T1;
-          o.rv = SCardTransmit(h, pci, cmd.data(), static_cast<DWORD>(cmd.size()), nullptr,
-                               o.data.data(), &len);
-          o.data.resize(o.rv == SCARD_S_SUCCESS ? std::min<std::size_t>(len, o.data.size()) : 0);
-          if (o.rv == SCARD_S_SUCCESS && o.data.empty()) o.rv = after_empty_answer(h);
-          return o;
-        },
-        cfg_.transmit_timeout);
-    if (!r) {
-      closed_ = true;  // the worker is wedged: this connection is lost with it
-      return Unexpected{chip::TransportFailure{
-          TransportError::kTimeout,
-          "no answer within " + std::to_string(cfg_.transmit_timeout.count()) + " ms"}};
-    }
-    if (r->rv != SCARD_S_SUCCESS) {
-      std::string d = "SCardTransmit: " + pcsc_error_name(r->rv);
-      switch (classify(r->rv)) {
-        case CardReaderError::kCardRemoved:
-        case CardReaderError::kNoCard:
-          return Unexpected{chip::TransportFailure{TransportError::kCardRemoved, d}};
-        case CardReaderError::kNoService:
-        case CardReaderError::kNoReader:
-          return Unexpected{chip::TransportFailure{TransportError::kReaderGone, d}};
-        default:
-          if (r->rv == SCARD_E_INSUFFICIENT_BUFFER)
-            return Unexpected{chip::TransportFailure{TransportError::kOversized, d}};
-          return Unexpected{chip::TransportFailure{TransportError::kIoError, d}};
-      }
-    }
-    if (r->data.size() > chip::kMaxResponseApdu)
-      return Unexpected{chip::TransportFailure{TransportError::kOversized,
-                                               std::to_string(r->data.size()) + " bytes answered"}};
-    return std::move(r->data);
-  }
-
-  void disconnect() override {
-    if (std::exchange(disconnected_, true)) return;
-    SCARDHANDLE h = handle_;
-    (void)worker_->call<int>(
-        [h](Context&) {
-          (void)SCardEndTransaction(h, SCARD_LEAVE_CARD);
-          (void)SCardDisconnect(h, SCARD_RESET_CARD);
-          return 0;
-        },
-        cfg_.call_timeout);
-  }
-
- private:
-  std::shared_ptr<Worker> worker_;
-  SCARDHANDLE handle_;
-  DWORD proto_;
-  std::string reader_;
-  PcscConfig cfg_;
-  bool closed_ = false;
-  bool disconnected_ = false;
-};
 
 }  // namespace
 
