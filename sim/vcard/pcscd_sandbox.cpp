@@ -63,13 +63,26 @@ bool can_isolate() {
 }
 
 // The socket directory of this process's sandboxes (libpcsclite caches the socket name).
-const std::string& private_run_dir() {
-  static const std::string dir = [] {
-    std::string t = (fs::temp_directory_path() / "kiosk-pcscd-run.XXXXXX").string();
-    const char* made = ::mkdtemp(t.data());
-    return made ? std::string(made) : std::string();
-  }();
+std::string& run_dir_storage() {
+  static std::string dir;
   return dir;
+}
+
+void remove_run_dir() {
+  std::error_code ec;
+  if (!run_dir_storage().empty()) fs::remove_all(run_dir_storage(), ec);
+}
+
+const std::string& private_run_dir() {
+  static const bool made = [] {
+    std::string t = (fs::temp_directory_path() / "kiosk-pcscd-run.XXXXXX").string();
+    if (!::mkdtemp(t.data())) return false;
+    run_dir_storage() = t;
+    std::atexit(remove_run_dir);
+    return true;
+  }();
+  (void)made;
+  return run_dir_storage();
 }
 
 // A pcscd on the fixed path that is not ours: stop it (only in the non-isolated mode).
