@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   if (cmd == "trust") return cmd_trust(words);
   if (cmd == "verify") return cmd_verify(words);
   if (cmd == "audit") return cmd_audit(words);
+  if (cmd == "card") return cmd_card(words);
   if (cmd == "--help" || cmd == "help") {
     usage_error("commands: trust, verify, scan, card");
     return 0;
