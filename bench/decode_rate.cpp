@@ -2,7 +2,10 @@
 // rendered kiosk scenes. Prints per-folder and total counts, side by side, from one run.
 //
 //   decode_rate [--corpus DIR | --no-corpus] [--set DIR] [--scenes N] [--seed S] [--stages LIST]
-//               [--ablation] [--list-misses]
+//               [--ablation] [--list-misses] [--hint]
+//
+// --hint passes each scene's true code region as the previous frame's hint (tracking a code
+// that the last frame read); without it every frame is scanned as a first sight.
 //
 // An image counts as decoded when its expected text is among the returned texts. On a negative
 // (no expected text) any returned text is a false positive; on a positive, a returned text other
@@ -60,6 +63,7 @@ Outcome judge(const Sample& s, const std::vector<std::string>& texts) {
 }
 
 bool g_list_misses = false;
+bool g_use_hint = false;  // pass the scene's true code region as the previous frame's hint
 
 struct Tally {
   int images = 0, negatives = 0, zx = 0, pipe = 0, zx_fp = 0, pipe_fp = 0, zx_wrong = 0,
@@ -73,7 +77,7 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
 kiosk::scan::ScanReport run(const Sample& s, const std::vector<Stage>& stages) {
   kiosk::scan::ScanOptions o;
   o.stages = stages;
-  o.hint = s.hint;
+  if (g_use_hint) o.hint = s.hint;
   auto r = kiosk::scan::scan(kiosk::bench::view_of(s.image), o);
   if (!r) return {};
   return std::move(r).value();
@@ -243,6 +247,8 @@ int main(int argc, char** argv) {
       scenes = std::stoi(next());
     } else if (a == "--seed") {
       seed = std::stoull(next());
+    } else if (a == "--hint") {
+      g_use_hint = true;
     } else if (a == "--list-misses") {
       g_list_misses = true;
     } else if (a == "--ablation") {
@@ -256,7 +262,7 @@ int main(int argc, char** argv) {
       stages = *s;
     } else {
       std::cerr << "usage: decode_rate [--corpus DIR | --no-corpus] [--set DIR] [--scenes N] "
-                   "[--seed S] [--stages LIST] [--ablation] [--list-misses]\n";
+                   "[--seed S] [--stages LIST] [--ablation] [--list-misses] [--hint]\n";
       return 2;
     }
   }
