@@ -30,9 +30,9 @@ std::vector<Sample> scene_samples(std::uint64_t seed, int count) {
         x1 = std::max(x1, p.x);
         y1 = std::max(y1, p.y);
       }
-      sample.hint = scan::Region{static_cast<int>(x0), static_cast<int>(y0),
-                                 static_cast<int>(std::ceil(x1 - x0)),
-                                 static_cast<int>(std::ceil(y1 - y0))};
+      sample.hint =
+          scan::Region{static_cast<int>(x0), static_cast<int>(y0),
+                       static_cast<int>(std::ceil(x1 - x0)), static_cast<int>(std::ceil(y1 - y0))};
     }
     out.push_back(std::move(sample));
   }

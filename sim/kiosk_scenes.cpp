@@ -47,9 +47,9 @@ int write_set(const std::string& dir, int count, std::uint64_t seed,
     std::filesystem::path folder = std::filesystem::path(dir) / scene_folder(plan[i]);
     std::filesystem::create_directories(folder);
     char name[64];
-    std::snprintf(name, sizeof name, "%04zu-%s", i,
-                  plan[i].empty_counter ? "counter"
-                                        : std::string(carrier_name(plan[i].carrier)).c_str());
+    std::snprintf(
+        name, sizeof name, "%04zu-%s", i,
+        plan[i].empty_counter ? "counter" : std::string(carrier_name(plan[i].carrier)).c_str());
     if (!cv::imwrite((folder / (std::string(name) + ".png")).string(), s.frame)) {
       std::cerr << "kiosk-scenes: cannot write " << (folder / name).string() << ".png\n";
       return 1;
@@ -71,7 +71,8 @@ int write_video(const std::string& path, double fps, std::uint64_t seed,
   const cv::Size size(1280, 720);
   if (texts.empty()) {
     Rng t = root.fork("texts");
-    for (int i = 0; i < 3; ++i) texts.push_back(credential_like_text(t, i != 1));
+    for (int i = 0; i < 3; ++i)
+      texts.push_back(credential_like_text(t, i != 1));
   }
   cv::VideoWriter out(path, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), fps, size);
   if (!out.isOpened()) {
@@ -87,11 +88,12 @@ int write_video(const std::string& path, double fps, std::uint64_t seed,
   };
   for (std::size_t t = 0; t < texts.size(); ++t) {
     Rng r = root.fork("segment " + std::to_string(t));
-    Carrier carrier = t % 3 == 1 ? Carrier::kLetter : (t % 3 == 2 ? Carrier::kPhoneDark
-                                                                  : Carrier::kPhoneLight);
+    Carrier carrier =
+        t % 3 == 1 ? Carrier::kLetter : (t % 3 == 2 ? Carrier::kPhoneDark : Carrier::kPhoneLight);
     int doc_px = carrier == Carrier::kLetter ? 5 : 6;
     Document doc = draw_carrier(carrier, qr_modules(texts[t]), doc_px, {}, r);
-    for (int k = 0; k < frames(1.0); ++k) emit(Capture{background.clone(), {}, {}, {}}, r);
+    for (int k = 0; k < frames(1.0); ++k)
+      emit(Capture{background.clone(), {}, {}, {}}, r);
     // Brought in from the right over a second, held for two with a little tremor, taken away.
     cv::Point2f held(640, 360), away(1700, 420);
     int in = frames(1.0), hold = frames(2.0);
@@ -102,19 +104,21 @@ int write_video(const std::string& path, double fps, std::uint64_t seed,
       pose.module_px = 3.5;
       pose.roll_deg = 8 + r.uniform(-1, 1);
       pose.tilt_x_deg = 10;
-      pose.centre = held + (away - held) * static_cast<float>(a * a) +
-                    cv::Point2f(static_cast<float>(r.uniform(-2, 2)),
-                                static_cast<float>(r.uniform(-2, 2)));
+      pose.centre =
+          held + (away - held) * static_cast<float>(a * a) +
+          cv::Point2f(static_cast<float>(r.uniform(-2, 2)), static_cast<float>(r.uniform(-2, 2)));
       Capture c = place(doc, doc_px, pose, background);
       double speed = k < in || k >= in + hold ? 2 * (1060.0 / in) * std::sqrt(a) : 0;
       if (speed > 2) motion_blur(c, std::min(speed, 40.0), 0.05);
       emit(std::move(c), r);
     }
   }
-  for (int k = 0; k < frames(1.0); ++k) emit(Capture{background.clone(), {}, {}, {}}, root);
+  for (int k = 0; k < frames(1.0); ++k)
+    emit(Capture{background.clone(), {}, {}, {}}, root);
   out.release();
   std::ofstream list(path + ".txt", std::ios::binary);
-  for (const auto& t : texts) list << t << "\n";
+  for (const auto& t : texts)
+    list << t << "\n";
   std::cout << "wrote " << path << " (" << texts.size() << " codes) and " << path << ".txt\n";
   return list ? 0 : 1;
 }
@@ -157,7 +161,8 @@ int main(int argc, char** argv) {
     }
   }
   if (out_dir.empty() == video.empty()) return usage("give exactly one of --out, --video");
-  if (count < 1 || count > 100000 || fps <= 0 || fps > 120) return usage("count or fps out of range");
+  if (count < 1 || count > 100000 || fps <= 0 || fps > 120)
+    return usage("count or fps out of range");
   for (const auto& t : texts)
     if (qr_modules(t).empty()) return usage("text does not fit in a QR code");
   return out_dir.empty() ? write_video(video, fps, seed, texts)

@@ -9,5 +9,6 @@ namespace kiosk::ctl {
 
 int cmd_trust(const std::vector<std::string>& words);
 int cmd_verify(const std::vector<std::string>& words);
+int cmd_scan(const std::vector<std::string>& words);
 
 }  // namespace kiosk::ctl

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> words(argv + 2, argv + argc);
   if (cmd == "trust") return cmd_trust(words);
   if (cmd == "verify") return cmd_verify(words);
+  if (cmd == "scan") return cmd_scan(words);
   if (cmd == "--help" || cmd == "help") {
     usage_error("commands: trust, verify, scan, card");
     return 0;

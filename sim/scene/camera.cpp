@@ -10,7 +10,9 @@ namespace kiosk::sim::scene {
 
 namespace {
 
-double rad(double deg) { return deg * CV_PI / 180.0; }
+double rad(double deg) {
+  return deg * CV_PI / 180.0;
+}
 
 // A float image of the same size filled by normally distributed values (Box-Muller over Rng, so
 // that the result depends on the seed only, not on OpenCV's generator).
@@ -78,8 +80,7 @@ cv::Mat counter_background(cv::Size size, Rng& rng) {
   return bg;
 }
 
-Capture place(const Document& doc, int doc_module_px, const Pose& pose,
-              const cv::Mat& background) {
+Capture place(const Document& doc, int doc_module_px, const Pose& pose, const cv::Mat& background) {
   Capture c;
   cv::Size size = background.size();
   double s = pose.module_px / doc_module_px;
@@ -105,9 +106,11 @@ Capture place(const Document& doc, int doc_module_px, const Pose& pose,
   auto w = static_cast<float>(doc.image.cols), h = static_cast<float>(doc.image.rows);
   std::vector<cv::Point2f> src = {{0, 0}, {w, 0}, {w, h}, {0, h}};
   std::vector<cv::Point2f> dst;
-  for (auto p : src) dst.push_back(project(p));
+  for (auto p : src)
+    dst.push_back(project(p));
   cv::Mat hm = cv::getPerspectiveTransform(src, dst);
-  for (std::size_t i = 0; i < 4; ++i) c.code[i] = project(doc.code[i]);
+  for (std::size_t i = 0; i < 4; ++i)
+    c.code[i] = project(doc.code[i]);
 
   // Shrinking by warping alone aliases: low-pass the carrier to the frame's resolution first.
   cv::Mat img = doc.image, mask = doc.mask, screen = doc.screen;

@@ -11,23 +11,25 @@ namespace {
 // Module count used for layout when there is no code (a negative): a version 17 symbol.
 constexpr int kDefaultModules = 85;
 
-cv::Scalar grey(double v) { return {v, v, v}; }
+cv::Scalar grey(double v) {
+  return {v, v, v};
+}
 
 void rounded_rect(cv::Mat& m, cv::Rect r, int radius, const cv::Scalar& colour) {
   radius = std::min({radius, r.width / 2, r.height / 2});
   cv::rectangle(m, cv::Rect(r.x + radius, r.y, r.width - 2 * radius, r.height), colour, cv::FILLED);
   cv::rectangle(m, cv::Rect(r.x, r.y + radius, r.width, r.height - 2 * radius), colour, cv::FILLED);
-  for (cv::Point c : {cv::Point(r.x + radius, r.y + radius),
-                      cv::Point(r.x + r.width - radius - 1, r.y + radius),
-                      cv::Point(r.x + radius, r.y + r.height - radius - 1),
-                      cv::Point(r.x + r.width - radius - 1, r.y + r.height - radius - 1)})
+  for (cv::Point c :
+       {cv::Point(r.x + radius, r.y + radius), cv::Point(r.x + r.width - radius - 1, r.y + radius),
+        cv::Point(r.x + radius, r.y + r.height - radius - 1),
+        cv::Point(r.x + r.width - radius - 1, r.y + r.height - radius - 1)})
     cv::circle(m, c, radius, colour, cv::FILLED, cv::LINE_AA);
 }
 
 std::string random_words(Rng& rng, int chars) {
-  static const char* kWords[] = {"PERMIT", "WORK",   "ENTRY",  "HOLDER",   "VALID", "UNTIL",
-                                 "ISSUED", "BUREAU", "NO.",    "CATEGORY", "A",     "B",
-                                 "EMPLOYER", "SHANGHAI", "2026", "PASSPORT", "NAME", "DATE"};
+  static const char* kWords[] = {"PERMIT",   "WORK",     "ENTRY", "HOLDER",   "VALID", "UNTIL",
+                                 "ISSUED",   "BUREAU",   "NO.",   "CATEGORY", "A",     "B",
+                                 "EMPLOYER", "SHANGHAI", "2026",  "PASSPORT", "NAME",  "DATE"};
   std::string s;
   while (static_cast<int>(s.size()) < chars) {
     if (!s.empty()) s += ' ';
@@ -56,10 +58,9 @@ std::array<cv::Point2f, 4> draw_symbol(cv::Mat& m, const cv::Mat& modules, int m
   for (int r = 0; r < n; ++r)
     for (int c = 0; c < n; ++c)
       if (modules.at<std::uint8_t>(r, c) == 0)
-        cv::rectangle(m,
-                      cv::Rect(x + quiet + c * module_px, y + quiet + r * module_px, module_px,
-                               module_px),
-                      dark, cv::FILLED);
+        cv::rectangle(
+            m, cv::Rect(x + quiet + c * module_px, y + quiet + r * module_px, module_px, module_px),
+            dark, cv::FILLED);
   auto x0 = static_cast<float>(x + quiet), y0 = static_cast<float>(y + quiet);
   auto s = static_cast<float>(n * module_px);
   return {cv::Point2f(x0, y0), cv::Point2f(x0 + s, y0), cv::Point2f(x0 + s, y0 + s),
@@ -102,7 +103,8 @@ Document phone(bool dark, const cv::Mat& modules, int module_px, const CarrierSt
     cv::Scalar mod_dark = dark ? grey(rng.uniform(215, 240)) : grey(rng.uniform(0, 25));
     cv::Scalar mod_light = dark ? bg : grey(255);
     d.code = draw_symbol(s, modules, module_px, qx, qy, mod_dark, mod_light);
-    for (auto& p : d.code) p += cv::Point2f(static_cast<float>(bezel), static_cast<float>(bezel));
+    for (auto& p : d.code)
+      p += cv::Point2f(static_cast<float>(bezel), static_cast<float>(bezel));
     d.has_code = true;
   } else {
     // Without a code the app shows its "loading" card: a framed area with a spinner.

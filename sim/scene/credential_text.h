@@ -8,8 +8,8 @@
 
 namespace kiosk::sim::scene {
 
-/// "WPP1:" (e-card presentation) or "WPC1:" (letter, card) followed by Base45 of zlib of 300 to
-/// 600 random bytes. Not a valid credential (no signature): for the optical path only.
+/// "WPP1:" (e-card presentation) or "WPC1:" (letter, card) followed by Base45 of zlib of 380 to
+/// 640 random bytes. Not a valid credential (no signature): for the optical path only.
 std::string credential_like_text(Rng& rng, bool presentation);
 
 }  // namespace kiosk::sim::scene

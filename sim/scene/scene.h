@@ -47,7 +47,7 @@ struct SceneSpec {
 };
 
 struct Scene {
-  cv::Mat frame;  ///< BGR, spec.size
+  cv::Mat frame;     ///< BGR, spec.size
   std::string text;  ///< the text a reader must return; empty for a negative
   std::optional<std::array<cv::Point2f, 4>> code;  ///< the code's corners in the frame
 };
