@@ -29,9 +29,8 @@ std::vector<Sample> load_samples(const std::string& root) {
 
 std::vector<scan::Stage> all_stages() {
   using S = scan::Stage;
-  return {S::kDirect,          S::kHint,           S::kInvert,  S::kClahe,
-          S::kUpscale,         S::kDownscale,      S::kSharpen, S::kDenoise,
-          S::kGlobalHistogram, S::kFixedThreshold, S::kLocate};
+  return {S::kDirect,    S::kHint,    S::kInvert,  S::kClahe,           S::kUpscale,
+          S::kDownscale, S::kSharpen, S::kDenoise, S::kGlobalHistogram, S::kFixedThreshold};
 }
 
 std::optional<std::vector<scan::Stage>> parse_stages(const std::string& list) {

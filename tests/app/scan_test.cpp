@@ -117,7 +117,7 @@ TEST_CASE("every stage reads a code it is meant for, alone") {
   Flat dark = flat_code(text, 3, true);
   for (Stage s : {Stage::kDirect, Stage::kHint, Stage::kInvert, Stage::kClahe, Stage::kUpscale,
                   Stage::kDownscale, Stage::kSharpen, Stage::kDenoise, Stage::kGlobalHistogram,
-                  Stage::kFixedThreshold, Stage::kLocate}) {
+                  Stage::kFixedThreshold}) {
     CAPTURE(scan::stage_name(s));
     const cv::Mat& img = s == Stage::kInvert ? dark.image : normal.image;
     std::optional<scan::Region> hint;
