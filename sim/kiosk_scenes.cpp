@@ -79,6 +79,8 @@ int write_video(const std::string& path, double fps, std::uint64_t seed,
     std::cerr << "kiosk-scenes: cannot open " << path << " for writing (MJPG AVI)\n";
     return 1;
   }
+  // FFmpeg's MJPG rate control otherwise drops the quality far below a camera's.
+  out.set(cv::VIDEOWRITER_PROP_QUALITY, 95);
   Rng bg_rng = root.fork("background");
   cv::Mat background = counter_background(size, bg_rng);
   auto frames = [&](double seconds) { return static_cast<int>(std::lround(seconds * fps)); };
