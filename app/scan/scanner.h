@@ -78,8 +78,9 @@ struct ScanOptions {
   std::optional<Region> hint;
   /// Polled before each stage after the first: true once the frame's time budget is spent, and
   /// the remaining stages are skipped. Empty: no deadline. The pipeline never reads a clock. A
-  /// stage once started runs to its end (at 1280x720 on one core: about 8 ms for most stages,
-  /// 40 ms for kUpscale), so the caller's deadline leaves room for one stage.
+  /// stage once started runs to its end, so the deadline must leave room for one more stage. Mean
+  /// cost of a stage on a 1280x720 frame on one core (bench/decode_rate --ablation): direct 7.9
+  /// ms, invert 7.4, global histogram 6.8, sharpen 11.7, CLAHE 15.6, upscale 40.2.
   std::function<bool()> out_of_time;
 };
 
