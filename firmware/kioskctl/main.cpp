@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   if (cmd == "verify") return cmd_verify(words);
   if (cmd == "audit") return cmd_audit(words);
   if (cmd == "card") return cmd_card(words);
+  if (cmd == "scan") return cmd_scan(words);
   if (cmd == "--help" || cmd == "help") {
     usage_error("commands: trust, verify, scan, card");
     return 0;

@@ -1,0 +1,20 @@
+// Internal to the scan pipeline: one ZXing-C++ read of a prepared gray image, with the corner
+// points mapped back into frame pixels. Not a public header (it uses cv::Mat).
+#pragma once
+
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "app/scan/scanner.h"
+
+namespace kiosk::scan::detail {
+
+enum class Binarizer : std::uint8_t { kLocalAverage, kGlobalHistogram, kFixedThreshold };
+
+/// Reads the valid QR codes in the 8-bit single-channel `gray` (any stride). `to_frame` maps a
+/// point of `gray` to the frame (a homography; identity when `gray` is the frame).
+std::vector<Code> read_qr(const cv::Mat& gray, Binarizer binarizer, const cv::Matx33d& to_frame,
+                          Stage stage);
+
+}  // namespace kiosk::scan::detail

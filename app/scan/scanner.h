@@ -1,0 +1,98 @@
+// The QR scan pipeline: an image in, the QR texts it holds and where they are out. Pure: no clock,
+// no file; the caller passes the frame, the hint from the previous frame and the deadline.
+#pragma once
+
+#include <array>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/result.h"
+#include "app/scan/image_view.h"
+
+namespace kiosk::scan {
+
+/// The stages of the pipeline. Each reads the frame through ZXing-C++ (QR codes only) after its
+/// own preparation; a stage runs only when every stage before it found nothing. Stages outside
+/// default_stages() are kept for measurement (bench/decode_rate --ablation).
+enum class Stage : std::uint8_t {
+  kDirect,           ///< the frame as it is (ZXing's local-average binarizer, its own downscaling)
+  kHint,             ///< the region where the previous frame found a code, enlarged
+  kInvert,           ///< the frame inverted: light modules on a dark ground (dark mode)
+  kClahe,            ///< contrast-limited adaptive histogram equalisation (dim screen, shadow)
+  kUpscale,          ///< the frame enlarged 1.5 and 2 times (small or far codes); small frames only
+  kDownscale,        ///< the frame halved (textured or noisy codes); small frames only
+  kSharpen,          ///< unsharp masking (defocus)
+  kDenoise,          ///< a Gaussian blur (sensor noise, screen moire)
+  kGlobalHistogram,  ///< ZXing's global-histogram binarizer
+  kFixedThreshold,   ///< ZXing's fixed threshold at 127
+};
+
+/// A short lower-case name ("direct", "invert", ...), for reports and JSON.
+std::string_view stage_name(Stage stage);
+
+/// The stages in the order the kiosk runs them (chosen by measurement, see bench/).
+std::vector<Stage> default_stages();
+
+struct Point {
+  float x = 0;
+  float y = 0;
+};
+
+/// A rectangle in frame pixels.
+struct Region {
+  int x = 0;
+  int y = 0;
+  int width = 0;
+  int height = 0;
+};
+
+struct Code {
+  std::string text;  ///< the decoded text (UTF-8)
+  std::array<Point, 4>
+      corners;  ///< in frame pixels: top-left, top-right, bottom-right, bottom-left
+  Stage stage = Stage::kDirect;  ///< the stage that read it
+};
+
+/// The smallest rectangle holding the code's corners: the hint to pass with the next frame.
+Region bounding_region(const Code& code);
+
+enum class ScanError : std::uint8_t {
+  kEmpty,      ///< no pixels: a null data pointer, or zero width or height
+  kTooLarge,   ///< more than kMaxPixels pixels, or a side longer than kMaxSide
+  kBadLayout,  ///< a negative size, or a stride shorter than a row
+};
+
+/// A one-line English reason for `e`.
+std::string_view error_text(ScanError e);
+
+inline constexpr long kMaxPixels = 4096L * 4096L;
+inline constexpr int kMaxSide = 16384;
+
+struct ScanOptions {
+  /// The stages to try, in order; a stage not listed is not run.
+  std::vector<Stage> stages = default_stages();
+  /// Where the previous frame found a code; used by the kHint stage (skipped without it).
+  std::optional<Region> hint;
+  /// Polled before each stage after the first: true once the frame's time budget is spent, and
+  /// the remaining stages are skipped. Empty: no deadline. The pipeline never reads a clock. A
+  /// stage once started runs to its end, so the deadline must leave room for one more stage. Mean
+  /// cost of a stage on a 1280x720 frame on one core (bench/decode_rate --ablation): direct 7.9
+  /// ms, invert 7.4, global histogram 6.8, sharpen 11.7, CLAHE 15.6, upscale 40.2.
+  std::function<bool()> out_of_time;
+};
+
+struct ScanReport {
+  std::vector<Code> codes;   ///< empty when no code was read
+  std::vector<Stage> tried;  ///< the stages that ran, in order
+  bool out_of_time = false;  ///< stages were skipped because the deadline passed
+};
+
+/// Reads the QR codes in `image`. Returns the codes of the first stage that reads any (never a
+/// text that did not pass the QR error correction), or an error for an image that cannot be
+/// scanned.
+Result<ScanReport, ScanError> scan(const ImageView& image, const ScanOptions& options = {});
+
+}  // namespace kiosk::scan

@@ -1,0 +1,40 @@
+// What the scan benchmarks run over: an image, the text it should yield (empty: none), and
+// optionally where the code is (standing in for the previous frame's hint).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "app/scan/scanner.h"
+
+namespace kiosk::bench {
+
+struct Sample {
+  std::string folder;
+  std::string name;
+  cv::Mat image;  ///< BGR or gray
+  std::string expected;
+  std::optional<scan::Region> hint;
+};
+
+/// A non-owning scan view of `m` (8-bit gray or BGR).
+scan::ImageView view_of(const cv::Mat& m);
+
+/// The labelled images under `root` (see image_set.h), read with cv::imread; unreadable files
+/// are reported on stderr and skipped.
+std::vector<Sample> load_samples(const std::string& root);
+
+/// `count` rendered kiosk scenes (sim/scene), deterministic by `seed`: every carrier and
+/// degradation, about one in eight a negative. Each folder is a degradation.
+std::vector<Sample> scene_samples(std::uint64_t seed, int count);
+
+/// The stage list "direct,invert,..." as stages; nullopt on an unknown name.
+std::optional<std::vector<scan::Stage>> parse_stages(const std::string& list);
+
+/// Every stage the pipeline knows.
+std::vector<scan::Stage> all_stages();
+
+}  // namespace kiosk::bench

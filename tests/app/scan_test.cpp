@@ -1,0 +1,368 @@
+// The QR scan pipeline (app/scan) on rendered codes and scenes, and `kioskctl scan` on real files.
+#include <doctest/doctest.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "app/json.h"
+#include "app/scan/scanner.h"
+#include "sim/rng.h"
+#include "sim/scene/credential_text.h"
+#include "sim/scene/qr_image.h"
+#include "sim/scene/scene.h"
+
+namespace {
+
+using namespace kiosk;
+using scan::Stage;
+
+scan::ImageView view_of(const cv::Mat& m) {
+  return {m.data, m.cols, m.rows, static_cast<int>(m.step[0]),
+          m.channels() == 3 ? scan::PixelFormat::kBgr8 : scan::PixelFormat::kGray8};
+}
+
+std::string credential_text(std::uint64_t seed, bool presentation = true) {
+  sim::Rng rng(seed);
+  return sim::scene::credential_like_text(rng, presentation);
+}
+
+// A code drawn flat: `module` pixels per module, a quiet zone of four modules, dark on light
+// (or light on dark when `inverted`), placed at (x, y) on a canvas of `canvas` grey.
+struct Flat {
+  cv::Mat image;
+  cv::Rect code;  // the symbol without quiet zone
+};
+Flat flat_code(const std::string& text, int module, bool inverted = false, cv::Size canvas = {0, 0},
+               cv::Point at = {0, 0}, int canvas_grey = 255) {
+  cv::Mat m = sim::scene::qr_modules(text);
+  REQUIRE_FALSE(m.empty());
+  cv::Mat big;
+  cv::resize(m, big, cv::Size(), module, module, cv::INTER_NEAREST);
+  int quiet = 4 * module;
+  cv::copyMakeBorder(big, big, quiet, quiet, quiet, quiet, cv::BORDER_CONSTANT, 255);
+  if (inverted) cv::bitwise_not(big, big);
+  if (canvas.width == 0) return {big, cv::Rect(quiet, quiet, m.cols * module, m.rows * module)};
+  cv::Mat out(canvas, CV_8UC1, cv::Scalar(canvas_grey));
+  big.copyTo(out(cv::Rect(at, big.size())));
+  return {out, cv::Rect(at.x + quiet, at.y + quiet, m.cols * module, m.rows * module)};
+}
+
+scan::ScanReport scan_with(const cv::Mat& m, std::vector<Stage> stages,
+                           std::optional<scan::Region> hint = std::nullopt) {
+  scan::ScanOptions o;
+  o.stages = std::move(stages);
+  o.hint = hint;
+  auto r = scan::scan(view_of(m), o);
+  REQUIRE(r.ok());
+  return std::move(r).value();
+}
+
+std::vector<std::string> texts_of(const scan::ScanReport& r) {
+  std::vector<std::string> t;
+  for (const auto& c : r.codes)
+    t.push_back(c.text);
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("a clean code is read by the first stage, with its corners") {
+  std::string text = credential_text(1);
+  Flat f = flat_code(text, 4, false, {1280, 720}, {300, 100});
+  auto r = scan_with(f.image, scan::default_stages());
+  REQUIRE(r.codes.size() == 1);
+  CHECK(r.codes[0].text == text);
+  CHECK(r.codes[0].stage == Stage::kDirect);
+  CHECK(r.tried == std::vector<Stage>{Stage::kDirect});
+  // The corners ZXing reports lie on the symbol (it reports finder-pattern based corners, within
+  // a module or two of the symbol's outer corners).
+  scan::Region box = scan::bounding_region(r.codes[0]);
+  CHECK(std::abs(box.x - f.code.x) <= 8);
+  CHECK(std::abs(box.y - f.code.y) <= 8);
+  CHECK(std::abs(box.width - f.code.width) <= 16);
+  CHECK(std::abs(box.height - f.code.height) <= 16);
+}
+
+TEST_CASE("the QR version of credential-like texts is that of real ones (15 to 25)") {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    cv::Mat m = sim::scene::qr_modules(credential_text(seed, seed % 2 == 0));
+    int version = (m.cols - 17) / 4;
+    CHECK(version >= 15);
+    CHECK(version <= 25);
+  }
+}
+
+TEST_CASE("dark mode: ZXing alone misses it, the invert stage reads it") {
+  std::string text = credential_text(2);
+  Flat f = flat_code(text, 4, true, {1280, 720}, {400, 80}, 20);
+  CHECK(scan_with(f.image, {Stage::kDirect}).codes.empty());
+  auto r = scan_with(f.image, scan::default_stages());
+  REQUIRE(r.codes.size() == 1);
+  CHECK(r.codes[0].text == text);
+  CHECK(r.codes[0].stage == Stage::kInvert);
+}
+
+TEST_CASE("every stage reads a code it is meant for, alone") {
+  std::string text = credential_text(3);
+  Flat normal = flat_code(text, 3);
+  Flat dark = flat_code(text, 3, true);
+  for (Stage s : {Stage::kDirect, Stage::kHint, Stage::kInvert, Stage::kClahe, Stage::kUpscale,
+                  Stage::kDownscale, Stage::kSharpen, Stage::kDenoise, Stage::kGlobalHistogram,
+                  Stage::kFixedThreshold}) {
+    CAPTURE(scan::stage_name(s));
+    const cv::Mat& img = s == Stage::kInvert ? dark.image : normal.image;
+    std::optional<scan::Region> hint;
+    if (s == Stage::kHint)
+      hint = scan::Region{normal.code.x, normal.code.y, normal.code.width, normal.code.height};
+    auto r = scan_with(img, {s}, hint);
+    REQUIRE(r.codes.size() == 1);
+    CHECK(r.codes[0].text == text);
+    CHECK(r.codes[0].stage == s);
+  }
+}
+
+TEST_CASE("a small far code in a big frame: the hint from the previous frame reads it") {
+  std::string text = credential_text(4);
+  // About 1.2 pixels per module once the 3-pixel code is shrunk 2.5 times with area averaging.
+  Flat f = flat_code(text, 3, false, {3200, 1800}, {2000, 1000}, 140);
+  cv::Mat frame;
+  cv::resize(f.image, frame, cv::Size(1280, 720), 0, 0, cv::INTER_AREA);
+  CHECK(scan_with(frame, {Stage::kDirect}).codes.empty());
+  scan::Region hint{f.code.x * 2 / 5, f.code.y * 2 / 5, f.code.width * 2 / 5,
+                    f.code.height * 2 / 5};
+  auto r = scan_with(frame, {Stage::kDirect, Stage::kHint}, hint);
+  REQUIRE(r.codes.size() == 1);
+  CHECK(r.codes[0].text == text);
+  CHECK(r.codes[0].stage == Stage::kHint);
+  // Its corners are reported in frame pixels, not in the enlarged crop's.
+  scan::Region box = scan::bounding_region(r.codes[0]);
+  CHECK(std::abs(box.x - hint.x) <= 6);
+  CHECK(std::abs(box.y - hint.y) <= 6);
+  // A hint that points elsewhere reads nothing and does no harm.
+  CHECK(scan_with(frame, {Stage::kHint}, scan::Region{0, 0, 100, 100}).codes.empty());
+  CHECK(scan_with(frame, {Stage::kHint}, scan::Region{-500, 5000, 10, 10}).codes.empty());
+}
+
+TEST_CASE("rendered kiosk scenes: phone, dark phone, letter, card") {
+  using namespace sim::scene;
+  for (Carrier c : {Carrier::kPhoneLight, Carrier::kPhoneDark, Carrier::kLetter, Carrier::kCard}) {
+    CAPTURE(carrier_name(c));
+    SceneSpec spec;
+    spec.carrier = c;
+    spec.degradation = Degradation::kClean;
+    spec.text = credential_text(10 + static_cast<int>(c));
+    sim::Rng rng(42);
+    Scene s = render_scene(spec, rng);
+    auto r = scan_with(s.frame, scan::default_stages());
+    CHECK(texts_of(r) == std::vector<std::string>{spec.text});
+  }
+}
+
+TEST_CASE("no text from a frame without a code") {
+  std::vector<cv::Mat> negatives;
+  negatives.push_back(cv::Mat(720, 1280, CV_8UC1, cv::Scalar(255)));
+  negatives.push_back(cv::Mat(720, 1280, CV_8UC1, cv::Scalar(0)));
+  cv::Mat noise(720, 1280, CV_8UC1);
+  cv::randu(noise, 0, 256);
+  negatives.push_back(noise);
+  cv::Mat blocks;  // QR-like module noise at 4 pixels, with no finder patterns
+  cv::Mat small(180, 320, CV_8UC1);
+  cv::randu(small, 0, 2);
+  cv::resize(small * 255, blocks, cv::Size(1280, 720), 0, 0, cv::INTER_NEAREST);
+  negatives.push_back(blocks);
+  using namespace sim::scene;
+  for (Carrier c : {Carrier::kLetter, Carrier::kPhoneLight, Carrier::kCard}) {
+    SceneSpec spec;  // the carrier with no code: a printed page, an app's loading screen
+    spec.carrier = c;
+    sim::Rng rng(7 + static_cast<int>(c));
+    negatives.push_back(render_scene(spec, rng).frame);
+  }
+  for (std::size_t i = 0; i < negatives.size(); ++i) {
+    CAPTURE(i);
+    auto r = scan_with(negatives[i], scan::default_stages());
+    CHECK(r.codes.empty());
+    CHECK(r.tried == scan::default_stages());
+  }
+}
+
+TEST_CASE("bad images are refused with a reason, without touching the pixels") {
+  std::uint8_t px[16] = {};
+  auto err = [](scan::ImageView v) {
+    auto r = scan::scan(v);
+    REQUIRE_FALSE(r.ok());
+    return r.error();
+  };
+  CHECK(err({nullptr, 10, 10, 0, scan::PixelFormat::kGray8}) == scan::ScanError::kEmpty);
+  CHECK(err({px, 0, 4, 0, scan::PixelFormat::kGray8}) == scan::ScanError::kEmpty);
+  CHECK(err({px, 4, 0, 0, scan::PixelFormat::kGray8}) == scan::ScanError::kEmpty);
+  CHECK(err({px, -4, 4, 0, scan::PixelFormat::kGray8}) == scan::ScanError::kBadLayout);
+  CHECK(err({px, 4, 4, 3, scan::PixelFormat::kGray8}) == scan::ScanError::kBadLayout);
+  CHECK(err({px, 4, 1, 4, scan::PixelFormat::kBgr8}) == scan::ScanError::kBadLayout);
+  // Dimensions that would need gigabytes: refused before any pixel is read.
+  CHECK(err({px, 100000, 100000, 0, scan::PixelFormat::kGray8}) == scan::ScanError::kTooLarge);
+  CHECK(err({px, 5000, 5000, 0, scan::PixelFormat::kGray8}) == scan::ScanError::kTooLarge);
+  CHECK(err({px, 1, scan::kMaxSide + 1, 0, scan::PixelFormat::kGray8}) ==
+        scan::ScanError::kTooLarge);
+  for (auto e : {scan::ScanError::kEmpty, scan::ScanError::kTooLarge, scan::ScanError::kBadLayout})
+    CHECK_FALSE(scan::error_text(e).empty());
+  // Tiny but valid images are scanned and yield nothing.
+  auto tiny = scan::scan({px, 1, 1, 0, scan::PixelFormat::kGray8});
+  REQUIRE(tiny.ok());
+  CHECK(tiny->codes.empty());
+  auto row = scan::scan({px, 16, 1, 0, scan::PixelFormat::kGray8});
+  REQUIRE(row.ok());
+  CHECK(row->codes.empty());
+}
+
+TEST_CASE("the deadline stops the fallbacks, never the first stage") {
+  cv::Mat blank(720, 1280, CV_8UC1, cv::Scalar(200));
+  scan::ScanOptions o;
+  int polls = 0;
+  o.out_of_time = [&] { return ++polls > 2; };
+  auto r = scan::scan(view_of(blank), o);
+  REQUIRE(r.ok());
+  CHECK(r->out_of_time);
+  CHECK(r->tried.size() == 3);
+  o.out_of_time = [] { return true; };
+  std::string text = credential_text(5);
+  Flat f = flat_code(text, 4);
+  auto hit = scan::scan(view_of(f.image), o);
+  REQUIRE(hit.ok());
+  CHECK(texts_of(*hit) == std::vector<std::string>{text});
+}
+
+TEST_CASE("a BGR view with padded rows reads like its grey twin") {
+  std::string text = credential_text(6);
+  Flat f = flat_code(text, 3);
+  cv::Mat bgr;
+  cv::cvtColor(f.image, bgr, cv::COLOR_GRAY2BGR);
+  cv::Mat wide(bgr.rows, bgr.cols + 37, CV_8UC3, cv::Scalar(0, 0, 255));
+  bgr.copyTo(wide(cv::Rect(0, 0, bgr.cols, bgr.rows)));
+  cv::Mat roi = wide(cv::Rect(0, 0, bgr.cols, bgr.rows));  // stride longer than a row
+  auto r = scan_with(roi, {Stage::kDirect});
+  CHECK(texts_of(r) == std::vector<std::string>{text});
+}
+
+// ---- kioskctl scan, as a separate process on real files -------------------------------------
+
+namespace {
+
+struct Run {
+  int status = -1;
+  std::string out, err;
+};
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Run kioskctl(const std::filesystem::path& dir, const std::string& args) {
+  std::string cmd = std::string(KIOSK_BUILD_DIR) + "/firmware/kioskctl " + args + " >" +
+                    (dir / "out").string() + " 2>" + (dir / "err").string();
+  int s = std::system(cmd.c_str());
+  Run r;
+  r.status = WIFEXITED(s) ? WEXITSTATUS(s) : -1;
+  r.out = slurp(dir / "out");
+  r.err = slurp(dir / "err");
+  return r;
+}
+
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    std::string t = (std::filesystem::temp_directory_path() / "scan_test.XXXXXX").string();
+    REQUIRE(mkdtemp(t.data()) != nullptr);
+    path = t;
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+};
+
+}  // namespace
+
+TEST_CASE("kioskctl scan: texts, JSON, and files that are not images") {
+  TempDir tmp;
+  auto p = [&](const char* name) { return (tmp.path / name).string(); };
+  std::string text = credential_text(7);
+  Flat f = flat_code(text, 3, false, {640, 480}, {20, 20}, 230);
+  REQUIRE(cv::imwrite(p("code.png"), f.image));
+  REQUIRE(cv::imwrite(p("code.jpg"), f.image, {cv::IMWRITE_JPEG_QUALITY, 90}));
+  REQUIRE(cv::imwrite(p("blank.png"), cv::Mat(200, 300, CV_8UC3, cv::Scalar(250, 250, 250))));
+
+  SUBCASE("plain output: one line per text, nothing for an image without a code") {
+    Run r =
+        kioskctl(tmp.path, "scan " + p("code.png") + " " + p("blank.png") + " " + p("code.jpg"));
+    CHECK(r.status == 0);
+    CHECK(r.out == text + "\n" + text + "\n");
+  }
+  SUBCASE("--json: one object per image with file, texts and corners") {
+    Run r = kioskctl(tmp.path, "scan --json " + p("code.png") + " " + p("blank.png"));
+    CHECK(r.status == 0);
+    std::istringstream lines(r.out);
+    std::string line;
+    REQUIRE(std::getline(lines, line));
+    auto v = json::parse(line);
+    REQUIRE(v);
+    REQUIRE(v->get("file"));
+    CHECK(v->get("file")->string == p("code.png"));
+    REQUIRE(v->get("texts"));
+    REQUIRE(v->get("texts")->array.size() == 1);
+    CHECK(v->get("texts")->array[0].string == text);
+    const json::Value* codes = v->get("codes");
+    REQUIRE(codes);
+    REQUIRE(codes->array.size() == 1);
+    const json::Value* corners = codes->array[0].get("corners");
+    REQUIRE(corners);
+    REQUIRE(corners->array.size() == 4);
+    CHECK(corners->array[0].array.size() == 2);
+    CHECK(std::abs(corners->array[0].array[0].number - f.code.x) <= 6);
+    REQUIRE(std::getline(lines, line));
+    auto blank = json::parse(line);
+    REQUIRE(blank);
+    CHECK(blank->get("file")->string == p("blank.png"));
+    CHECK(blank->get("texts")->array.empty());
+    CHECK_FALSE(std::getline(lines, line));
+  }
+  SUBCASE("unreadable files: exit 1, a reason on stderr, the other images still scanned") {
+    std::string png = slurp(p("code.png"));
+    std::ofstream(p("truncated.png"), std::ios::binary) << png.substr(0, png.size() / 2);
+    std::string jpg = slurp(p("code.jpg"));
+    std::ofstream(p("header-only.jpg"), std::ios::binary) << jpg.substr(0, 20);
+    std::ofstream(p("text.png"), std::ios::binary) << "not an image at all\n";
+    std::ofstream(p("empty.png"), std::ios::binary);
+    // A valid PNG signature and IHDR declaring 100000 x 100000 pixels, and nothing else.
+    std::string huge("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\x01\x86\xa0\0\x01\x86\xa0\x08\x02\0\0\0",
+                     29);
+    std::ofstream(p("huge.png"), std::ios::binary) << huge;
+    for (const char* bad :
+         {"truncated.png", "header-only.jpg", "text.png", "empty.png", "huge.png", "missing.png"}) {
+      CAPTURE(bad);
+      Run r = kioskctl(tmp.path, "scan " + p(bad) + " " + p("code.png"));
+      CHECK(r.status == 1);
+      CHECK(r.err.find(p(bad)) != std::string::npos);
+      CHECK(r.out == text + "\n");
+    }
+    Run huge_run = kioskctl(tmp.path, "scan " + p("huge.png"));
+    CHECK(huge_run.err.find("too large") != std::string::npos);
+    Run json_run = kioskctl(tmp.path, "scan --json " + p("text.png"));
+    CHECK(json_run.status == 1);
+    auto v = json::parse(json_run.out.substr(0, json_run.out.find('\n')));
+    REQUIRE(v);
+    CHECK(v->get("error") != nullptr);
+  }
+  SUBCASE("usage errors") {
+    CHECK(kioskctl(tmp.path, "scan").status == 2);
+    CHECK(kioskctl(tmp.path, "scan --bogus " + p("code.png")).status == 2);
+  }
+}

@@ -1,0 +1,42 @@
+// libFuzzer target for the scan path: arbitrary pixels through every stage of the pipeline
+// (with an arbitrary hint), and arbitrary bytes through kioskctl's image header reader.
+//
+// Built by hand (not part of the CMake build), from the repository root:
+//   clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -I. -I/usr/include/opencv4 \
+//     tests/fuzz/fuzz_scan.cpp app/scan/*.cpp firmware/kioskctl/image_file.cpp \
+//     -lZXing -lopencv_imgcodecs -lopencv_imgproc -lopencv_core \
+//     -o build-fuzz/fuzz_scan
+//   build-fuzz/fuzz_scan -max_len=20000 -max_total_time=600
+//
+// Input: byte 0 selects the format, bytes 1..2 the width, 3..4 a hint (x, y as 8-bit), the rest
+// are the pixels (the height is what they fill).
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "app/scan/scanner.h"
+#include "firmware/kioskctl/image_file.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  (void)kiosk::ctl::image_header_size(std::string(reinterpret_cast<const char*>(data), size));
+  if (size < 6) return 0;
+  auto format = (data[0] & 1) ? kiosk::scan::PixelFormat::kBgr8 : kiosk::scan::PixelFormat::kGray8;
+  int bpp = format == kiosk::scan::PixelFormat::kBgr8 ? 3 : 1;
+  int width = 1 + (data[1] | (data[2] & 0x01) << 8);
+  int stride = width * bpp + (data[0] >> 1 & 7);
+  const std::uint8_t* pixels = data + 5;
+  std::size_t bytes = size - 5;
+  int height = static_cast<int>(bytes / static_cast<std::size_t>(stride));
+  kiosk::scan::ScanOptions options;
+  options.stages = {kiosk::scan::Stage::kDirect,          kiosk::scan::Stage::kHint,
+                    kiosk::scan::Stage::kInvert,          kiosk::scan::Stage::kClahe,
+                    kiosk::scan::Stage::kUpscale,         kiosk::scan::Stage::kDownscale,
+                    kiosk::scan::Stage::kSharpen,         kiosk::scan::Stage::kDenoise,
+                    kiosk::scan::Stage::kGlobalHistogram, kiosk::scan::Stage::kFixedThreshold};
+  options.hint = kiosk::scan::Region{data[3] - 64, data[4] - 64, data[3], data[4]};
+  // The last row may be short of the stride: it needs only width * bpp bytes.
+  if (height == 0 && bytes >= static_cast<std::size_t>(width * bpp)) height = 1;
+  kiosk::scan::ImageView view{pixels, width, height, stride, format};
+  (void)kiosk::scan::scan(view, options);
+  return 0;
+}
