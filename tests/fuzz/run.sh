@@ -7,7 +7,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${1:-20}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_qr fuzz_chip fuzz_trust_install fuzz_codecs)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_qr fuzz_chip fuzz_trust_install fuzz_codecs fuzz_chip_protocol fuzz_scan)
 build=$root/build-fuzz
 if [ ! -f "$build/build.ninja" ]; then
   CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -21,7 +21,7 @@ for t in "${targets[@]}"; do
   mkdir -p "$work/$t" "$work/$t-artifacts"
   log=$build/$t.log
   set +e
-  "$build/tests/fuzz/$t" -max_total_time="$secs" -max_len=8192 -rss_limit_mb=2048 -timeout=10 \
+  "$build/tests/fuzz/$t" -max_total_time="$secs" -max_len=32768 -rss_limit_mb=2048 -timeout=10 \
     -artifact_prefix="$work/$t-artifacts/" -print_final_stats=1 "$work/$t" "$work/seeds/$t" >"$log" 2>&1
   rc=$?
   set -e

@@ -31,3 +31,15 @@ for sub in ("trust", "trust/status", "install"):
             data = open(p, "rb").read()
             put("fuzz_trust_install", data)
             put("fuzz_codecs", data)
+
+# Small real photos for the image path.
+corpus = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "corpus", "zxing-qr")
+for folder in sorted(os.listdir(corpus)):
+    d = os.path.join(corpus, folder)
+    if not os.path.isdir(d):
+        continue
+    for name in sorted(os.listdir(d)):
+        p = os.path.join(d, name)
+        if name.endswith((".png", ".jpg", ".webp")) and os.path.getsize(p) <= 32768:
+            put("fuzz_scan", open(p, "rb").read())
+os.makedirs(os.path.join(out, "fuzz_chip_protocol"), exist_ok=True)
