@@ -33,13 +33,17 @@ run_ctest() {  # BUILD_DIR
 }
 
 step "release build (warnings are errors)"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKIOSK_WERROR=ON >/dev/null
+# Release flags without debug information: the suite builds about twice as fast on 2 cores.
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" \
+  -DKIOSK_WERROR=ON >/dev/null
 ninja -C build -j "$jobs"
 step "tests"
 run_ctest build
 
 step "sanitizer build (ASan + UBSan)"
-cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DKIOSK_SANITIZE=ON -DKIOSK_BENCH=OFF -DKIOSK_WERROR=ON >/dev/null
+# -O1 -g1: fast enough to build and run, with line numbers in every sanitizer report.
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
+  -DKIOSK_SANITIZE=ON -DKIOSK_BENCH=OFF -DKIOSK_WERROR=ON >/dev/null
 ninja -C build-asan -j "$jobs"
 step "tests under sanitizers"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 run_ctest build-asan
