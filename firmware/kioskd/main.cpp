@@ -156,7 +156,7 @@ int main(int argc, char** argv) {
     devices = std::move(*d);
     Kiosk* k = kiosk->get();
     devices->start([k](Channel c, std::string text) { k->on_qr(c, text); },
-                   [k](ChipInput in) { k->on_chip(in); },
+                   [k](kiosk::ChipInput in) { k->on_chip(in); },
                    [k](const DeviceStatus& st) { k->on_status(st); });
     std::cout << "demo: a live e-card and a WPNL to the simulated camera, a legacy card to the "
                  "simulated serial scanner, a chip to the virtual card, then the common failures"

@@ -71,11 +71,11 @@ Result<std::vector<drivers::ReaderStatus>, drivers::CardReaderFailure> VcardRead
 Result<std::string, drivers::CardReaderFailure> VcardReader::wait_for_card(
     std::string_view only, std::chrono::milliseconds timeout) {
   if (!only.empty() && only != name_)
-    return drivers::CardReaderFailure{drivers::CardReaderError::kNoReader,
-                                      "no reader named " + std::string(only)};
+    return Unexpected{drivers::CardReaderFailure{drivers::CardReaderError::kNoReader,
+                                                 "no reader named " + std::string(only)}};
   std::unique_lock lock(m_);
   if (!cv_.wait_for(lock, timeout, [this] { return slot_ != nullptr; }))
-    return drivers::CardReaderFailure{drivers::CardReaderError::kNoCard, "no card"};
+    return Unexpected{drivers::CardReaderFailure{drivers::CardReaderError::kNoCard, "no card"}};
   return name_;
 }
 
@@ -89,9 +89,11 @@ Result<std::unique_ptr<drivers::CardChannel>, drivers::CardReaderFailure> VcardR
     std::string_view reader) {
   std::lock_guard lock(m_);
   if (reader != name_)
-    return drivers::CardReaderFailure{drivers::CardReaderError::kNoReader,
-                                      "no reader named " + std::string(reader)};
-  if (!slot_) return drivers::CardReaderFailure{drivers::CardReaderError::kCardRemoved, "no card"};
+    return Unexpected{drivers::CardReaderFailure{drivers::CardReaderError::kNoReader,
+                                                 "no reader named " + std::string(reader)}};
+  if (!slot_)
+    return Unexpected{
+        drivers::CardReaderFailure{drivers::CardReaderError::kCardRemoved, "no card"}};
   ++connects_;
   slot_->card.reset();
   std::unique_ptr<drivers::CardChannel> ch = std::make_unique<VcardChannel>(name_, slot_);
@@ -99,10 +101,11 @@ Result<std::unique_ptr<drivers::CardChannel>, drivers::CardReaderFailure> VcardR
 }
 
 Result<Bytes, chip::TransportFailure> VcardChannel::transmit(ByteView command) {
-  if (!keep_) return chip::TransportFailure{chip::TransportError::kIoError, "disconnected"};
+  if (!keep_)
+    return Unexpected{chip::TransportFailure{chip::TransportError::kIoError, "disconnected"}};
   VcardReader::Slot* s = keep_.get();
   if (s->removed.load())
-    return chip::TransportFailure{chip::TransportError::kCardRemoved, "card removed"};
+    return Unexpected{chip::TransportFailure{chip::TransportError::kCardRemoved, "card removed"}};
   std::lock_guard lock(s->m);
   return s->transport.transmit(command);
 }
