@@ -60,7 +60,7 @@ void CameraSource::run() {
   std::uint64_t last_seq = 0;
   drivers::DeviceState last_state = drivers::DeviceState::kStarting;
   std::string last_detail = "\x01";  // nothing posted yet
-  while (!stopping_.load()) {
+  auto sync_status = [&] {
     auto st = camera_->status();
     std::string detail = st.state == drivers::DeviceState::kReady ? "" : st.detail;
     if (st.state != last_state || detail != last_detail) {
@@ -68,7 +68,11 @@ void CameraSource::run() {
       last_detail = detail;
       post_status(st.state, detail);
     }
+  };
+  while (!stopping_.load()) {
+    sync_status();
     auto f = camera_->read(std::chrono::milliseconds(200));
+    sync_status();  // a frame came: the camera is ready before its first text is posted
     if (!f) {
       if (f.error().code == drivers::CameraError::kEndOfStream) {
         post_status(drivers::DeviceState::kAbsent, "end of stream");

@@ -59,6 +59,11 @@ std::uint64_t VcardReader::connects() const {
   return connects_;
 }
 
+std::uint64_t VcardReader::card_waits() const {
+  std::lock_guard lock(m_);
+  return card_waits_;
+}
+
 Result<std::vector<drivers::ReaderStatus>, drivers::CardReaderFailure> VcardReader::readers() {
   std::lock_guard lock(m_);
   drivers::ReaderStatus r;
@@ -74,6 +79,7 @@ Result<std::string, drivers::CardReaderFailure> VcardReader::wait_for_card(
     return Unexpected{drivers::CardReaderFailure{drivers::CardReaderError::kNoReader,
                                                  "no reader named " + std::string(only)}};
   std::unique_lock lock(m_);
+  ++card_waits_;
   if (!cv_.wait_for(lock, timeout, [this] { return slot_ != nullptr; }))
     return Unexpected{drivers::CardReaderFailure{drivers::CardReaderError::kNoCard, "no card"}};
   return name_;

@@ -23,6 +23,9 @@ class VcardReader final : public drivers::CardReader {
   void remove();
   /// Readers with a card inserted since construction, and how many channels were connected.
   std::uint64_t connects() const;
+  /// Calls of wait_for_card so far: a test waits for it to grow to know the reader's user has
+  /// seen a removal and is waiting for the next card.
+  std::uint64_t card_waits() const;
 
   Result<std::vector<drivers::ReaderStatus>, drivers::CardReaderFailure> readers() override;
   Result<std::string, drivers::CardReaderFailure> wait_for_card(
@@ -42,6 +45,7 @@ class VcardReader final : public drivers::CardReader {
   std::condition_variable cv_;
   std::shared_ptr<Slot> slot_;  ///< the card in the reader, or null
   std::uint64_t connects_ = 0;
+  std::uint64_t card_waits_ = 0;
 };
 
 }  // namespace kiosk::sim

@@ -89,7 +89,7 @@ TEST_CASE("device addresses: accepted forms and FILE:LINE errors") {
 TEST_CASE("a simulated camera showing a rendered letter: decoded, verified, audited") {
   TempDir dir("dev_camera");
   install_vector_trust(dir.path + "/data");
-  Rng rng(7);
+  sim::Rng rng(7);
   sim::scene::SceneSpec spec;
   spec.carrier = sim::scene::Carrier::kLetter;
   spec.text = case_payload("wpnl-valid");
@@ -160,6 +160,23 @@ TEST_CASE("the card source with the in-process virtual card: ACCEPT, clone, not 
   source.start([kp](ChipInput in) { kp->on_chip(in); },
                [kp](const kioskd::DeviceStatus& st) { kp->on_status(st); });
   std::thread loop([&] { ioc.run(); });
+  struct Cleanup {  // also when a REQUIRE fails
+    kioskd::CardSource& source;
+    boost::asio::io_context& ioc;
+    kioskd::Kiosk* kiosk;
+    std::thread& loop;
+    ~Cleanup() {
+      source.stop();
+      boost::asio::post(ioc, [k = kiosk] { k->stop(); });
+      if (loop.joinable()) loop.join();
+    }
+  } cleanup{source, ioc, kp, loop};
+  // Takes the card out and waits until the source waits for the next one.
+  auto take_out = [&] {
+    std::uint64_t n = card_slot->card_waits();
+    card_slot->remove();
+    REQUIRE(wait_until([&] { return card_slot->card_waits() > n; }));
+  };
   WsClient ws(ep->port(), "/ws");
   REQUIRE(ws.connected());
 
@@ -173,7 +190,7 @@ TEST_CASE("the card source with the in-process virtual card: ACCEPT, clone, not 
   CHECK(e1.get("channel")->string == "card");
   CHECK(e1.get("document")->string == "SSC_CHIP");
   CHECK(e1.get("outcome")->string == "ACCEPT");
-  card_slot->remove();
+  take_out();
 
   auto clone = *genuine;
   clone.holder_seed = *sim::vector_seed(vectors(), "holder-1");
@@ -191,7 +208,7 @@ TEST_CASE("the card source with the in-process virtual card: ACCEPT, clone, not 
   for (const auto& r : e2.get("reasons")->array)
     binding = binding || r.get("code")->string == "HOLDER_BINDING_FAILED";
   CHECK(binding);
-  card_slot->remove();
+  take_out();
 
   auto other = *genuine;
   other.not_wp = true;
@@ -209,7 +226,4 @@ TEST_CASE("the card source with the in-process virtual card: ACCEPT, clone, not 
       shown = shown || d.get("detail")->string.find("NOT_A_WP_CARD") != std::string::npos;
     CHECK(shown);
   }
-  source.stop();
-  boost::asio::post(ioc, [kp] { kp->stop(); });
-  loop.join();
 }
