@@ -31,7 +31,7 @@ fi
 sysroot=$(sed -n 's/^KIOSK_SYSROOT:PATH=//p' "$cross/CMakeCache.txt" 2>/dev/null || true)
 
 find_bin() { # build-dir name -> path of the executable, or nothing
-  find "$1" -type f -name "$2" -perm -u+x -not -path '*/CMakeFiles/*' -not -path '*/_CPack_Packages/*' 2>/dev/null | head -1
+  find "$1" -type f -name "$2" -perm -u+x -not -path '*/CMakeFiles/*' -not -path '*/_CPack_Packages/*' 2>/dev/null | head -1 || true
 }
 
 echo
