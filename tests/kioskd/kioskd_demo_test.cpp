@@ -38,13 +38,17 @@ TEST_CASE("kioskd --demo plays the live e-card, letter, legacy card, chip and th
         std::istringstream in(read_text(out));
         for (std::string line; std::getline(in, line);) {
           auto sp = line.find(' ');
-          if (line.size() > 20 && line[4] == '-' && sp != std::string::npos)
+          if (line.size() > 20 && line[0] == '2' && line[4] == '-' && sp != std::string::npos)
             got.push_back(line.substr(sp + 1));
         }
         return got.size() >= want.size();
       },
       std::chrono::seconds(150));
   CHECK(read_text(out).find("officer screen: http://127.0.0.1:") != std::string::npos);
+  std::string seen;
+  for (const auto& g : got)
+    seen += g + "\n";
+  CAPTURE(seen);
   CHECK(got == want);
   p.signal(SIGTERM);
   CHECK(p.wait() == 0);

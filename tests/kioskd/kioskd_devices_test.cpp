@@ -15,6 +15,7 @@
 #include "firmware/kioskd/device_spec.h"
 #include "firmware/kioskd/kiosk.h"
 #include "sim/rng.h"
+#include "sim/scanner/hid_event_sim.h"
 #include "sim/scanner/pty_serial_sim.h"
 #include "sim/scene/scene.h"
 #include "sim/vcard/vcard_reader.h"
@@ -140,6 +141,31 @@ TEST_CASE("a serial scanner on a pty: the driver's line is verified; a missing d
   CHECK(ws.read_until([](const json::Value& v) { return device_state(v, "scanner") == "absent"; }));
   CHECK(k.stop() == 0);
   CHECK(audit_records(dir.path + "/data") == 1);
+}
+
+TEST_CASE("an evdev HID scanner (a recorded event stream): typed lines are verified") {
+  TempDir dir("dev_evdev");
+  install_vector_trust(dir.path + "/data");
+  auto hid = sim::HidEventSim::create(dir.path + "/event-scanner");
+  REQUIRE(hid);
+  Kioskd k(dir.path, base_config(dir.path, "[devices]\nscanner = evdev:" + dir.path +
+                                               "/event-scanner\nscanner_grab = no\n"));
+  REQUIRE(k.ready);
+  WsClient ws(k.port, "/ws");
+  REQUIRE(ws.connected());
+  (*hid)->type(case_payload("wpnl-valid"));
+  std::optional<json::Value> s;
+  for (int i = 0; i < 100 && !s; ++i) {
+    (*hid)->pump();
+    s = ws.read_until([](const json::Value& v) { return entry_count(v) >= 1; },
+                      std::chrono::milliseconds(200));
+  }
+  REQUIRE(s);
+  const auto& e = s->get("session")->get("entries")->array[0];
+  CHECK(e.get("channel")->string == "scanner");
+  CHECK(e.get("document")->string == "WPNL");
+  CHECK(e.get("outcome")->string == "ACCEPT");
+  CHECK(k.stop() == 0);
 }
 
 TEST_CASE("the card source with the in-process virtual card: ACCEPT, clone, not a WP card") {
