@@ -254,4 +254,21 @@ TEST_CASE("the card source with the in-process virtual card: ACCEPT, clone, not 
       shown = shown || d.get("detail")->string.find("NOT_A_WP_CARD") != std::string::npos;
     CHECK(shown);
   }
+  take_out();
+
+  // Pulled during the read: a link failure is the reader's state, never a verdict.
+  auto pulled = *genuine;
+  pulled.pull_after = 1;
+  REQUIRE(ws.send("clear"));
+  REQUIRE(ws.read_until([](const json::Value& v) { return entry_count(v) == 0; }));
+  card_slot->insert(pulled);
+  auto s4 = ws.read_until([](const json::Value& v) {
+    for (const auto& d : v.get("devices")->array)
+      if (d.get("device")->string == "reader" &&
+          d.get("detail")->string.find("present the card again") != std::string::npos)
+        return true;
+    return false;
+  });
+  REQUIRE(s4);
+  CHECK(entry_count(*s4) == 0);
 }
