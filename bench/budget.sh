@@ -8,7 +8,8 @@
 #
 #   bench/budget.sh [--no-build]
 # Builds build/ (native) and build-aarch64/ (toolchain/cross-build.sh) first unless --no-build.
-# Environment: KIOSK_NATIVE_BUILD (default build), KIOSK_BUDGET_KIOSKD_ARGS (arguments for kioskd),
+# Environment: KIOSK_NATIVE_BUILD (default build), KIOSK_BUDGET_KIOSKD_ARGS (arguments for kioskd;
+# default: a config with a simulated 720p camera at 30 fps),
 # KIOSK_BUDGET_READY_PORT (TCP port whose opening means "ready", default 8080),
 # KIOSK_BUDGET_STEADY_SECONDS (seconds after ready before reading VmRSS, default 5).
 set -euo pipefail
@@ -30,7 +31,7 @@ fi
 sysroot=$(sed -n 's/^KIOSK_SYSROOT:PATH=//p' "$cross/CMakeCache.txt" 2>/dev/null || true)
 
 find_bin() { # build-dir name -> path of the executable, or nothing
-  find "$1" -type f -name "$2" -perm -u+x -not -path '*/CMakeFiles/*' -not -path '*/_CPack_Packages/*' 2>/dev/null | head -1
+  find "$1" -type f -name "$2" -perm -u+x -not -path '*/CMakeFiles/*' -not -path '*/_CPack_Packages/*' 2>/dev/null | head -1 || true
 }
 
 echo
@@ -59,6 +60,25 @@ if [ -z "$kioskd" ]; then
   echo "skipped: there is no kioskd in this tree yet (it comes with the kioskd branch)"
 else
   port=${KIOSK_BUDGET_READY_PORT:-8080}
+  if [ -z "${KIOSK_BUDGET_KIOSKD_ARGS+x}" ]; then
+    # Default: a counter kiosk with a simulated 1280x720 camera at 30 fps (no code in view: the
+    # scan pipeline runs every stage up to its deadline on each frame it takes).
+    mkdir -p "$scratch/kdata"
+    cat >"$scratch/kioskd.conf" <<EOF
+[ui]
+port = $port
+[data]
+dir = $scratch/kdata
+anchors = $root/tests/data/vectors/anchors
+[devices]
+camera = sim:scene
+camera_width = 1280
+camera_height = 720
+camera_fps = 30
+EOF
+    KIOSK_BUDGET_KIOSKD_ARGS="--config $scratch/kioskd.conf"
+    echo "kioskd: --config with camera = sim:scene, 1280x720 at 30 fps"
+  fi
   # shellcheck disable=SC2086
   t0=$(date +%s%N)
   "$kioskd" ${KIOSK_BUDGET_KIOSKD_ARGS:-} >"$scratch/kioskd.log" 2>&1 &

@@ -8,7 +8,9 @@
 //   kiosk-sim run SCENARIO [--keys DIR] [--report-json FILE]
 #include <charconv>
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -23,6 +25,7 @@
 #include "sim/issuer/issuer.h"
 #include "sim/issuer/keys_dir.h"
 #include "sim/issuer/records.h"
+#include "sim/scenario/device_channels.h"
 #include "sim/scenario/runner.h"
 #include "sim/scenario/scenario.h"
 
@@ -257,7 +260,18 @@ int cmd_run(int argc, char** argv) {
   RunOptions opts;
   if (const std::string* k = a->get("keys")) opts.keys_dir = *k;
   opts.system_now = system_now();
+  // The camera and the scanner go through the drivers' simulated implementations: the QR text
+  // rendered and decoded by the scan pipeline, and sent over a pty to the serial driver.
+  std::string tty_dir = (std::filesystem::temp_directory_path() / "kiosk-sim-XXXXXX").string();
+  if (!mkdtemp(tty_dir.data())) {
+    std::cerr << "kiosk-sim: " << tty_dir << ": cannot create\n";
+    return 1;
+  }
+  opts.channels["camera"] = std::make_shared<RenderedCameraChannel>();
+  opts.channels["scanner"] = std::make_shared<PtyScannerChannel>(tty_dir);
   auto report = run_scenario(*sc, opts);
+  std::error_code rm_ec;
+  std::filesystem::remove_all(tty_dir, rm_ec);
   if (!report) {
     std::cerr << "kiosk-sim: " << report.error() << "\n";
     return 1;

@@ -1,5 +1,8 @@
 #include "firmware/kioskd/config.h"
 
+#include "drivers/scanner/line_framer.h"
+#include "firmware/kioskd/device_spec.h"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -49,10 +52,26 @@ Setter text(std::string Config::*field, bool may_be_empty = false) {
   };
 }
 
-Setter device(std::string DeviceConfig::*field) {
+Setter device(std::string DeviceConfig::*field,
+              std::optional<std::string> (*check)(std::string_view) = nullptr) {
   return [=](Config& c, std::string_view v) -> std::optional<std::string> {
     if (v.empty()) return std::string("needs a value ('none' when not fitted)");
+    if (check)
+      if (auto why = check(v)) return why;
     c.devices.*field = std::string(v);
+    return std::nullopt;
+  };
+}
+
+template <class T>
+Setter device_number(T DeviceConfig::*field, std::int64_t lo, std::int64_t hi) {
+  return [=](Config& c, std::string_view v) -> std::optional<std::string> {
+    auto n = to_int(v);
+    if (!n) return "'" + std::string(v) + "' is not a whole number";
+    if (*n < lo || *n > hi)
+      return std::to_string(*n) + " is out of range " + std::to_string(lo) + ".." +
+             std::to_string(hi);
+    c.devices.*field = static_cast<T>(*n);
     return std::nullopt;
   };
 }
@@ -189,9 +208,28 @@ const std::map<std::string, std::map<std::string, Setter>, std::less<>>& table()
        }},
       {"devices",
        {
-           {"camera", device(&DeviceConfig::camera)},
-           {"scanner", device(&DeviceConfig::scanner)},
-           {"reader", device(&DeviceConfig::reader)},
+           {"camera", device(&DeviceConfig::camera, check_camera_address)},
+           {"scanner", device(&DeviceConfig::scanner, check_scanner_address)},
+           {"reader", device(&DeviceConfig::reader, check_reader_address)},
+           {"camera_width", device_number(&DeviceConfig::camera_width, 0, 7680)},
+           {"camera_height", device_number(&DeviceConfig::camera_height, 0, 4320)},
+           {"camera_fps", device_number(&DeviceConfig::camera_fps, 0, 240)},
+           {"camera_deadline_ms", device_number(&DeviceConfig::camera_deadline_ms, 10, 5000)},
+           {"camera_text",
+            [](Config& c, std::string_view v) -> std::optional<std::string> {
+              c.devices.camera_text = std::string(v);
+              return std::nullopt;
+            }},
+           {"scanner_baud", device_number(&DeviceConfig::scanner_baud, 1200, 921600)},
+           {"scanner_terminator",
+            [](Config& c, std::string_view v) -> std::optional<std::string> {
+              if (!drivers::Terminator::parse(v))
+                return "'" + std::string(v) + "' is not CR, LF, CRLF or a byte as 0xNN";
+              c.devices.scanner_terminator = std::string(v);
+              return std::nullopt;
+            }},
+           {"scanner_grab",
+            [](Config& c, std::string_view v) { return check_boolean(v, c.devices.scanner_grab); }},
            {"feed",
             [](Config& c, std::string_view v) -> std::optional<std::string> {
               c.devices.feed = std::string(v);

@@ -22,6 +22,15 @@ struct DeviceConfig {
   std::string reader = "none";
   std::string feed;        ///< a feed file (simulated presentations), "" for none
   bool feed_loop = false;  ///< replay the feed when it ends
+  // Device settings (docs/kioskd-config.md; the addresses are parsed by device_spec.h).
+  int camera_width = 1280;
+  int camera_height = 720;
+  double camera_fps = 30;
+  std::int64_t camera_deadline_ms = 200;  ///< scan time budget per frame
+  std::string camera_text;                ///< sim:scene: the QR text shown at start
+  unsigned scanner_baud = 9600;
+  std::string scanner_terminator = "CR";
+  bool scanner_grab = true;
 };
 
 struct Config {

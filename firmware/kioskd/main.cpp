@@ -18,6 +18,7 @@
 #include "app/crypto.h"
 #include "firmware/kioskd/config.h"
 #include "firmware/kioskd/demo.h"
+#include "firmware/kioskd/demo_devices.h"
 #include "firmware/kioskd/kiosk.h"
 
 namespace {
@@ -27,7 +28,9 @@ using namespace kiosk::kioskd;
 constexpr const char* kUsage =
     "usage: kioskd --config FILE [--check-config] [--ready-file FILE]\n"
     "       kioskd --demo [--keys DIR] [--data DIR] [--port N] [--listen ADDR] [--config FILE]\n"
-    "                     [--feed FILE] [--no-loop] [--ready-file FILE]\n";
+    "                     [--feed FILE] [--no-loop] [--ready-file FILE]\n"
+    "       kioskd --demo-vectors ... (the conformance vectors' feed instead of simulated "
+    "devices)\n";
 
 int usage(const std::string& message) {
   std::cerr << "kioskd: " << message << "\n" << kUsage;
@@ -48,7 +51,7 @@ int main(int argc, char** argv) {
                                                "--listen", "--ready-file", "--feed"};
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--demo" || a == "--check-config" || a == "--no-loop") {
+    if (a == "--demo" || a == "--demo-vectors" || a == "--check-config" || a == "--no-loop") {
       flags.push_back(a);
     } else if (a == "--help" || a == "-h") {
       std::cout << kUsage;
@@ -61,7 +64,10 @@ int main(int argc, char** argv) {
     }
   }
   auto has = [&](const char* f) { return std::find(flags.begin(), flags.end(), f) != flags.end(); };
-  bool demo = has("--demo");
+  bool demo = has("--demo") || has("--demo-vectors");
+  // The live demo: a kiosk-sim PKI and simulated devices behind the real drivers. A feed, a key
+  // directory or --demo-vectors selects the conformance vectors' feed demo instead.
+  bool live_demo = demo && !has("--demo-vectors") && !opt.count("--feed") && !opt.count("--keys");
   if (!demo && !opt.count("--config")) return usage("needs --config FILE or --demo");
 
   Config config;
@@ -86,7 +92,17 @@ int main(int argc, char** argv) {
   if (opt.count("--listen")) config.listen = opt["--listen"];
 
   KioskOptions options;
-  if (demo) {
+  if (live_demo) {
+    auto d = prepare_live_demo(config, opt.count("--data") ? opt["--data"] : "");
+    if (!d) {
+      std::cerr << "kioskd: demo: " << d.error() << "\n";
+      return 1;
+    }
+    config = std::move(d->config);
+    options.initial_package = d->package_dir;
+    options.echo_verdicts = true;
+    std::cerr << "kioskd: demo data directory " << config.data_dir << "\n";
+  } else if (demo) {
     auto d = prepare_demo(config, opt.count("--keys") ? opt["--keys"] : "",
                           opt.count("--data") ? opt["--data"] : "");
     if (!d) {
@@ -130,6 +146,22 @@ int main(int argc, char** argv) {
   if (demo)
     std::cout << "officer screen: " << url << "\nself-service screen: " << url << "self"
               << std::endl;
+  std::unique_ptr<DemoDevices> devices;
+  if (live_demo) {
+    auto d = DemoDevices::create(ioc, config.data_dir, !has("--no-loop"));
+    if (!d) {
+      std::cerr << "kioskd: demo devices: " << d.error() << "\n";
+      return 1;
+    }
+    devices = std::move(*d);
+    Kiosk* k = kiosk->get();
+    devices->start([k](Channel c, std::string text) { k->on_qr(c, text); },
+                   [k](kiosk::ChipInput in) { k->on_chip(in); },
+                   [k](const DeviceStatus& st) { k->on_status(st); });
+    std::cout << "demo: a live e-card and a WPNL to the simulated camera, a legacy card to the "
+                 "simulated serial scanner, a chip to the virtual card, then the common failures"
+              << std::endl;
+  }
   if (opt.count("--ready-file")) {
     std::string tmp = opt["--ready-file"] + ".tmp";
     std::ofstream(tmp) << url << "\n";
@@ -141,6 +173,7 @@ int main(int argc, char** argv) {
   signals.async_wait([&](const boost::system::error_code& ec, int sig) {
     if (ec) return;
     std::cerr << "kioskd: " << (sig == SIGTERM ? "SIGTERM" : "SIGINT") << ", stopping\n";
+    if (devices) devices->stop();
     (*kiosk)->stop();
     // Let the WebSocket close frames go out, then end the loop.
     grace.expires_after(std::chrono::milliseconds(300));

@@ -24,6 +24,8 @@ class SimCard {
 
   /// The credential file as READ BINARY returns it: 2-byte length, then the credential.
   const Bytes& ef() const { return ef_; }
+  /// The seed the chip signs with (test material), for a VirtualCard playing this card.
+  const Seed& key_seed() const { return seed_; }
   /// INTERNAL AUTHENTICATE: Ed25519 over "WPCN-AA1" || challenge.
   std::array<std::uint8_t, kSignatureSize> internal_authenticate(ByteView challenge) const;
 

@@ -327,13 +327,17 @@ TEST_CASE("devices missing at start are shown; a broken feed does not stop the k
       "[devices]\ncamera = /dev/video-none\nreader = pcsc\nfeed = " + dir.path + "/missing.feed\n";
   Kioskd k(dir.path, base_config(dir.path, extra));
   REQUIRE(k.ready);
-  auto s = http_get(k.port, "/api/state");
-  REQUIRE(s.first == 200);
-  auto v = json::parse(s.second);
-  REQUIRE(v);
+  // The drivers start in the background: wait until both have given up on their device.
   std::map<std::string, std::string> states;
-  for (const auto& d : v->get("devices")->array)
-    states[d.get("device")->string] = d.get("state")->string;
+  wait_until([&] {
+    auto s = http_get(k.port, "/api/state");
+    auto v = json::parse(s.second);
+    if (s.first != 200 || !v) return false;
+    states.clear();
+    for (const auto& d : v->get("devices")->array)
+      states[d.get("device")->string] = d.get("state")->string;
+    return states["camera"] == "absent" && states["reader"] == "absent";
+  });
   CHECK(states["camera"] == "absent");
   CHECK(states["reader"] == "absent");
   CHECK(states["feed"] == "failed");

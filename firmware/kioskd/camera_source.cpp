@@ -1,0 +1,115 @@
+#include "firmware/kioskd/camera_source.h"
+
+#include <boost/asio/post.hpp>
+#include <optional>
+
+#include "app/scan/scanner.h"
+
+namespace kiosk::kioskd {
+namespace {
+
+/// Frames without a code after which the previous region stops being a useful hint.
+constexpr int kHintFrames = 15;
+
+}  // namespace
+
+CameraSource::CameraSource(boost::asio::io_context& ioc, std::unique_ptr<drivers::Camera> camera,
+                           std::chrono::milliseconds deadline)
+    : ioc_(ioc), camera_(std::move(camera)), deadline_(deadline) {}
+
+CameraSource::~CameraSource() {
+  stop();
+}
+
+void CameraSource::start(TextHandler on_text, StatusHandler on_status) {
+  if (started_) return;
+  started_ = true;
+  on_text_ = std::move(on_text);
+  on_status_ = std::move(on_status);
+  alive_->store(true);
+  auto r = camera_->start();
+  if (!r) {
+    post_status(drivers::DeviceState::kFailed,
+                std::string(drivers::name(r.error().code)) + ": " + r.error().detail);
+    return;
+  }
+  worker_ = std::thread([this] { run(); });
+}
+
+void CameraSource::stop() {
+  alive_->store(false);
+  stopping_.store(true);
+  if (worker_.joinable()) worker_.join();
+  camera_->stop();
+}
+
+CameraSourceStats CameraSource::stats() const {
+  return {frames_.load(), texts_.load(), skipped_.load()};
+}
+
+void CameraSource::post_status(drivers::DeviceState s, std::string detail) {
+  boost::asio::post(
+      ioc_, [alive = alive_, h = on_status_, st = DeviceStatus{"camera", s, std::move(detail)}] {
+        if (alive->load() && h) h(st);
+      });
+}
+
+void CameraSource::run() {
+  std::optional<scan::Region> hint;
+  int misses = 0;
+  std::uint64_t last_seq = 0;
+  drivers::DeviceState last_state = drivers::DeviceState::kStarting;
+  std::string last_detail = "\x01";  // nothing posted yet
+  auto sync_status = [&] {
+    auto st = camera_->status();
+    std::string detail = st.state == drivers::DeviceState::kReady ? "" : st.detail;
+    if (st.state != last_state || detail != last_detail) {
+      last_state = st.state;
+      last_detail = detail;
+      post_status(st.state, detail);
+    }
+  };
+  while (!stopping_.load()) {
+    sync_status();
+    auto f = camera_->read(std::chrono::milliseconds(200));
+    sync_status();  // a frame came: the camera is ready before its first text is posted
+    if (!f) {
+      if (f.error().code == drivers::CameraError::kEndOfStream) {
+        post_status(drivers::DeviceState::kAbsent, "end of stream");
+        return;
+      }
+      if (f.error().code == drivers::CameraError::kNotOpen) return;
+      continue;  // timeout or a fault the camera recovers from; its status says which
+    }
+    const cv::Mat& m = f->image;
+    if (last_seq && f->sequence > last_seq + 1) skipped_ += f->sequence - last_seq - 1;
+    last_seq = f->sequence;
+    if (m.empty() || m.depth() != CV_8U || (m.channels() != 1 && m.channels() != 3)) continue;
+    scan::ImageView view;
+    view.data = m.data;
+    view.width = m.cols;
+    view.height = m.rows;
+    view.stride = static_cast<int>(m.step[0]);
+    view.format = m.channels() == 1 ? scan::PixelFormat::kGray8 : scan::PixelFormat::kBgr8;
+    scan::ScanOptions opt;
+    opt.hint = hint;
+    auto until = std::chrono::steady_clock::now() + deadline_;
+    opt.out_of_time = [until] { return std::chrono::steady_clock::now() >= until; };
+    auto rep = scan::scan(view, opt);
+    ++frames_;
+    if (!rep || rep->codes.empty()) {
+      if (++misses > kHintFrames) hint.reset();
+      continue;
+    }
+    misses = 0;
+    hint = scan::bounding_region(rep->codes.front());
+    for (auto& c : rep->codes) {
+      ++texts_;
+      boost::asio::post(ioc_, [alive = alive_, h = on_text_, t = std::move(c.text)]() mutable {
+        if (alive->load() && h) h(Channel::kCamera, std::move(t));
+      });
+    }
+  }
+}
+
+}  // namespace kiosk::kioskd

@@ -1,0 +1,52 @@
+// The camera as a QR text source: frames from a drivers::Camera (V4L2 or a simulated camera) are
+// decoded by the scan pipeline (app/scan) on a worker thread, never on the event loop; each text
+// read is posted to the event loop as channel kCamera.
+//
+// Frames are dropped while the worker is busy: Camera::read returns the newest frame and skips the
+// older ones, so a slow decode never builds a queue. The region where the previous frame found a
+// code is passed as the hint to the next one; each frame gets `deadline` to decode.
+#pragma once
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <memory>
+#include <thread>
+
+#include "drivers/camera/camera.h"
+#include "firmware/kioskd/input_source.h"
+
+namespace kiosk::kioskd {
+
+struct CameraSourceStats {
+  std::uint64_t frames = 0;   ///< frames decoded
+  std::uint64_t texts = 0;    ///< texts posted
+  std::uint64_t skipped = 0;  ///< frames the camera replaced before the worker could take them
+};
+
+class CameraSource final : public QrTextSource {
+ public:
+  CameraSource(boost::asio::io_context& ioc, std::unique_ptr<drivers::Camera> camera,
+               std::chrono::milliseconds deadline);
+  ~CameraSource() override;
+  void start(TextHandler on_text, StatusHandler on_status) override;
+  void stop() override;
+  CameraSourceStats stats() const;
+
+ private:
+  void run();
+  void post_status(drivers::DeviceState s, std::string detail);
+
+  boost::asio::io_context& ioc_;
+  std::unique_ptr<drivers::Camera> camera_;
+  const std::chrono::milliseconds deadline_;
+  TextHandler on_text_;
+  StatusHandler on_status_;
+  std::shared_ptr<std::atomic<bool>> alive_ = std::make_shared<std::atomic<bool>>(false);
+  std::atomic<bool> stopping_{false};
+  std::atomic<std::uint64_t> frames_{0}, texts_{0}, skipped_{0};
+  std::thread worker_;
+  bool started_ = false;
+};
+
+}  // namespace kiosk::kioskd
