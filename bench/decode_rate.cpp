@@ -154,7 +154,7 @@ void report(const std::string& title, const std::vector<Sample>& samples,
 // costs; then the cumulative count along the given order.
 void ablation(const std::string& title, const std::vector<Sample>& samples,
               const std::vector<Stage>& order) {
-  auto stages = kiosk::bench::all_stages();
+  auto stages = kiosk::scan::all_stages();
   std::vector<std::vector<bool>> reads(samples.size(), std::vector<bool>(stages.size()));
   std::vector<double> cost(stages.size(), 0);
   for (std::size_t i = 0; i < samples.size(); ++i)

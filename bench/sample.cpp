@@ -27,19 +27,13 @@ std::vector<Sample> load_samples(const std::string& root) {
   return out;
 }
 
-std::vector<scan::Stage> all_stages() {
-  using S = scan::Stage;
-  return {S::kDirect,    S::kHint,    S::kInvert,  S::kClahe,           S::kUpscale,
-          S::kDownscale, S::kSharpen, S::kDenoise, S::kGlobalHistogram, S::kFixedThreshold};
-}
-
 std::optional<std::vector<scan::Stage>> parse_stages(const std::string& list) {
   std::vector<scan::Stage> out;
   std::stringstream ss(list);
   std::string word;
   while (std::getline(ss, word, ',')) {
     bool found = false;
-    for (scan::Stage s : all_stages())
+    for (scan::Stage s : scan::all_stages())
       if (scan::stage_name(s) == word) {
         out.push_back(s);
         found = true;

@@ -34,7 +34,4 @@ std::vector<Sample> scene_samples(std::uint64_t seed, int count);
 /// The stage list "direct,invert,..." as stages; nullopt on an unknown name.
 std::optional<std::vector<scan::Stage>> parse_stages(const std::string& list);
 
-/// Every stage the pipeline knows.
-std::vector<scan::Stage> all_stages();
-
 }  // namespace kiosk::bench

@@ -50,4 +50,16 @@ std::vector<Code> read_qr(const cv::Mat& gray, Binarizer binarizer, const cv::Ma
   return codes;
 }
 
+std::optional<std::string> read_pure_qr(const cv::Mat& rendering) {
+  if (rendering.empty() || rendering.type() != CV_8UC1) return std::nullopt;
+  ZXing::ImageView view(rendering.data, rendering.cols, rendering.rows, ZXing::ImageFormat::Lum,
+                        static_cast<int>(rendering.step[0]));
+  ZXing::DecodeHints hints;
+  hints.setFormats(ZXing::BarcodeFormat::QRCode);
+  hints.setIsPure(true);
+  ZXing::Result r = ZXing::ReadBarcode(view, hints);
+  if (!r.isValid() || r.format() != ZXing::BarcodeFormat::QRCode) return std::nullopt;
+  return r.text();
+}
+
 }  // namespace kiosk::scan::detail

@@ -2,6 +2,8 @@
 // points mapped back into frame pixels. Not a public header (it uses cv::Mat).
 #pragma once
 
+#include <optional>
+#include <string>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -16,5 +18,9 @@ enum class Binarizer : std::uint8_t { kLocalAverage, kGlobalHistogram, kFixedThr
 /// point of `gray` to the frame (a homography; identity when `gray` is the frame).
 std::vector<Code> read_qr(const cv::Mat& gray, Binarizer binarizer, const cv::Matx33d& to_frame,
                           Stage stage);
+
+/// Reads `rendering`, a clean image of one code (whole modules, a quiet zone, nothing else) as
+/// ZXing's pure-code reader does; the text when it passed error correction.
+std::optional<std::string> read_pure_qr(const cv::Mat& rendering);
 
 }  // namespace kiosk::scan::detail

@@ -7,6 +7,7 @@
 
 #include "app/scan/prepare.h"
 #include "app/scan/read_qr.h"
+#include "app/scan/warped_reader.h"
 
 namespace kiosk::scan {
 
@@ -92,6 +93,8 @@ std::vector<Code> run_stage(Stage stage, const cv::Mat& gray, const ScanOptions&
       return read_qr(gray, Binarizer::kGlobalHistogram, id, stage);
     case Stage::kFixedThreshold:
       return read_qr(gray, Binarizer::kFixedThreshold, id, stage);
+    case Stage::kWarped:
+      return detail::read_warped(gray, stage);
   }
   return {};
 }
@@ -120,6 +123,8 @@ std::string_view stage_name(Stage stage) {
       return "global_histogram";
     case Stage::kFixedThreshold:
       return "fixed_threshold";
+    case Stage::kWarped:
+      return "warped";
   }
   return "unknown";
 }
@@ -129,8 +134,14 @@ std::vector<Stage> default_stages() {
   // each fallback reads codes the stages before it miss, cheapest per code read first; the
   // enlargement, the costliest, last. Downscale, denoise and fixed threshold read nothing that
   // these do not, so they are left out.
-  return {Stage::kDirect, Stage::kHint,    Stage::kInvert, Stage::kGlobalHistogram,
-          Stage::kClahe,  Stage::kSharpen, Stage::kUpscale};
+  return {Stage::kDirect, Stage::kHint,    Stage::kInvert,  Stage::kGlobalHistogram,
+          Stage::kClahe,  Stage::kSharpen, Stage::kUpscale, Stage::kWarped};
+}
+
+std::vector<Stage> all_stages() {
+  return {Stage::kDirect,          Stage::kHint,           Stage::kInvert,  Stage::kClahe,
+          Stage::kUpscale,         Stage::kDownscale,      Stage::kSharpen, Stage::kDenoise,
+          Stage::kGlobalHistogram, Stage::kFixedThreshold, Stage::kWarped};
 }
 
 Region bounding_region(const Code& code) {

@@ -28,6 +28,8 @@ enum class Stage : std::uint8_t {
   kDenoise,          ///< a Gaussian blur (sensor noise, screen moire)
   kGlobalHistogram,  ///< ZXing's global-histogram binarizer
   kFixedThreshold,   ///< ZXing's fixed threshold at 127
+  kWarped,           ///< our own finder search and a grid bent through the alignment patterns
+                     ///< (curved, creased or stretched codes), decoded by ZXing
 };
 
 /// A short lower-case name ("direct", "invert", ...), for reports and JSON.
@@ -35,6 +37,9 @@ std::string_view stage_name(Stage stage);
 
 /// The stages in the order the kiosk runs them (chosen by measurement, see bench/).
 std::vector<Stage> default_stages();
+
+/// Every stage, in declaration order: for measurement and tests.
+std::vector<Stage> all_stages();
 
 struct Point {
   float x = 0;

@@ -115,9 +115,7 @@ TEST_CASE("every stage reads a code it is meant for, alone") {
   std::string text = credential_text(3);
   Flat normal = flat_code(text, 3);
   Flat dark = flat_code(text, 3, true);
-  for (Stage s : {Stage::kDirect, Stage::kHint, Stage::kInvert, Stage::kClahe, Stage::kUpscale,
-                  Stage::kDownscale, Stage::kSharpen, Stage::kDenoise, Stage::kGlobalHistogram,
-                  Stage::kFixedThreshold}) {
+  for (Stage s : scan::all_stages()) {
     CAPTURE(scan::stage_name(s));
     const cv::Mat& img = s == Stage::kInvert ? dark.image : normal.image;
     std::optional<scan::Region> hint;

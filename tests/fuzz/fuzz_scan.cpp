@@ -28,11 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::size_t bytes = size - 5;
   int height = static_cast<int>(bytes / static_cast<std::size_t>(stride));
   kiosk::scan::ScanOptions options;
-  options.stages = {kiosk::scan::Stage::kDirect,          kiosk::scan::Stage::kHint,
-                    kiosk::scan::Stage::kInvert,          kiosk::scan::Stage::kClahe,
-                    kiosk::scan::Stage::kUpscale,         kiosk::scan::Stage::kDownscale,
-                    kiosk::scan::Stage::kSharpen,         kiosk::scan::Stage::kDenoise,
-                    kiosk::scan::Stage::kGlobalHistogram, kiosk::scan::Stage::kFixedThreshold};
+  options.stages = kiosk::scan::all_stages();
   options.hint = kiosk::scan::Region{data[3] - 64, data[4] - 64, data[3], data[4]};
   // The last row may be short of the stride: it needs only width * bpp bytes.
   if (height == 0 && bytes >= static_cast<std::size_t>(width * bpp)) height = 1;

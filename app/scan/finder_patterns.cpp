@@ -1,0 +1,89 @@
+#include "app/scan/finder_patterns.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <opencv2/imgproc.hpp>
+
+namespace kiosk::scan::detail {
+
+namespace {
+
+// A finder pattern is 7x7 modules: a dark ring (outer boundary 7x7), a light ring (the ring's
+// hole, 5x5) and a 3x3 stone. Traced boundaries run along pixel centres, so the measured areas
+// fall short of the ideal 49 : 25 : 9 by about a pixel per side; blur and perspective move them
+// further. The bounds below hold for modules of 2 pixels and more under a 60 degree tilt.
+constexpr double kMinOuterToStone = 2.5;
+constexpr double kMaxOuterToStone = 20.0;
+constexpr double kMinOuterToHole = 1.1;
+constexpr double kMaxOuterToHole = 4.0;
+constexpr double kMinOuterArea = 64.0;  // a module of at least about 1.5 pixels
+constexpr double kMinSolidity = 0.8;    // area over convex hull area: a square, not a blob
+
+double area(const std::vector<cv::Point>& contour) {
+  return std::abs(cv::contourArea(contour));
+}
+
+}  // namespace
+
+std::vector<FinderPattern> find_finder_patterns(const cv::Mat& ink, std::size_t max_count) {
+  std::vector<std::vector<cv::Point>> contours;
+  std::vector<cv::Vec4i> tree;  // next, previous, first child, parent
+  cv::findContours(ink, contours, tree, cv::RETR_TREE, cv::CHAIN_APPROX_SIMPLE);
+
+  std::vector<std::pair<double, FinderPattern>> found;
+  for (std::size_t i = 0; i < contours.size(); ++i) {
+    int hole = tree[i][2];
+    if (hole < 0) continue;
+    double outer = area(contours[i]);
+    if (outer < kMinOuterArea) continue;
+    // The ring's hole must be its only hole of note, and hold one stone: take the largest of
+    // each and check the proportions.
+    int best_hole = -1;
+    double hole_area = 0;
+    for (int h = hole; h >= 0; h = tree[static_cast<std::size_t>(h)][0]) {
+      double a = area(contours[static_cast<std::size_t>(h)]);
+      if (a > hole_area) hole_area = a, best_hole = h;
+    }
+    if (best_hole < 0 || hole_area <= 0) continue;
+    if (outer / hole_area < kMinOuterToHole || outer / hole_area > kMaxOuterToHole) continue;
+    int stone = -1;
+    double stone_area = 0;
+    for (int s = tree[static_cast<std::size_t>(best_hole)][2]; s >= 0;
+         s = tree[static_cast<std::size_t>(s)][0]) {
+      double a = area(contours[static_cast<std::size_t>(s)]);
+      if (a > stone_area) stone_area = a, stone = s;
+    }
+    if (stone < 0 || stone_area <= 0) continue;
+    if (outer / stone_area < kMinOuterToStone || outer / stone_area > kMaxOuterToStone) continue;
+
+    std::vector<cv::Point> hull;
+    cv::convexHull(contours[i], hull);
+    if (outer < kMinSolidity * area(hull)) continue;
+
+    cv::Moments ms = cv::moments(contours[static_cast<std::size_t>(stone)]);
+    cv::Moments mo = cv::moments(contours[i]);
+    if (ms.m00 <= 0 || mo.m00 <= 0) continue;
+    cv::Point2f c_stone(static_cast<float>(ms.m10 / ms.m00), static_cast<float>(ms.m01 / ms.m00));
+    cv::Point2f c_outer(static_cast<float>(mo.m10 / mo.m00), static_cast<float>(mo.m01 / mo.m00));
+    auto module = static_cast<float>((std::sqrt(outer) + 1.0) / 7.0);
+    // The stone sits in the middle of the ring (within a module even under strong perspective).
+    if (cv::norm(c_stone - c_outer) > 1.5 * module) continue;
+
+    FinderPattern f;
+    f.center = c_stone;
+    f.module = module;
+    f.outline = std::move(contours[i]);
+    found.emplace_back(outer, std::move(f));
+  }
+  std::sort(found.begin(), found.end(),
+            [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<FinderPattern> out;
+  for (auto& [a, f] : found) {
+    if (out.size() == max_count) break;
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+}  // namespace kiosk::scan::detail

@@ -1,0 +1,20 @@
+// Internal to the scan pipeline: the reader of last resort for codes on a curved, creased or
+// stretched surface. It finds the finder patterns itself, follows the alignment patterns across
+// the code to build a bending module grid, samples every module and hands ZXing-C++ a clean
+// rendering to decode, so a text still comes only from a code that passed error correction.
+// Not a public header (it uses cv::Mat).
+#pragma once
+
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "app/scan/scanner.h"
+
+namespace kiosk::scan::detail {
+
+/// Reads the QR codes of `gray` (8-bit, one channel) through the bending grid, in both
+/// polarities; corners in the pixels of `gray`.
+std::vector<Code> read_warped(const cv::Mat& gray, Stage stage);
+
+}  // namespace kiosk::scan::detail
