@@ -15,9 +15,10 @@ struct FinderPattern {
   std::vector<cv::Point> outline;  ///< the outer boundary of the dark ring
 };
 
-/// The finder patterns in `ink`, an 8-bit binary image where the code's dark modules are
-/// non-zero. At most `max_count`, largest first: a cluttered frame cannot make the caller's work
-/// grow without bound.
-std::vector<FinderPattern> find_finder_patterns(const cv::Mat& ink, std::size_t max_count);
+/// The finder patterns of dark-on-light codes in `gray` (8-bit, one channel). At most
+/// `max_count`, largest first: a cluttered frame cannot make the caller's work grow without
+/// bound. Camera frames are filtered or reduced first (finder_patterns.cpp says how): sensor
+/// noise would otherwise make tens of thousands of specks to trace.
+std::vector<FinderPattern> find_finder_patterns(const cv::Mat& gray, std::size_t max_count);
 
 }  // namespace kiosk::scan::detail

@@ -138,6 +138,15 @@ std::vector<Stage> default_stages() {
           Stage::kClahe,  Stage::kSharpen, Stage::kUpscale, Stage::kWarped};
 }
 
+std::vector<Stage> rotated_stages(const std::vector<Stage>& stages, std::uint64_t frame) {
+  std::vector<Stage> out = stages;
+  auto first = std::find_if(out.begin(), out.end(),
+                            [](Stage s) { return s != Stage::kDirect && s != Stage::kHint; });
+  auto n = static_cast<std::uint64_t>(out.end() - first);
+  if (n > 1) std::rotate(first, first + static_cast<std::ptrdiff_t>(frame % n), out.end());
+  return out;
+}
+
 std::vector<Stage> all_stages() {
   return {Stage::kDirect,          Stage::kHint,           Stage::kInvert,  Stage::kClahe,
           Stage::kUpscale,         Stage::kDownscale,      Stage::kSharpen, Stage::kDenoise,
@@ -173,11 +182,11 @@ Result<ScanReport, ScanError> scan(const ImageView& image, const ScanOptions& op
   if (!report) return report;
   cv::Mat gray = to_gray(image);
   for (std::size_t i = 0; i < options.stages.size(); ++i) {
-    if (i > 0 && options.out_of_time && options.out_of_time()) {
-      report->out_of_time = true;
-      break;
-    }
     Stage stage = options.stages[i];
+    if (i > 0 && options.afford && !options.afford(stage)) {
+      report->skipped.push_back(stage);
+      continue;
+    }
     report->tried.push_back(stage);
     std::vector<Code> codes;
     try {

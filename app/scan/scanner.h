@@ -38,6 +38,11 @@ std::string_view stage_name(Stage stage);
 /// The stages in the order the kiosk runs them (chosen by measurement, see bench/).
 std::vector<Stage> default_stages();
 
+/// `stages` with its fallbacks (every stage after the direct read and the hint) rotated by
+/// `frame`: on a camera whose frames cannot afford every fallback, each fallback still comes
+/// first after the cheap reads once in every few frames.
+std::vector<Stage> rotated_stages(const std::vector<Stage>& stages, std::uint64_t frame);
+
 /// Every stage, in declaration order: for measurement and tests.
 std::vector<Stage> all_stages();
 
@@ -81,18 +86,16 @@ struct ScanOptions {
   std::vector<Stage> stages = default_stages();
   /// Where the previous frame found a code; used by the kHint stage (skipped without it).
   std::optional<Region> hint;
-  /// Polled before each stage after the first: true once the frame's time budget is spent, and
-  /// the remaining stages are skipped. Empty: no deadline. The pipeline never reads a clock. A
-  /// stage once started runs to its end, so the deadline must leave room for one more stage. Mean
-  /// cost of a stage on a 1280x720 frame on one core (bench/decode_rate --ablation): direct 7.9
-  /// ms, invert 7.4, global histogram 6.8, sharpen 11.7, CLAHE 15.6, upscale 40.2.
-  std::function<bool()> out_of_time;
+  /// Asked before each stage after the first, with that stage: false skips it (the frame's
+  /// time budget cannot afford it) and the next stage is asked. Empty: every stage runs. The
+  /// pipeline never reads a clock; FrameBudget is the kiosk's policy.
+  std::function<bool(Stage next)> afford;
 };
 
 struct ScanReport {
-  std::vector<Code> codes;   ///< empty when no code was read
-  std::vector<Stage> tried;  ///< the stages that ran, in order
-  bool out_of_time = false;  ///< stages were skipped because the deadline passed
+  std::vector<Code> codes;     ///< empty when no code was read
+  std::vector<Stage> tried;    ///< the stages that ran, in order
+  std::vector<Stage> skipped;  ///< the stages `afford` refused, in order
 };
 
 /// Reads the QR codes in `image`. Returns the codes of the first stage that reads any (never a

@@ -240,6 +240,21 @@ std::optional<Code> decode(const cv::Mat& gray, const ModuleGrid& grid, int dim,
   return code;
 }
 
+// The share of the timing patterns' modules (row and column 6 between the finders) that
+// alternate as they must, dark at even positions, against `threshold`: a cheap test that the
+// finders belong to one code of `dim` modules before the costly work.
+double timing_agreement(const cv::Mat& gray, const ModuleGrid& grid, int dim, double threshold) {
+  int agree = 0, total = 0;
+  for (int i = 8; i <= dim - 9; ++i)
+    for (cv::Point2d m : {cv::Point2d(i + 0.5, 6.5), cv::Point2d(6.5, i + 0.5)}) {
+      double v = sample(gray, grid.to_pixel(m));
+      if (v < 0) return 0;
+      agree += (v < threshold) == (i % 2 == 0);
+      ++total;
+    }
+  return total > 0 ? static_cast<double>(agree) / total : 0;
+}
+
 // Tries the versions the finders' spacing allows, first from the finders alone, then with the
 // grid bent through every alignment pattern found.
 std::optional<Code> read_triple(const cv::Mat& gray, const Triple& t, Stage stage) {
@@ -257,6 +272,17 @@ std::optional<Code> read_triple(const cv::Mat& gray, const Triple& t, Stage stag
     add_finder_points(*t.bl, {0, dim - 7.0}, ax, ay, points);
     ModuleGrid grid;
     if (!grid.fit(points)) continue;
+    // The top-left finder's rings: dark at column 0, light at column 1 (rows 2 to 4).
+    double dark = 0, light = 0;
+    for (double y : {2.5, 3.5, 4.5}) {
+      dark += sample(gray, grid.to_pixel({0.5, y})) / 3;
+      light += sample(gray, grid.to_pixel({1.5, y})) / 3;
+    }
+    double finder_contrast = light - dark;
+    if (!(finder_contrast > 0)) continue;
+    // Random modules agree half the time; a code's own timing far more, even where the grid
+    // drifts on a curved page.
+    if (timing_agreement(gray, grid, dim, (dark + light) / 2) < 0.6) continue;
     if (auto code = decode(gray, grid, dim, stage)) return code;
     std::vector<int> pos = alignment_positions(version);
     if (pos.empty()) continue;
@@ -273,13 +299,6 @@ std::optional<Code> read_triple(const cv::Mat& gray, const Triple& t, Stage stag
       return std::min(p.x, p.y) + (p.x + p.y) / 100 < std::min(q.x, q.y) + (q.x + q.y) / 100;
     });
     // An alignment pattern must show at least a quarter of the finder's contrast.
-    double finder_contrast = 0;
-    {
-      double light = sample(gray, grid.to_pixel({1.5, 3.5}));  // the light ring
-      double dark = sample(gray, grid.to_pixel({0.5, 3.5}));   // the dark ring
-      finder_contrast = light - dark;
-    }
-    if (!(finder_contrast > 0)) continue;
     bool bent = false;
     for (cv::Point2d m : todo) {
       auto p = locate_alignment(gray, grid, m, finder_contrast / 4);
@@ -295,13 +314,7 @@ std::optional<Code> read_triple(const cv::Mat& gray, const Triple& t, Stage stag
 }
 
 std::vector<Code> read_polarity(const cv::Mat& gray, Stage stage) {
-  // Ink: darker than its surroundings over a window of a few modules of a code filling a tenth
-  // of the image.
-  int block = std::max(15, std::min(gray.cols, gray.rows) / 10) | 1;
-  cv::Mat ink;
-  cv::adaptiveThreshold(gray, ink, 255, cv::ADAPTIVE_THRESH_MEAN_C, cv::THRESH_BINARY_INV, block,
-                        2);
-  std::vector<FinderPattern> finders = find_finder_patterns(ink, kMaxFinders);
+  std::vector<FinderPattern> finders = find_finder_patterns(gray, kMaxFinders);
   std::vector<Code> codes;
   for (const Triple& t : find_triples(finders)) {
     bool seen = false;

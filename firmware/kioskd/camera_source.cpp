@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 #include <optional>
 
+#include "app/scan/frame_budget.h"
 #include "app/scan/scanner.h"
 
 namespace kiosk::kioskd {
@@ -56,6 +57,13 @@ void CameraSource::post_status(drivers::DeviceState s, std::string detail) {
 
 void CameraSource::run() {
   std::optional<scan::Region> hint;
+  scan::FrameBudget budget(std::chrono::duration<double, std::milli>(deadline_).count());
+  const auto now_ms = [] {
+    return std::chrono::duration<double, std::milli>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  };
+  const std::vector<scan::Stage> stages = scan::default_stages();
   int misses = 0;
   std::uint64_t last_seq = 0;
   drivers::DeviceState last_state = drivers::DeviceState::kStarting;
@@ -93,9 +101,12 @@ void CameraSource::run() {
     view.format = m.channels() == 1 ? scan::PixelFormat::kGray8 : scan::PixelFormat::kBgr8;
     scan::ScanOptions opt;
     opt.hint = hint;
-    auto until = std::chrono::steady_clock::now() + deadline_;
-    opt.out_of_time = [until] { return std::chrono::steady_clock::now() >= until; };
+    // The fallbacks a frame cannot afford wait for a later frame, each in turn coming first.
+    opt.stages = scan::rotated_stages(stages, frames_.load());
+    opt.afford = [&](scan::Stage next) { return budget.afford(next, now_ms()); };
+    budget.begin(now_ms());
     auto rep = scan::scan(view, opt);
+    budget.end(now_ms());
     ++frames_;
     if (!rep || rep->codes.empty()) {
       if (++misses > kHintFrames) hint.reset();

@@ -4,7 +4,9 @@
 //
 // Frames are dropped while the worker is busy: Camera::read returns the newest frame and skips the
 // older ones, so a slow decode never builds a queue. The region where the previous frame found a
-// code is passed as the hint to the next one; each frame gets `deadline` to decode.
+// code is passed as the hint to the next one; each frame gets `deadline` to decode: the scan's
+// FrameBudget skips the fallback stages that would not end in time (their cost learnt from the
+// frames before) and rotates the fallbacks so that each comes first once every few frames.
 #pragma once
 
 #include <atomic>

@@ -1,7 +1,9 @@
 // The QR scan pipeline (app/scan) on rendered codes and scenes, and `kioskctl scan` on real files.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -14,6 +16,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "app/json.h"
+#include "app/scan/frame_budget.h"
 #include "app/scan/scanner.h"
 #include "sim/rng.h"
 #include "sim/scene/credential_text.h"
@@ -221,21 +224,108 @@ TEST_CASE("bad images are refused with a reason, without touching the pixels") {
   CHECK(row->codes.empty());
 }
 
-TEST_CASE("the deadline stops the fallbacks, never the first stage") {
+TEST_CASE("a stage the budget cannot afford is skipped, never the first stage") {
   cv::Mat blank(720, 1280, CV_8UC1, cv::Scalar(200));
   scan::ScanOptions o;
-  int polls = 0;
-  o.out_of_time = [&] { return ++polls > 2; };
+  std::vector<Stage> asked;
+  o.afford = [&](Stage next) {
+    asked.push_back(next);
+    return next != Stage::kInvert && next != Stage::kClahe;
+  };
   auto r = scan::scan(view_of(blank), o);
   REQUIRE(r.ok());
-  CHECK(r->out_of_time);
-  CHECK(r->tried.size() == 3);
-  o.out_of_time = [] { return true; };
+  auto stages = scan::default_stages();
+  // Asked about every stage but the first, in order; the refused ones skipped, the rest run.
+  CHECK(asked == std::vector<Stage>(stages.begin() + 1, stages.end()));
+  CHECK(r->skipped == std::vector<Stage>{Stage::kInvert, Stage::kClahe});
+  std::vector<Stage> ran;
+  for (Stage s : stages)
+    if (s != Stage::kInvert && s != Stage::kClahe && s != Stage::kHint) ran.push_back(s);
+  ran.insert(ran.begin() + 1, Stage::kHint);
+  CHECK(r->tried == ran);
+
+  o.afford = [](Stage) { return false; };
   std::string text = credential_text(5);
   Flat f = flat_code(text, 4);
   auto hit = scan::scan(view_of(f.image), o);
   REQUIRE(hit.ok());
   CHECK(texts_of(*hit) == std::vector<std::string>{text});
+  CHECK(hit->tried == std::vector<Stage>{Stage::kDirect});
+}
+
+TEST_CASE("rotated stages keep the cheap reads first and turn the fallbacks") {
+  auto stages = scan::default_stages();
+  REQUIRE(stages.size() > 3);
+  REQUIRE(stages[0] == Stage::kDirect);
+  REQUIRE(stages[1] == Stage::kHint);
+  std::size_t n = stages.size() - 2;
+  for (std::uint64_t frame = 0; frame < 2 * n; ++frame) {
+    auto r = scan::rotated_stages(stages, frame);
+    CAPTURE(frame);
+    REQUIRE(r.size() == stages.size());
+    CHECK(r[0] == Stage::kDirect);
+    CHECK(r[1] == Stage::kHint);
+    CHECK(r[2] == stages[2 + frame % n]);
+    CHECK(std::is_permutation(r.begin(), r.end(), stages.begin()));
+  }
+  CHECK(scan::rotated_stages({Stage::kDirect}, 7) == std::vector<Stage>{Stage::kDirect});
+}
+
+TEST_CASE("the frame budget learns stage costs and refuses what would overrun") {
+  scan::FrameBudget b(30);
+  // First frame: a stage never run is taken to cost what the first stage did (8).
+  b.begin(0);
+  CHECK(b.afford(Stage::kInvert, 8));          // direct took 8: 8 + 8 fits
+  CHECK(b.afford(Stage::kClahe, 15));          // invert took 7: 15 + 8 fits
+  CHECK_FALSE(b.afford(Stage::kSharpen, 31));  // clahe took 16: 31 + 8 does not
+  CHECK(b.expected_ms(Stage::kDirect) == doctest::Approx(8));
+  CHECK(b.expected_ms(Stage::kClahe) == doctest::Approx(16));
+  CHECK_FALSE(b.expected_ms(Stage::kSharpen).has_value());
+  b.end(31);
+  // A stage that ran is charged up to the next call or the end of the frame.
+  b.begin(100);
+  CHECK(b.afford(Stage::kUpscale, 101));  // direct took 1: 1 + 1 fits
+  b.end(141);                             // upscale took 40
+  CHECK(b.expected_ms(Stage::kUpscale) == doctest::Approx(40));
+  // Costs vary: the estimate is the mean plus twice the mean deviation. Invert twice at 7 and
+  // 15: mean 9, deviation 2, expected 13.
+  b.begin(200);
+  CHECK(b.afford(Stage::kInvert, 208));
+  b.end(223);
+  CHECK(b.expected_ms(Stage::kInvert) == doctest::Approx(13));
+  // Now clahe (16) would end at 8 + 13 + 16 = 37 > 30 after direct and invert: refused.
+  b.begin(300);
+  CHECK(b.afford(Stage::kInvert, 308));
+  CHECK_FALSE(b.afford(Stage::kClahe, 321));
+  b.end(321);
+  // A stage dearer than the whole budget stays refused for hundreds of frames: its estimate
+  // shrinks quickly to its cheapest run, then very slowly.
+  for (int i = 0; i < 200; ++i) {
+    b.begin(1000.0 * i);
+    CHECK_FALSE(b.afford(Stage::kUpscale, 1000.0 * i + 8));
+    b.end(1000.0 * i + 8);
+  }
+  CHECK(*b.expected_ms(Stage::kUpscale) < 40);
+  CHECK(*b.expected_ms(Stage::kUpscale) > 0.99 * 40 * std::pow(0.998, 200));
+  // One slow outlier raises an estimate; refusals bring it back until the stage runs again.
+  b.begin(0);
+  CHECK(b.afford(Stage::kSharpen, 8));
+  b.end(208);  // sharpen preempted: 200
+  CHECK(*b.expected_ms(Stage::kSharpen) > 30);
+  int refused = 0;
+  for (int i = 1; i < 3000; ++i) {
+    double t = 1000.0 * i;
+    b.begin(t);
+    if (b.afford(Stage::kSharpen, t + 8)) {
+      b.end(t + 15);
+      break;
+    }
+    ++refused;
+    b.end(t + 8);
+  }
+  // From 200 to what fits after direct (22): about 1100 refusals, half a minute at 30 fps.
+  CHECK(refused > 500);
+  CHECK(refused < 2000);
 }
 
 TEST_CASE("a BGR view with padded rows reads like its grey twin") {
