@@ -100,6 +100,14 @@ SessionEntry entry(const std::string& key, Document d, Bytes cti = {}) {
   e.verdict.cti = std::move(cti);
   return e;
 }
+
+KioskView view(const Config& c, const Session& s, const TrustSnapshot& t) {
+  KioskView v;
+  v.config = &c;
+  v.session = &s;
+  v.trust = &t;
+  return v;
+}
 }  // namespace
 
 TEST_CASE("session: repeats, side by side, redraws, limit, clear") {
@@ -145,10 +153,7 @@ TEST_CASE("the applicant's screen gets no reason and no personal data") {
   e.verdict.issuer_kid = Kid{};
   s.add(e);
   TrustSnapshot t;
-  KioskView v;
-  v.config = &c;
-  v.session = &s;
-  v.trust = &t;
+  KioskView v = view(c, s, t);
   std::string self = self_json(v);
   CHECK(self.find("SECRET") == std::string::npos);
   CHECK(self.find("P1234567") == std::string::npos);
@@ -186,10 +191,7 @@ TEST_CASE("the officer's holder record, byte for byte (ISO dates, empty employer
   e.verdict.holder = test::sample_holder();
   s.add(e);
   TrustSnapshot t;
-  KioskView v;
-  v.config = &c;
-  v.session = &s;
-  v.trust = &t;
+  KioskView v = view(c, s, t);
   auto holder_of = [&v] {
     std::string o = officer_json(v);
     auto from = o.find("\"holder\": ");
