@@ -19,6 +19,8 @@ namespace kiosk::drivers {
 class Reconnect {
  public:
   Reconnect(boost::asio::io_context& io, BackoffPolicy p) : retry_(io), backoff_(p) {}
+  Reconnect(const Reconnect&) = delete;  // pending handlers point at this object
+  Reconnect& operator=(const Reconnect&) = delete;
 
   bool running() const { return running_; }
   /// The current run's generation, for a completion handler to capture.
