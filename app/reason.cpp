@@ -146,4 +146,12 @@ std::string_view text(Outcome o, Language lang) {
   return "";
 }
 
+std::string names(const std::vector<Reason>& reasons) {
+  if (reasons.empty()) return "-";
+  std::string s;
+  for (Reason r : reasons)
+    s += (s.empty() ? "" : ",") + std::string(name(r));
+  return s;
+}
+
 }  // namespace kiosk

@@ -490,3 +490,9 @@ TEST_CASE("verifier: the JSON line's holder record, byte for byte (epoch dates, 
         "\"310000\", \"valid_from\": 1767225600, \"valid_until\": 9223372036854775807, "
         "\"issued_at\": 1767000000}, \"messages\": []}");
 }
+
+TEST_CASE("reasons: the names joined for logs and listings") {
+  CHECK(names({}) == "-");
+  CHECK(names({Reason::kMalformed}) == "MALFORMED");
+  CHECK(names({Reason::kCredentialRevoked, Reason::kMalformed}) == "CREDENTIAL_REVOKED,MALFORMED");
+}
