@@ -149,8 +149,10 @@ std::string_view text(Outcome o, Language lang) {
 std::string names(const std::vector<Reason>& reasons) {
   if (reasons.empty()) return "-";
   std::string s;
-  for (Reason r : reasons)
-    s += (s.empty() ? "" : ",") + std::string(name(r));
+  for (Reason r : reasons) {
+    if (!s.empty()) s += ',';
+    s += name(r);
+  }
   return s;
 }
 
