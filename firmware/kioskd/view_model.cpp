@@ -16,7 +16,8 @@ std::string iso_date(std::int64_t epoch) {
 }
 
 // The officer reads dates, not instants, and sees every field of the record, empty or not.
-constexpr HolderJsonStyle kOfficerHolder{&iso_date, false, true};
+constexpr HolderJsonStyle kOfficerHolder{
+    .instant = &iso_date, .issued_at = false, .empty_employer_name = true};
 
 void both(json::Writer& w, std::string_view key, std::string_view en, std::string_view zh) {
   w.key(key).begin_object().key("en").string(en).key("zh").string(zh).end_object();
