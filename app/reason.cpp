@@ -146,4 +146,14 @@ std::string_view text(Outcome o, Language lang) {
   return "";
 }
 
+std::string names(const std::vector<Reason>& reasons) {
+  if (reasons.empty()) return "-";
+  std::string s;
+  for (Reason r : reasons) {
+    if (!s.empty()) s += ',';
+    s += name(r);
+  }
+  return s;
+}
+
 }  // namespace kiosk

@@ -4,7 +4,9 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace kiosk {
 
@@ -49,6 +51,8 @@ std::string_view name(Reason r);
 std::string_view name(Outcome o);
 std::string_view name(Document d);
 std::optional<Reason> reason_from_name(std::string_view s);
+/// The names joined by commas, e.g. "CREDENTIAL_EXPIRED,STATUS_LIST_EXPIRED"; "-" when none.
+std::string names(const std::vector<Reason>& reasons);
 
 /// The outcome a reason forces on its own (REJECT or REVIEW).
 Outcome outcome_of(Reason r);

@@ -5,6 +5,7 @@
 #include "app/base45.h"
 #include "app/credential.h"
 #include "app/json.h"
+#include "app/verdict_json.h"
 #include "app/zlib_codec.h"
 
 namespace kiosk {
@@ -189,36 +190,11 @@ std::string to_json(const Verdict& v) {
   if (!v.holder) {
     w.null();
   } else {
-    const HolderRecord& h = *v.holder;
-    w.begin_object();
-    w.key("name").string(h.name);
-    w.key("nationality").string(h.nat);
-    w.key("date_of_birth").string(h.dob);
-    w.key("passport_number").string(h.ppn);
-    w.key("work_permit_number").string(h.wpn);
-    if (h.ssn) w.key("social_security_number").string(*h.ssn);
-    if (h.cat) w.key("category").string(std::string(1, *h.cat));
-    w.key("employer_uscc").string(h.uscc);
-    if (h.empn) w.key("employer_name").string(*h.empn);
-    w.key("work_location").string(h.loc);
-    w.key("issuer").string(h.iss);
-    w.key("valid_from")
-        .number(static_cast<std::int64_t>(std::min<std::uint64_t>(h.nbf, INT64_MAX)));
-    w.key("valid_until")
-        .number(static_cast<std::int64_t>(std::min<std::uint64_t>(h.exp, INT64_MAX)));
-    w.key("issued_at").number(static_cast<std::int64_t>(std::min<std::uint64_t>(h.iat, INT64_MAX)));
-    w.end_object();
+    write_holder(w, *v.holder);
   }
   if (v.issuer_kid) w.key("issuer_kid").string(to_hex(*v.issuer_kid));
-  w.key("messages").begin_array();
-  for (Reason r : v.reasons) {
-    w.begin_object();
-    w.key("code").string(name(r));
-    w.key("en").string(text(r, Language::kEn));
-    w.key("zh").string(text(r, Language::kZh));
-    w.end_object();
-  }
-  w.end_array();
+  w.key("messages");
+  write_messages(w, v.reasons);
   w.end_object();
   return w.take();
 }

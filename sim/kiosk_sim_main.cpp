@@ -150,14 +150,6 @@ int cmd_keys(int argc, char** argv) {
   return 0;
 }
 
-std::string reasons_text(const std::vector<Reason>& rs) {
-  if (rs.empty()) return "-";
-  std::string s;
-  for (Reason r : rs)
-    s += (s.empty() ? "" : ",") + std::string(name(r));
-  return s;
-}
-
 int list_variants() {
   std::cout
       << "# kiosk-sim issue variants (TEST MATERIAL).\n"
@@ -180,7 +172,7 @@ int list_variants() {
     std::snprintf(line, sizeof line, "%-7s %-23s %-7s %-9s ", std::string(name(v.doc)).c_str(),
                   std::string(v.name).c_str(), std::string(name(v.expected.outcome)).c_str(),
                   std::string(name(v.expected.document)).c_str());
-    std::cout << line << reasons_text(v.expected.reasons) << "  # " << v.what << "\n";
+    std::cout << line << names(v.expected.reasons) << "  # " << v.what << "\n";
   }
   return 0;
 }

@@ -8,9 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
-#include <boost/asio/post.hpp>
-
 #include "drivers/scanner/input_device_lookup.h"
+#include "drivers/scanner/scanner_report.h"
 
 namespace kiosk::drivers {
 
@@ -23,26 +22,15 @@ std::shared_ptr<EvdevScanner> EvdevScanner::create(asio::io_context& io, EvdevSe
 EvdevScanner::EvdevScanner(asio::io_context& io, EvdevSettings s)
     : settings_(std::move(s)),
       fd_(io),
-      retry_(io),
-      backoff_(settings_.backoff),
+      reconnect_(io, settings_.backoff),
       decoder_(std::max<std::size_t>(settings_.max_line, 1)) {
   status_.detail = "not started";
 }
 
-void EvdevScanner::set_state(DeviceState s, std::string detail) {
-  bool changed = s != status_.state || detail != status_.detail;
-  status_.state = s;
-  status_.detail = std::move(detail);
-  if (changed && handlers_.on_state) handlers_.on_state(status_);
-}
-
 void EvdevScanner::start(ScannerHandlers handlers) {
-  if (running_) return;
-  running_ = true;
+  if (reconnect_.running()) return;
   handlers_ = std::move(handlers);
-  asio::post(fd_.get_executor(), [self = shared_from_this(), gen = generation_] {
-    if (self->running_ && gen == self->generation_) self->do_open();
-  });
+  reconnect_.start([self = shared_from_this()] { self->do_open(); });
 }
 
 void EvdevScanner::close_device() {
@@ -53,10 +41,7 @@ void EvdevScanner::close_device() {
 }
 
 void EvdevScanner::stop() {
-  if (!running_) return;
-  running_ = false;
-  ++generation_;
-  retry_.cancel();
+  if (!reconnect_.stop()) return;
   close_device();
   status_.state = DeviceState::kAbsent;
   status_.detail = "stopped";
@@ -70,7 +55,7 @@ void EvdevScanner::do_open() {
     if (!found) return lost(DeviceState::kAbsent, found.error());
     path_ = *found;
   }
-  set_state(DeviceState::kStarting, "opening " + path_);
+  report_state(status_, handlers_, DeviceState::kStarting, "opening " + path_);
   int fd = ::open(path_.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
     int e = errno;
@@ -91,18 +76,19 @@ void EvdevScanner::do_open() {
   }
   decoder_.reset();
   partial_.clear();
-  backoff_.reset();
+  reconnect_.succeeded();
   status_.retry_delay = std::chrono::milliseconds(0);
-  set_state(DeviceState::kReady, "reading " + path_);
+  report_state(status_, handlers_, DeviceState::kReady, "reading " + path_);
   do_read();
 }
 
 void EvdevScanner::do_read() {
-  fd_.async_read_some(asio::buffer(buf_), [self = shared_from_this(), gen = generation_](
-                                              const boost::system::error_code& ec, std::size_t n) {
-    if (gen != self->generation_ || !self->running_) return;
-    self->on_read(ec, n);
-  });
+  fd_.async_read_some(asio::buffer(buf_),
+                      [self = shared_from_this(), gen = reconnect_.generation()](
+                          const boost::system::error_code& ec, std::size_t n) {
+                        if (!self->reconnect_.current(gen)) return;
+                        self->on_read(ec, n);
+                      });
 }
 
 void EvdevScanner::on_read(const boost::system::error_code& ec, std::size_t n) {
@@ -120,31 +106,15 @@ void EvdevScanner::on_read(const boost::system::error_code& ec, std::size_t n) {
     decoder_.feed(ev.type, ev.code, ev.value, out);
   }
   partial_.erase(partial_.begin(), partial_.begin() + static_cast<std::ptrdiff_t>(off));
-  auto gen = generation_;
-  for (auto& item : out) {
-    if (gen != generation_) return;
-    if (auto* text = std::get_if<std::string>(&item)) {
-      ScanLine line{std::move(*text), std::chrono::steady_clock::now(), ++status_.lines};
-      if (handlers_.on_line) handlers_.on_line(line);
-    } else {
-      ++status_.rejects;
-      if (handlers_.on_reject) handlers_.on_reject(std::get<ScanReject>(item));
-    }
-  }
-  if (gen == generation_ && running_) do_read();
+  auto gen = reconnect_.generation();
+  if (report_lines(out, status_, handlers_, [&] { return reconnect_.current(gen); })) do_read();
 }
 
 void EvdevScanner::lost(DeviceState s, std::string why) {
   if (status_.state == DeviceState::kReady) ++status_.reconnects;
-  status_.retry_delay = backoff_.next();
-  set_state(s, std::move(why));
-  if (!running_) return;
-  retry_.expires_after(status_.retry_delay);
-  retry_.async_wait(
-      [self = shared_from_this(), gen = generation_](const boost::system::error_code& ec) {
-        if (ec || gen != self->generation_ || !self->running_) return;
-        self->do_open();
-      });
+  status_.retry_delay = reconnect_.failed();
+  report_state(status_, handlers_, s, std::move(why));
+  reconnect_.retry_after(status_.retry_delay, [self = shared_from_this()] { self->do_open(); });
 }
 
 }  // namespace kiosk::drivers

@@ -13,9 +13,9 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include "drivers/backoff.h"
+#include "drivers/reconnect.h"
 #include "drivers/scanner/key_line_decoder.h"
 #include "drivers/scanner/scanner.h"
 
@@ -45,21 +45,17 @@ class EvdevScanner final : public Scanner, public std::enable_shared_from_this<E
   void do_read();
   void on_read(const boost::system::error_code& ec, std::size_t n);
   void lost(DeviceState s, std::string why);
-  void set_state(DeviceState s, std::string detail);
   void close_device();
 
   const EvdevSettings settings_;
   boost::asio::posix::stream_descriptor fd_;
-  boost::asio::steady_timer retry_;
-  Backoff backoff_;
+  Reconnect reconnect_;  // running, generation, retry timer and backoff
   KeyLineDecoder decoder_;
   ScannerHandlers handlers_;
   ScannerStatus status_;
   std::string path_;
   std::array<std::uint8_t, 64 * 24> buf_{};
   std::vector<std::uint8_t> partial_;  // an event split across reads
-  bool running_ = false;
-  std::uint64_t generation_ = 0;
 };
 
 }  // namespace kiosk::drivers

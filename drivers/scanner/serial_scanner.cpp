@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include <boost/asio/post.hpp>
+#include "drivers/scanner/scanner_report.h"
 
 namespace kiosk::drivers {
 
@@ -26,8 +26,7 @@ std::shared_ptr<SerialScanner> SerialScanner::create(asio::io_context& io, Seria
 SerialScanner::SerialScanner(asio::io_context& io, SerialSettings s)
     : settings_(std::move(s)),
       port_(io),
-      retry_(io),
-      backoff_(settings_.backoff),
+      reconnect_(io, settings_.backoff),
       framer_(settings_.terminator.bytes.empty() || settings_.terminator.bytes.size() > 2
                   ? Terminator::cr()
                   : settings_.terminator,
@@ -35,29 +34,15 @@ SerialScanner::SerialScanner(asio::io_context& io, SerialSettings s)
   status_.detail = "not started";
 }
 
-void SerialScanner::set_state(DeviceState s, std::string detail) {
-  bool changed = s != status_.state || detail != status_.detail;
-  status_.state = s;
-  status_.detail = std::move(detail);
-  if (changed && handlers_.on_state) handlers_.on_state(status_);
-}
-
 void SerialScanner::start(ScannerHandlers handlers) {
-  if (running_) return;
-  running_ = true;
+  if (reconnect_.running()) return;
   handlers_ = std::move(handlers);
-  auto gen = generation_;
-  asio::post(port_.get_executor(), [self = shared_from_this(), gen] {
-    if (self->running_ && gen == self->generation_) self->do_open();
-  });
+  reconnect_.start([self = shared_from_this()] { self->do_open(); });
 }
 
 void SerialScanner::stop() {
-  if (!running_) return;
-  running_ = false;
-  ++generation_;
+  if (!reconnect_.stop()) return;
   boost::system::error_code ignored;
-  retry_.cancel();
   port_.close(ignored);
   status_.state = DeviceState::kAbsent;
   status_.detail = "stopped";
@@ -66,7 +51,7 @@ void SerialScanner::stop() {
 void SerialScanner::do_open() {
   ++status_.open_attempts;
   if (auto bad = check(settings_); !bad.empty()) return lost(DeviceState::kFailed, bad);
-  set_state(DeviceState::kStarting, "opening " + settings_.device);
+  report_state(status_, handlers_, DeviceState::kStarting, "opening " + settings_.device);
   boost::system::error_code ec;
   port_.open(settings_.device, ec);
   if (ec) {
@@ -88,17 +73,17 @@ void SerialScanner::do_open() {
     return lost(DeviceState::kFailed, "cannot configure " + settings_.device + ": " + ec.message());
   }
   framer_.reset();
-  backoff_.reset();
+  reconnect_.succeeded();
   status_.retry_delay = std::chrono::milliseconds(0);
-  set_state(DeviceState::kReady, "reading " + settings_.device);
+  report_state(status_, handlers_, DeviceState::kReady, "reading " + settings_.device);
   do_read();
 }
 
 void SerialScanner::do_read() {
   port_.async_read_some(asio::buffer(buf_),
-                        [self = shared_from_this(), gen = generation_](
+                        [self = shared_from_this(), gen = reconnect_.generation()](
                             const boost::system::error_code& ec, std::size_t n) {
-                          if (gen != self->generation_ || !self->running_) return;
+                          if (!self->reconnect_.current(gen)) return;
                           self->on_read(ec, n);
                         });
 }
@@ -112,31 +97,15 @@ void SerialScanner::on_read(const boost::system::error_code& ec, std::size_t n) 
   }
   std::vector<FramedLine> out;
   framer_.feed(std::span<const std::uint8_t>(buf_.data(), n), out);
-  auto gen = generation_;
-  for (auto& item : out) {
-    if (gen != generation_) return;  // a handler called stop()
-    if (auto* text = std::get_if<std::string>(&item)) {
-      ScanLine line{std::move(*text), std::chrono::steady_clock::now(), ++status_.lines};
-      if (handlers_.on_line) handlers_.on_line(line);
-    } else {
-      ++status_.rejects;
-      if (handlers_.on_reject) handlers_.on_reject(std::get<ScanReject>(item));
-    }
-  }
-  if (gen == generation_ && running_) do_read();
+  auto gen = reconnect_.generation();
+  if (report_lines(out, status_, handlers_, [&] { return reconnect_.current(gen); })) do_read();
 }
 
 void SerialScanner::lost(DeviceState s, std::string why) {
   if (status_.state == DeviceState::kReady) ++status_.reconnects;
-  status_.retry_delay = backoff_.next();
-  set_state(s, std::move(why));
-  if (!running_) return;
-  retry_.expires_after(status_.retry_delay);
-  retry_.async_wait(
-      [self = shared_from_this(), gen = generation_](const boost::system::error_code& ec) {
-        if (ec || gen != self->generation_ || !self->running_) return;
-        self->do_open();
-      });
+  status_.retry_delay = reconnect_.failed();
+  report_state(status_, handlers_, s, std::move(why));
+  reconnect_.retry_after(status_.retry_delay, [self = shared_from_this()] { self->do_open(); });
 }
 
 }  // namespace kiosk::drivers

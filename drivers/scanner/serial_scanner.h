@@ -10,9 +10,9 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/serial_port.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include "drivers/backoff.h"
+#include "drivers/reconnect.h"
 #include "drivers/scanner/line_framer.h"
 #include "drivers/scanner/scanner.h"
 
@@ -44,18 +44,14 @@ class SerialScanner final : public Scanner, public std::enable_shared_from_this<
   void do_read();
   void on_read(const boost::system::error_code& ec, std::size_t n);
   void lost(DeviceState s, std::string why);
-  void set_state(DeviceState s, std::string detail);
 
   const SerialSettings settings_;
   boost::asio::serial_port port_;
-  boost::asio::steady_timer retry_;
-  Backoff backoff_;
+  Reconnect reconnect_;  // running, generation, retry timer and backoff
   LineFramer framer_;
   ScannerHandlers handlers_;
   ScannerStatus status_;
   std::array<std::uint8_t, 512> buf_{};
-  bool running_ = false;
-  std::uint64_t generation_ = 0;  // bumped by stop(): late completions of an old run are ignored
 };
 
 }  // namespace kiosk::drivers

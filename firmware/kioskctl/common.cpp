@@ -27,20 +27,32 @@ Result<VerifyContext, int> open_verify_context(const Args& a) {
       *field = *v;
     }
   }
+  auto store = open_store(*db);
+  if (!store) return Unexpected{1};
+  auto snap = read_snapshot(*store);
+  if (!snap) return Unexpected{1};
+  ctx.trust = std::move(*snap);
+  return ctx;
+}
+
+std::unique_ptr<keys::TrustStore> open_store(const std::string& db) {
   std::string notice;
-  auto store = keys::TrustStore::open(*db, &notice);
+  auto store = keys::TrustStore::open(db, &notice);
   if (!notice.empty()) std::cerr << "kioskctl: " << notice << "\n";
   if (!store) {
     std::cerr << "kioskctl: " << store.error().message << "\n";
-    return Unexpected{1};
+    return nullptr;
   }
-  auto snap = (*store)->snapshot();
+  return std::move(*store);
+}
+
+std::optional<TrustSnapshot> read_snapshot(keys::TrustStore& store) {
+  auto snap = store.snapshot();
   if (!snap) {
     std::cerr << "kioskctl: " << snap.error().message << "\n";
-    return Unexpected{1};
+    return std::nullopt;
   }
-  ctx.trust = std::move(*snap);
-  return ctx;
+  return std::move(*snap);
 }
 
 }  // namespace kiosk::ctl

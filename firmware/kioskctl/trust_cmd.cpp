@@ -6,6 +6,7 @@
 #include "app/json.h"
 #include "firmware/kioskctl/args.h"
 #include "firmware/kioskctl/commands.h"
+#include "firmware/kioskctl/common.h"
 #include "keys/store.h"
 
 namespace kiosk::ctl {
@@ -63,13 +64,8 @@ int install(const std::vector<std::string>& words) {
     std::cerr << "kioskctl: " << anchors.error() << "\n";
     return 1;
   }
-  std::string notice;
-  auto store = keys::TrustStore::open(*db, &notice);
-  if (!notice.empty()) std::cerr << "kioskctl: " << notice << "\n";
-  if (!store) {
-    std::cerr << "kioskctl: " << store.error().message << "\n";
-    return 1;
-  }
+  auto store = open_store(*db);
+  if (!store) return 1;
 
   bool all_ok = true;
   for (const std::string& path : a->positional) {
@@ -95,7 +91,7 @@ int install(const std::vector<std::string>& words) {
         all_ok = false;
         continue;
       }
-      auto r = (*store)->install(*bytes, *anchors, *now);
+      auto r = store->install(*bytes, *anchors, *now);
       if (!r) {
         std::cout << f.string() << ": STORE_ERROR" << std::endl;
         std::cerr << "kioskctl: " << r.error().message << " (nothing was changed)\n";
@@ -116,18 +112,10 @@ int show(const std::vector<std::string>& words) {
   if (!db) return usage_error("trust show needs --db");
   auto now = now_from(*a);
   if (!now) return usage_error(now.error());
-  std::string notice;
-  auto store = keys::TrustStore::open(*db, &notice);
-  if (!notice.empty()) std::cerr << "kioskctl: " << notice << "\n";
-  if (!store) {
-    std::cerr << "kioskctl: " << store.error().message << "\n";
-    return 1;
-  }
-  auto snap = (*store)->snapshot();
-  if (!snap) {
-    std::cerr << "kioskctl: " << snap.error().message << "\n";
-    return 1;
-  }
+  auto store = open_store(*db);
+  if (!store) return 1;
+  auto snap = read_snapshot(*store);
+  if (!snap) return 1;
   auto i64 = [](std::uint64_t v) {
     return static_cast<std::int64_t>(std::min<std::uint64_t>(v, INT64_MAX));
   };

@@ -32,16 +32,20 @@ std::optional<std::int64_t> to_int(std::string_view s) {
 
 using Setter = std::function<std::optional<std::string>(Config&, std::string_view)>;
 
+// Reads a whole number in lo..hi into `out`; else says why not (and leaves `out` alone).
+std::optional<std::string> read_integer(std::string_view v, std::int64_t lo, std::int64_t hi,
+                                        std::int64_t& out) {
+  auto n = to_int(v);
+  if (!n) return "'" + std::string(v) + "' is not a whole number";
+  if (*n < lo || *n > hi)
+    return std::to_string(*n) + " is out of range " + std::to_string(lo) + ".." +
+           std::to_string(hi);
+  out = *n;
+  return std::nullopt;
+}
+
 Setter integer(std::int64_t Config::*field, std::int64_t lo, std::int64_t hi) {
-  return [=](Config& c, std::string_view v) -> std::optional<std::string> {
-    auto n = to_int(v);
-    if (!n) return "'" + std::string(v) + "' is not a whole number";
-    if (*n < lo || *n > hi)
-      return std::to_string(*n) + " is out of range " + std::to_string(lo) + ".." +
-             std::to_string(hi);
-    c.*field = *n;
-    return std::nullopt;
-  };
+  return [=](Config& c, std::string_view v) { return read_integer(v, lo, hi, c.*field); };
 }
 
 Setter text(std::string Config::*field, bool may_be_empty = false) {
@@ -66,12 +70,9 @@ Setter device(std::string DeviceConfig::*field,
 template <class T>
 Setter device_number(T DeviceConfig::*field, std::int64_t lo, std::int64_t hi) {
   return [=](Config& c, std::string_view v) -> std::optional<std::string> {
-    auto n = to_int(v);
-    if (!n) return "'" + std::string(v) + "' is not a whole number";
-    if (*n < lo || *n > hi)
-      return std::to_string(*n) + " is out of range " + std::to_string(lo) + ".." +
-             std::to_string(hi);
-    c.devices.*field = static_cast<T>(*n);
+    std::int64_t n = 0;
+    if (auto why = read_integer(v, lo, hi, n)) return why;
+    c.devices.*field = static_cast<T>(n);
     return std::nullopt;
   };
 }

@@ -15,13 +15,6 @@ void log(const std::string& line) {
   std::cerr << "kioskd: " << line << std::endl;
 }
 
-std::string reasons_text(const Verdict& v) {
-  std::string out;
-  for (Reason r : v.reasons)
-    out += (out.empty() ? "" : ",") + std::string(name(r));
-  return out.empty() ? "-" : out;
-}
-
 }  // namespace
 
 Kiosk::Kiosk(boost::asio::io_context& ioc, Config config, KioskOptions options)
@@ -191,12 +184,12 @@ void Kiosk::present(Channel channel, const std::string& key, VerifyFn verify) {
   record(entry);
   const Verdict& v = entry.verdict;
   log("verdict " + std::string(name(channel)) + " " + std::string(name(v.outcome)) + " " +
-      std::string(name(v.document)) + " " + reasons_text(v) +
+      std::string(name(v.document)) + " " + names(v.reasons) +
       (entry.audit_seq ? " audit #" + std::to_string(*entry.audit_seq)
                        : " NOT RECORDED: " + entry.audit_error));
   if (options_.echo_verdicts) {
     std::cout << iso_time(now) << " " << name(channel) << " " << name(v.outcome) << " "
-              << name(v.document) << " " << reasons_text(v) << std::endl;
+              << name(v.document) << " " << names(v.reasons) << std::endl;
   }
   session_.add(std::move(entry));
   arm_session_timer();

@@ -92,26 +92,24 @@ int main(int argc, char** argv) {
   if (opt.count("--listen")) config.listen = opt["--listen"];
 
   KioskOptions options;
-  if (live_demo) {
-    auto d = prepare_live_demo(config, opt.count("--data") ? opt["--data"] : "");
-    if (!d) {
-      std::cerr << "kioskd: demo: " << d.error() << "\n";
-      return 1;
+  // Either demo brings its own configuration and a trust package to install at start-up.
+  auto adopt_demo = [&](auto setup) {
+    if (!setup) {
+      std::cerr << "kioskd: demo: " << setup.error() << "\n";
+      return false;
     }
-    config = std::move(d->config);
-    options.initial_package = d->package_dir;
+    config = std::move(setup->config);
+    options.initial_package = setup->package_dir;
     options.echo_verdicts = true;
+    return true;
+  };
+  if (live_demo) {
+    if (!adopt_demo(prepare_live_demo(config, opt.count("--data") ? opt["--data"] : ""))) return 1;
     std::cerr << "kioskd: demo data directory " << config.data_dir << "\n";
   } else if (demo) {
-    auto d = prepare_demo(config, opt.count("--keys") ? opt["--keys"] : "",
-                          opt.count("--data") ? opt["--data"] : "");
-    if (!d) {
-      std::cerr << "kioskd: demo: " << d.error() << "\n";
+    if (!adopt_demo(prepare_demo(config, opt.count("--keys") ? opt["--keys"] : "",
+                                 opt.count("--data") ? opt["--data"] : "")))
       return 1;
-    }
-    config = std::move(d->config);
-    options.initial_package = d->package_dir;
-    options.echo_verdicts = true;
     if (opt.count("--feed")) config.devices.feed = opt["--feed"];
     if (has("--no-loop")) config.devices.feed_loop = false;
     std::cerr << "kioskd: demo data directory " << config.data_dir << "\n";

@@ -1,6 +1,7 @@
 #include "firmware/kioskd/view_model.h"
 
 #include "app/json.h"
+#include "app/verdict_json.h"
 #include "firmware/kioskd/clock.h"
 
 namespace kiosk::kioskd {
@@ -9,6 +10,14 @@ namespace {
 std::int64_t clamp(std::uint64_t v) {
   return v > static_cast<std::uint64_t>(INT64_MAX) ? INT64_MAX : static_cast<std::int64_t>(v);
 }
+
+std::string iso_date(std::int64_t epoch) {
+  return iso_time(epoch).substr(0, 10);
+}
+
+// The officer reads dates, not instants, and sees every field of the record, empty or not.
+constexpr HolderJsonStyle kOfficerHolder{
+    .instant = &iso_date, .issued_at = false, .empty_employer_name = true};
 
 void both(json::Writer& w, std::string_view key, std::string_view en, std::string_view zh) {
   w.key(key).begin_object().key("en").string(en).key("zh").string(zh).end_object();
@@ -26,34 +35,12 @@ void write_entry(json::Writer& w, const SessionEntry& e) {
   w.key("document").string(name(v.document));
   both(w, "outcome_text", text(v.outcome, Language::kEn), text(v.outcome, Language::kZh));
   both(w, "document_text", text(v.document, Language::kEn), text(v.document, Language::kZh));
-  w.key("reasons").begin_array();
-  for (Reason r : v.reasons) {
-    w.begin_object();
-    w.key("code").string(name(r));
-    w.key("en").string(text(r, Language::kEn));
-    w.key("zh").string(text(r, Language::kZh));
-    w.end_object();
-  }
-  w.end_array();
+  w.key("reasons");
+  write_messages(w, v.reasons);
   w.key("holder");
   // Nothing from an unverified payload is shown as fact (spec section 8, step 3).
   if (v.holder && v.document != Document::kUnknown && v.issuer_kid) {
-    const HolderRecord& h = *v.holder;
-    w.begin_object();
-    w.key("name").string(h.name);
-    w.key("nationality").string(h.nat);
-    w.key("date_of_birth").string(h.dob);
-    w.key("passport_number").string(h.ppn);
-    w.key("work_permit_number").string(h.wpn);
-    if (h.ssn) w.key("social_security_number").string(*h.ssn);
-    if (h.cat) w.key("category").string(std::string(1, *h.cat));
-    w.key("employer_uscc").string(h.uscc);
-    w.key("employer_name").string(h.empn ? *h.empn : "");
-    w.key("work_location").string(h.loc);
-    w.key("issuer").string(h.iss);
-    w.key("valid_from").string(iso_time(clamp(h.nbf)).substr(0, 10));
-    w.key("valid_until").string(iso_time(clamp(h.exp)).substr(0, 10));
-    w.end_object();
+    write_holder(w, *v.holder, kOfficerHolder);
   } else {
     w.null();
   }

@@ -46,16 +46,8 @@ std::optional<Bytes> read_all(const fs::path& p) {
   return Bytes(s.begin(), s.end());
 }
 
-std::string reasons_text(const std::vector<Reason>& rs) {
-  if (rs.empty()) return "-";
-  std::string s;
-  for (Reason r : rs)
-    s += (s.empty() ? "" : ",") + std::string(name(r));
-  return s;
-}
-
 std::string verdict_text(Outcome o, Document d, const std::vector<Reason>& rs) {
-  return std::string(name(o)) + " " + std::string(name(d)) + " " + reasons_text(rs);
+  return std::string(name(o)) + " " + std::string(name(d)) + " " + names(rs);
 }
 
 }  // namespace

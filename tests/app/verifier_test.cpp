@@ -7,6 +7,7 @@
 #include "app/verifier.h"
 #include "app/zlib_codec.h"
 #include "tests/support/mint.h"
+#include "tests/support/sample_holder.h"
 
 using namespace kiosk;
 using namespace kiosk::test;
@@ -453,7 +454,8 @@ TEST_CASE("verifier: freshness arithmetic is exact at the integer limits") {
   w.settings.skew = INT64_MAX;
   expect(w.ecard(c, 0, w.shanghai, w.holder), Outcome::kAccept, Document::kESsc, {});
   // now + skew exceeds INT64_MAX but not UINT64_MAX: the bound is exact on both sides of it.
-  const std::uint64_t bound = static_cast<std::uint64_t>(kNow) + static_cast<std::uint64_t>(INT64_MAX);
+  const std::uint64_t bound =
+      static_cast<std::uint64_t>(kNow) + static_cast<std::uint64_t>(INT64_MAX);
   expect(w.ecard(c, bound, w.shanghai, w.holder), Outcome::kAccept, Document::kESsc, {});
   expect(w.ecard(c, bound + 1, w.shanghai, w.holder), Outcome::kReject, Document::kESsc,
          {Reason::kPresentationNotYetValid});
@@ -461,4 +463,36 @@ TEST_CASE("verifier: freshness arithmetic is exact at the integer limits") {
   w.settings.skew = INT64_MIN;     // now + skew is far below zero: everything is in the future
   expect(w.ecard(c, kNow, w.shanghai, w.holder), Outcome::kReject, Document::kESsc,
          {Reason::kPresentationExpired, Reason::kPresentationNotYetValid});
+}
+
+TEST_CASE("verifier: the JSON line's holder record, byte for byte (epoch dates, absent omitted)") {
+  Verdict v;
+  v.outcome = Outcome::kAccept;
+  v.document = Document::kWpnl;
+  v.holder = test::sample_holder();
+  CHECK(to_json(v) ==
+        "{\"outcome\": \"ACCEPT\", \"document\": \"WPNL\", \"reasons\": [], \"holder\": {\"name\": "
+        "\"ZHANG Wei\", \"nationality\": \"DEU\", \"date_of_birth\": \"1990-05-17\", "
+        "\"passport_number\": \"C01X00T47\", \"work_permit_number\": \"1231000020260001\", "
+        "\"social_security_number\": \"310000199005170011\", \"category\": \"B\", "
+        "\"employer_uscc\": \"91310000MA1FL8XQ30\", \"employer_name\": \"上海示例科技有限公司\", "
+        "\"work_location\": \"310104\", \"issuer\": \"310000\", \"valid_from\": 1767225600, "
+        "\"valid_until\": 1798761599, \"issued_at\": 1767000000}, \"messages\": []}");
+  v.holder->ssn.reset();
+  v.holder->cat.reset();
+  v.holder->empn.reset();
+  v.holder->exp = UINT64_MAX;  // clamped to the largest JSON integer the line carries
+  CHECK(to_json(v) ==
+        "{\"outcome\": \"ACCEPT\", \"document\": \"WPNL\", \"reasons\": [], \"holder\": {\"name\": "
+        "\"ZHANG Wei\", \"nationality\": \"DEU\", \"date_of_birth\": \"1990-05-17\", "
+        "\"passport_number\": \"C01X00T47\", \"work_permit_number\": \"1231000020260001\", "
+        "\"employer_uscc\": \"91310000MA1FL8XQ30\", \"work_location\": \"310104\", \"issuer\": "
+        "\"310000\", \"valid_from\": 1767225600, \"valid_until\": 9223372036854775807, "
+        "\"issued_at\": 1767000000}, \"messages\": []}");
+}
+
+TEST_CASE("reasons: the names joined for logs and listings") {
+  CHECK(names({}) == "-");
+  CHECK(names({Reason::kMalformed}) == "MALFORMED");
+  CHECK(names({Reason::kCredentialRevoked, Reason::kMalformed}) == "CREDENTIAL_REVOKED,MALFORMED");
 }

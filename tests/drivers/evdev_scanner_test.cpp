@@ -11,52 +11,24 @@
 
 #include "drivers/scanner/input_device_lookup.h"
 #include "sim/scanner/hid_event_sim.h"
-#include "tests/drivers/io_wait.h"
-#include "tests/drivers/temp_dir.h"
+#include "tests/drivers/scanner_rig.h"
 
 using namespace kiosk;
 using namespace kiosk::drivers;
 using namespace std::chrono_literals;
 using kiosk::test::run_until;
+using kiosk::test::Seen;
 
 namespace {
 
-struct Seen {
-  std::vector<std::string> lines;
-  std::vector<ScanReject> rejects;
-  std::vector<ScannerStatus> states;
-  ScannerHandlers handlers() {
-    return {[this](const ScanLine& l) { lines.push_back(l.text); },
-            [this](const ScanReject& r) { rejects.push_back(r); },
-            [this](const ScannerStatus& s) { states.push_back(s); }};
-  }
-};
-
-struct Rig {
-  test::TempDir dir;
-  boost::asio::io_context io;
-  std::unique_ptr<sim::HidEventSim> sim;
-  std::shared_ptr<EvdevScanner> scanner;
-  Seen seen;
-
-  explicit Rig(EvdevSettings cfg = {}, bool make_sim = true) {
-    REQUIRE(dir.ok());
-    if (make_sim) {
-      auto s = sim::HidEventSim::create(dir / "event7");
-      REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error()));
-      sim = std::move(s.value());
-    }
+struct Rig : test::ScannerRig<sim::HidEventSim, EvdevScanner> {
+  explicit Rig(EvdevSettings cfg = {}, bool with_sim = true) {
+    if (with_sim) make_sim("event7");
     if (cfg.device.empty() && cfg.name.empty()) cfg.device = dir / "event7";
     cfg.grab = false;  // a FIFO cannot be grabbed; the grab path is tested apart
     cfg.backoff = {20ms, 160ms};
     scanner = EvdevScanner::create(io, cfg);
     scanner->start(seen.handlers());
-  }
-  ~Rig() { scanner->stop(); }
-  bool wait(const std::function<bool()>& done) {
-    return run_until(io, done, 5s, [this] {
-      if (sim) sim->pump();
-    });
   }
   bool ready() {
     return wait([&] { return scanner->status().state == DeviceState::kReady; });

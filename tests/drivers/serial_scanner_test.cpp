@@ -8,40 +8,20 @@
 #include <vector>
 
 #include "sim/scanner/pty_serial_sim.h"
-#include "tests/drivers/io_wait.h"
-#include "tests/drivers/temp_dir.h"
+#include "tests/drivers/scanner_rig.h"
 
 using namespace kiosk;
 using namespace kiosk::drivers;
 using namespace std::chrono_literals;
 using kiosk::test::run_for;
 using kiosk::test::run_until;
+using kiosk::test::Seen;
 
 namespace {
 
-struct Seen {
-  std::vector<std::string> lines;
-  std::vector<ScanReject> rejects;
-  std::vector<ScannerStatus> states;
-  ScannerHandlers handlers() {
-    return {[this](const ScanLine& l) { lines.push_back(l.text); },
-            [this](const ScanReject& r) { rejects.push_back(r); },
-            [this](const ScannerStatus& s) { states.push_back(s); }};
-  }
-};
-
-struct Rig {
-  test::TempDir dir;
-  boost::asio::io_context io;
-  std::unique_ptr<sim::PtySerialSim> sim;
-  std::shared_ptr<SerialScanner> scanner;
-  Seen seen;
-
+struct Rig : test::ScannerRig<sim::PtySerialSim, SerialScanner> {
   explicit Rig(Terminator t, std::size_t max_line = 4096) {
-    REQUIRE(dir.ok());
-    auto s = sim::PtySerialSim::create(dir / "ttyScanner");
-    REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error()));
-    sim = std::move(s.value());
+    make_sim("ttyScanner");
     SerialSettings cfg;
     cfg.device = sim->path();
     cfg.baud = 115200;
@@ -51,10 +31,6 @@ struct Rig {
     scanner = SerialScanner::create(io, cfg);
     scanner->start(seen.handlers());
     REQUIRE(wait([&] { return scanner->status().state == DeviceState::kReady; }));
-  }
-  ~Rig() { scanner->stop(); }
-  bool wait(const std::function<bool()>& done, std::chrono::milliseconds t = 5s) {
-    return run_until(io, done, t, [this] { sim->pump(); });
   }
   bool wait_lines(std::size_t n) {
     return wait([&] { return seen.lines.size() >= n; });

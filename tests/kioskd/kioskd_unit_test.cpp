@@ -8,6 +8,7 @@
 #include "firmware/kioskd/http_routes.h"
 #include "firmware/kioskd/session.h"
 #include "firmware/kioskd/view_model.h"
+#include "tests/support/sample_holder.h"
 
 using namespace kiosk;
 using namespace kiosk::kioskd;
@@ -99,6 +100,14 @@ SessionEntry entry(const std::string& key, Document d, Bytes cti = {}) {
   e.verdict.cti = std::move(cti);
   return e;
 }
+
+KioskView view(const Config& c, const Session& s, const TrustSnapshot& t) {
+  KioskView v;
+  v.config = &c;
+  v.session = &s;
+  v.trust = &t;
+  return v;
+}
 }  // namespace
 
 TEST_CASE("session: repeats, side by side, redraws, limit, clear") {
@@ -144,10 +153,7 @@ TEST_CASE("the applicant's screen gets no reason and no personal data") {
   e.verdict.issuer_kid = Kid{};
   s.add(e);
   TrustSnapshot t;
-  KioskView v;
-  v.config = &c;
-  v.session = &s;
-  v.trust = &t;
+  KioskView v = view(c, s, t);
   std::string self = self_json(v);
   CHECK(self.find("SECRET") == std::string::npos);
   CHECK(self.find("P1234567") == std::string::npos);
@@ -175,6 +181,44 @@ TEST_CASE("the applicant's screen gets no reason and no personal data") {
   CHECK(applicant_next(stale) == ApplicantNext::kPresentAnother);
   stale.reasons = {Reason::kPresentationExpired, Reason::kCredentialExpired};
   CHECK(applicant_next(stale) == ApplicantNext::kGoToCounter);
+}
+
+TEST_CASE("the officer's holder record, byte for byte (ISO dates, empty employer name)") {
+  Config c;
+  Session s;
+  SessionEntry e = entry("k", Document::kWpnl, {9});
+  e.verdict.issuer_kid = Kid{};
+  e.verdict.holder = test::sample_holder();
+  s.add(e);
+  TrustSnapshot t;
+  KioskView v = view(c, s, t);
+  auto holder_of = [&v] {
+    std::string o = officer_json(v);
+    auto from = o.find("\"holder\": ");
+    auto to = o.find(", \"audit_seq\"", from);
+    REQUIRE(from != std::string::npos);
+    REQUIRE(to != std::string::npos);
+    return o.substr(from, to - from);
+  };
+  CHECK(holder_of() ==
+        "\"holder\": {\"name\": \"ZHANG Wei\", \"nationality\": \"DEU\", \"date_of_birth\": "
+        "\"1990-05-17\", \"passport_number\": \"C01X00T47\", \"work_permit_number\": "
+        "\"1231000020260001\", \"social_security_number\": \"310000199005170011\", "
+        "\"category\": \"B\", \"employer_uscc\": \"91310000MA1FL8XQ30\", \"employer_name\": "
+        "\"上海示例科技有限公司\", \"work_location\": \"310104\", \"issuer\": \"310000\", "
+        "\"valid_from\": \"2026-01-01\", \"valid_until\": \"2026-12-31\"}");
+  Session sparse;
+  e.verdict.holder->ssn.reset();
+  e.verdict.holder->cat.reset();
+  e.verdict.holder->empn.reset();
+  sparse.add(e);
+  v.session = &sparse;
+  CHECK(holder_of() ==
+        "\"holder\": {\"name\": \"ZHANG Wei\", \"nationality\": \"DEU\", \"date_of_birth\": "
+        "\"1990-05-17\", \"passport_number\": \"C01X00T47\", \"work_permit_number\": "
+        "\"1231000020260001\", \"employer_uscc\": \"91310000MA1FL8XQ30\", \"employer_name\": "
+        "\"\", \"work_location\": \"310104\", \"issuer\": \"310000\", \"valid_from\": "
+        "\"2026-01-01\", \"valid_until\": \"2026-12-31\"}");
 }
 
 TEST_CASE("trust warnings") {
