@@ -7,7 +7,7 @@
 // carrier, clean capture) and without (carriers without code and the empty counter). Each frame
 // is scanned R times by: ZXing alone (ReadBarcodes defaults, QR only), the pipeline with every
 // stage run to the end, and the pipeline as kioskd runs it on a camera: a FrameBudget of MS
-// milliseconds (default 25, as kioskd's camera_deadline_ms: a stage may overrun its learnt
+// milliseconds (default 22, as kioskd's camera_deadline_ms: a stage may overrun its learnt
 // cost, and capture needs time within a 33 ms frame) and the fallbacks rotated frame by frame.
 // Prints median and p99 in milliseconds, and how many frames each read. The budgeted figures leave
 // out the first 4 frames of each run, where the budget learns what each stage costs (their worst
@@ -86,7 +86,7 @@ int zxing_alone(const cv::Mat& m) {
 int main(int argc, char** argv) {
   int frames = 24, repeat = 5, cpu = 0;
   bool per_stage = false;
-  double budget_ms = 25;
+  double budget_ms = 22;
   std::uint64_t seed = 1;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i], v = argv[i + 1];
@@ -158,7 +158,7 @@ int main(int argc, char** argv) {
           full.read += rep.ok() && !rep->codes.empty();
 
           kiosk::scan::ScanOptions o;
-          o.stages = kiosk::scan::rotated_stages(kiosk::scan::default_stages(), camera_frame++);
+          o.stages = kiosk::scan::rotated_stages(kiosk::scan::camera_stages(), camera_frame++);
           o.afford = [&](kiosk::scan::Stage next) { return budget.afford(next, now_ms()); };
           t0 = Clock::now();
           budget.begin(now_ms());

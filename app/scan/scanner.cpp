@@ -5,6 +5,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "app/scan/deblur.h"
 #include "app/scan/prepare.h"
 #include "app/scan/read_qr.h"
 #include "app/scan/warped_reader.h"
@@ -95,6 +96,19 @@ std::vector<Code> run_stage(Stage stage, const cv::Mat& gray, const ScanOptions&
       return read_qr(gray, Binarizer::kFixedThreshold, id, stage);
     case Stage::kWarped:
       return detail::read_warped(gray, stage);
+    case Stage::kDeblur: {
+      auto guesses = detail::blur_guesses(gray);
+      if (guesses.empty()) return {};
+      detail::Deconvolver deconvolver(gray);
+      for (const detail::BlurGuess& g : guesses) {
+        cv::Mat sharp = deconvolver.apply(g);
+        auto codes = read_qr(sharp, Binarizer::kLocalAverage, id, stage);
+        if (codes.empty())
+          codes = read_qr(detail::inverted(sharp), Binarizer::kLocalAverage, id, stage);
+        if (!codes.empty()) return codes;
+      }
+      return {};
+    }
   }
   return {};
 }
@@ -125,6 +139,8 @@ std::string_view stage_name(Stage stage) {
       return "fixed_threshold";
     case Stage::kWarped:
       return "warped";
+    case Stage::kDeblur:
+      return "deblur";
   }
   return "unknown";
 }
@@ -132,10 +148,10 @@ std::string_view stage_name(Stage stage) {
 std::vector<Stage> default_stages() {
   // Chosen on the zxing-cpp corpus and on rendered kiosk scenes (bench/decode_rate --ablation):
   // each fallback reads codes the stages before it miss, cheapest per code read first; the
-  // enlargement, the costliest, last. Downscale, denoise and fixed threshold read nothing that
-  // these do not, so they are left out.
-  return {Stage::kDirect, Stage::kHint,    Stage::kInvert,  Stage::kGlobalHistogram,
-          Stage::kClahe,  Stage::kSharpen, Stage::kUpscale, Stage::kWarped};
+  // enlargement, our own warped grid and the deconvolution, the costliest, last. Downscale,
+  // denoise and fixed threshold read nothing that these do not, so they are left out.
+  return {Stage::kDirect,  Stage::kHint,    Stage::kInvert, Stage::kGlobalHistogram, Stage::kClahe,
+          Stage::kSharpen, Stage::kUpscale, Stage::kWarped, Stage::kDeblur};
 }
 
 std::vector<Stage> rotated_stages(const std::vector<Stage>& stages, std::uint64_t frame) {
@@ -147,10 +163,16 @@ std::vector<Stage> rotated_stages(const std::vector<Stage>& stages, std::uint64_
   return out;
 }
 
+std::vector<Stage> camera_stages() {
+  std::vector<Stage> out = default_stages();
+  std::erase(out, Stage::kDeblur);
+  return out;
+}
+
 std::vector<Stage> all_stages() {
   return {Stage::kDirect,          Stage::kHint,           Stage::kInvert,  Stage::kClahe,
           Stage::kUpscale,         Stage::kDownscale,      Stage::kSharpen, Stage::kDenoise,
-          Stage::kGlobalHistogram, Stage::kFixedThreshold, Stage::kWarped};
+          Stage::kGlobalHistogram, Stage::kFixedThreshold, Stage::kWarped,  Stage::kDeblur};
 }
 
 Region bounding_region(const Code& code) {

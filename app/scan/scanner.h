@@ -30,6 +30,8 @@ enum class Stage : std::uint8_t {
   kFixedThreshold,   ///< ZXing's fixed threshold at 127
   kWarped,           ///< our own finder search and a grid bent through the alignment patterns
                      ///< (curved, creased or stretched codes), decoded by ZXing
+  kDeblur,           ///< Wiener deconvolution of a motion or defocus blur estimated from the
+                     ///< frame; frames up to 1920x1080
 };
 
 /// A short lower-case name ("direct", "invert", ...), for reports and JSON.
@@ -42,6 +44,10 @@ std::vector<Stage> default_stages();
 /// `frame`: on a camera whose frames cannot afford every fallback, each fallback still comes
 /// first after the cheap reads once in every few frames.
 std::vector<Stage> rotated_stages(const std::vector<Stage>& stages, std::uint64_t frame);
+
+/// default_stages() without those too slow for a live camera frame (the deconvolution, 0.3 s at
+/// 720p): a hand that moved during one frame is still a few frames later.
+std::vector<Stage> camera_stages();
 
 /// Every stage, in declaration order: for measurement and tests.
 std::vector<Stage> all_stages();

@@ -63,7 +63,7 @@ void CameraSource::run() {
                std::chrono::steady_clock::now().time_since_epoch())
         .count();
   };
-  const std::vector<scan::Stage> stages = scan::default_stages();
+  const std::vector<scan::Stage> stages = scan::camera_stages();
   int misses = 0;
   std::uint64_t last_seq = 0;
   drivers::DeviceState last_state = drivers::DeviceState::kStarting;

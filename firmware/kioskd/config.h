@@ -26,7 +26,7 @@ struct DeviceConfig {
   int camera_width = 1280;
   int camera_height = 720;
   double camera_fps = 30;
-  std::int64_t camera_deadline_ms = 25;  ///< scan time budget per frame (30 fps: 33 ms a frame)
+  std::int64_t camera_deadline_ms = 22;  ///< scan time budget per frame (30 fps: 33 ms a frame)
   std::string camera_text;               ///< sim:scene: the QR text shown at start
   unsigned scanner_baud = 9600;
   std::string scanner_terminator = "CR";

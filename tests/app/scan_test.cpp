@@ -118,9 +118,13 @@ TEST_CASE("every stage reads a code it is meant for, alone") {
   std::string text = credential_text(3);
   Flat normal = flat_code(text, 3);
   Flat dark = flat_code(text, 3, true);
+  cv::Mat blurred;  // a sideways motion of a module and a third
+  cv::blur(normal.image, blurred, cv::Size(4, 1));
   for (Stage s : scan::all_stages()) {
     CAPTURE(scan::stage_name(s));
-    const cv::Mat& img = s == Stage::kInvert ? dark.image : normal.image;
+    const cv::Mat& img = s == Stage::kInvert   ? dark.image
+                         : s == Stage::kDeblur ? blurred
+                                               : normal.image;
     std::optional<scan::Region> hint;
     if (s == Stage::kHint)
       hint = scan::Region{normal.code.x, normal.code.y, normal.code.width, normal.code.height};
@@ -453,4 +457,68 @@ TEST_CASE("kioskctl scan: texts, JSON, and files that are not images") {
     CHECK(kioskctl(tmp.path, "scan").status == 2);
     CHECK(kioskctl(tmp.path, "scan --bogus " + p("code.png")).status == 2);
   }
+}
+
+TEST_CASE("the warped stage reads a code on a bent page that a flat read misses") {
+  std::string text = credential_text(11);
+  Flat f = flat_code(text, 6, false, {900, 900}, {60, 60});
+  // Bend the page: a sideways wave along y and a bulge along x, each more than a module deep, as
+  // a letter lying curled on the counter. (Three times deeper defeats the grid too: the finders
+  // alone then place the timing pattern too far off for the search to start.)
+  cv::Mat mx(f.image.size(), CV_32F), my(f.image.size(), CV_32F);
+  for (int y = 0; y < f.image.rows; ++y)
+    for (int x = 0; x < f.image.cols; ++x) {
+      double u = x / 900.0, v = y / 900.0;
+      mx.at<float>(y, x) = static_cast<float>(x + 7 * std::sin(CV_PI * v * 1.6));
+      my.at<float>(y, x) = static_cast<float>(y + 8 * std::sin(CV_PI * u) * (v - 0.5));
+    }
+  cv::Mat bent;
+  cv::remap(f.image, bent, mx, my, cv::INTER_LINEAR, cv::BORDER_CONSTANT, 255);
+  // What the other stages miss (otherwise this test would prove nothing about the grid).
+  for (Stage s :
+       {Stage::kDirect, Stage::kInvert, Stage::kClahe, Stage::kSharpen, Stage::kGlobalHistogram})
+    REQUIRE(scan_with(bent, {s}).codes.empty());
+  auto r = scan_with(bent, {Stage::kWarped});
+  REQUIRE(r.codes.size() == 1);
+  CHECK(r.codes[0].text == text);
+  CHECK(r.codes[0].stage == Stage::kWarped);
+}
+
+TEST_CASE("the deblur stage undoes a motion blur it estimates from the frame") {
+  std::string text = credential_text(12);
+  Flat f = flat_code(text, 5, false, {1000, 700}, {150, 60});
+  for (double angle_deg : {0.0, 35.0, 100.0}) {
+    CAPTURE(angle_deg);
+    double a = angle_deg * CV_PI / 180;
+    int n = 11;
+    cv::Mat k = cv::Mat::zeros(n, n, CV_32F);
+    cv::Point2d mid(n / 2.0, n / 2.0), d(std::cos(a) * n / 2.0, std::sin(a) * n / 2.0);
+    cv::line(k, mid - d, mid + d, cv::Scalar(1), 1, cv::LINE_AA);
+    k /= cv::sum(k)[0];
+    cv::Mat blurred;
+    cv::filter2D(f.image, blurred, -1, k, cv::Point(-1, -1), 0, cv::BORDER_REPLICATE);
+    REQUIRE(scan_with(blurred, {Stage::kDirect, Stage::kSharpen}).codes.empty());
+    auto r = scan_with(blurred, {Stage::kDeblur});
+    REQUIRE(r.codes.size() == 1);
+    CHECK(r.codes[0].text == text);
+  }
+}
+
+TEST_CASE("the costly stages find nothing in a frame without a code") {
+  // Noise, text-like strokes and squares that look like finder patterns but form no code.
+  sim::Rng rng(5);
+  cv::Mat m(720, 1280, CV_8UC1);
+  cv::randu(m, 90, 170);
+  for (int i = 0; i < 40; ++i) {
+    int x = static_cast<int>(rng.uniform(0, 1200)), y = static_cast<int>(rng.uniform(0, 640));
+    int s = static_cast<int>(rng.uniform(14, 60));
+    cv::rectangle(m, {x, y, s, s}, cv::Scalar(20), cv::FILLED);
+    cv::rectangle(m, {x + s / 7, y + s / 7, s - 2 * s / 7, s - 2 * s / 7}, cv::Scalar(235),
+                  cv::FILLED);
+    cv::rectangle(m, {x + 2 * s / 7, y + 2 * s / 7, s - 4 * s / 7, s - 4 * s / 7}, cv::Scalar(20),
+                  cv::FILLED);
+  }
+  auto r = scan_with(m, {Stage::kWarped, Stage::kDeblur});
+  CHECK(r.codes.empty());
+  CHECK(r.tried == std::vector<Stage>{Stage::kWarped, Stage::kDeblur});
 }
