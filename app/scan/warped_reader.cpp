@@ -45,8 +45,9 @@ std::vector<int> alignment_positions(int version) {
 // Bilinear sample of `gray`; -1 outside the image.
 double sample(const cv::Mat& gray, cv::Point2d p) {
   if (!(p.x >= 0 && p.y >= 0 && p.x <= gray.cols - 1 && p.y <= gray.rows - 1)) return -1;
-  int x0 = std::min(static_cast<int>(p.x), gray.cols - 2 < 0 ? 0 : gray.cols - 2);
-  int y0 = std::min(static_cast<int>(p.y), gray.rows - 2 < 0 ? 0 : gray.rows - 2);
+  // The top-left of the 2x2 neighbourhood; on the last row or column it is the one before.
+  int x0 = std::min(static_cast<int>(p.x), std::max(0, gray.cols - 2));
+  int y0 = std::min(static_cast<int>(p.y), std::max(0, gray.rows - 2));
   int x1 = std::min(x0 + 1, gray.cols - 1), y1 = std::min(y0 + 1, gray.rows - 1);
   double fx = p.x - x0, fy = p.y - y0;
   const auto at = [&](int y, int x) { return static_cast<double>(gray.at<std::uint8_t>(y, x)); };
@@ -317,6 +318,7 @@ std::vector<Code> read_polarity(const cv::Mat& gray, Stage stage) {
   std::vector<FinderPattern> finders = find_finder_patterns(gray, kMaxFinders);
   std::vector<Code> codes;
   for (const Triple& t : find_triples(finders)) {
+    // A triple whose corner finder lies inside a code already read is part of that code.
     bool seen = false;
     for (const Code& c : codes) {
       std::vector<cv::Point2f> quad;
