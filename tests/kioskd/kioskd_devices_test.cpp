@@ -49,6 +49,19 @@ std::string device_state(const json::Value& s, const std::string& device) {
   return "";
 }
 
+// Pumps a simulated scanner (its pending bytes or events to the driver) until the session shows
+// an entry; the state that shows it, or nullopt after 100 rounds of 200 ms.
+template <typename Device>
+std::optional<json::Value> pump_until_entry(Device& device, WsClient& ws) {
+  std::optional<json::Value> s;
+  for (int i = 0; i < 100 && !s; ++i) {
+    device.pump();
+    s = ws.read_until([](const json::Value& v) { return entry_count(v) >= 1; },
+                      std::chrono::milliseconds(200));
+  }
+  return s;
+}
+
 }  // namespace
 
 TEST_CASE("device addresses: accepted forms and FILE:LINE errors") {
@@ -125,12 +138,7 @@ TEST_CASE("a serial scanner on a pty: the driver's line is verified; a missing d
   REQUIRE(
       ws.read_until([](const json::Value& v) { return device_state(v, "scanner") == "ready"; }));
   (*pty)->send_line(case_payload("ecard-valid"), "\r");
-  std::optional<json::Value> s;
-  for (int i = 0; i < 100 && !s; ++i) {
-    (*pty)->pump();
-    s = ws.read_until([](const json::Value& v) { return entry_count(v) >= 1; },
-                      std::chrono::milliseconds(200));
-  }
+  auto s = pump_until_entry(**pty, ws);
   REQUIRE(s);
   const auto& e = s->get("session")->get("entries")->array[0];
   CHECK(e.get("channel")->string == "scanner");
@@ -154,12 +162,7 @@ TEST_CASE("an evdev HID scanner (a recorded event stream): typed lines are verif
   WsClient ws(k.port, "/ws");
   REQUIRE(ws.connected());
   (*hid)->type(case_payload("wpnl-valid"));
-  std::optional<json::Value> s;
-  for (int i = 0; i < 100 && !s; ++i) {
-    (*hid)->pump();
-    s = ws.read_until([](const json::Value& v) { return entry_count(v) >= 1; },
-                      std::chrono::milliseconds(200));
-  }
+  auto s = pump_until_entry(**hid, ws);
   REQUIRE(s);
   const auto& e = s->get("session")->get("entries")->array[0];
   CHECK(e.get("channel")->string == "scanner");
