@@ -1,8 +1,10 @@
 #include "firmware/kioskd/http_fetch.h"
 
+#include <algorithm>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <ctime>
 #include <memory>
 
 #include "app/trust.h"
@@ -49,15 +51,63 @@ bool valid_manifest_entry(std::string_view line) {
 }
 
 namespace {
+constexpr std::size_t kMaxFiles = 64;
+}  // namespace
+
+std::optional<std::int64_t> parse_http_date(std::string_view text) {
+  std::tm tm{};
+  std::string s(text);
+  const char* end = ::strptime(s.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  if (!end || *end != '\0') return std::nullopt;
+  return static_cast<std::int64_t>(::timegm(&tm));
+}
+
+bool validators_settled(std::string_view last_modified, std::string_view date) {
+  auto lm = parse_http_date(last_modified);
+  auto d = parse_http_date(date);
+  if (!lm || !d) return !lm;  // no Last-Modified: an ETag alone is the server's business
+  return *d - *lm >= 2;
+}
+
+Result<std::vector<std::string>, std::string> parse_manifest(std::string_view body) {
+  std::vector<std::string> names;
+  std::size_t pos = 0;
+  while (pos < body.size()) {
+    auto end = body.find('\n', pos);
+    if (end == std::string_view::npos) end = body.size();
+    std::string line(body.substr(pos, end - pos));
+    pos = end + 1;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    if (!valid_manifest_entry(line)) {
+      if (line.size() > 120) line = line.substr(0, 120) + "...";
+      return Unexpected{"manifest: bad entry '" + line + "'"};
+    }
+    // A name listed twice is fetched (and installed) once.
+    if (std::find(names.begin(), names.end(), line) != names.end()) continue;
+    if (names.size() == kMaxFiles) return Unexpected{std::string("manifest: more than 64 files")};
+    names.push_back(std::move(line));
+  }
+  // The key set first: status lists are checked against it.
+  std::stable_partition(names.begin(), names.end(),
+                        [](const std::string& n) { return n == "keyset.cose"; });
+  return names;
+}
+
+namespace {
 
 constexpr auto kStepTimeout = std::chrono::seconds(30);
-constexpr std::size_t kMaxFiles = 64;
 
 /// One fetch: resolve, then for each file connect, write, read. do_x paired with on_x.
 class Fetch : public std::enable_shared_from_this<Fetch> {
  public:
-  Fetch(asio::io_context& ioc, HttpUrl url, FetchHandler done)
-      : ioc_(ioc), resolver_(ioc), stream_(ioc), url_(std::move(url)), done_(std::move(done)) {}
+  Fetch(asio::io_context& ioc, HttpUrl url, FetchState state, FetchHandler done)
+      : ioc_(ioc),
+        resolver_(ioc),
+        stream_(ioc),
+        url_(std::move(url)),
+        old_(std::move(state)),
+        done_(std::move(done)) {}
 
   void run() {
     resolver_.async_resolve(url_.host, url_.port,
@@ -83,6 +133,12 @@ class Fetch : public std::enable_shared_from_this<Fetch> {
     req_ = {http::verb::get, url_.path + "/" + pending_.front(), 11};
     req_.set(http::field::host, url_.host);
     req_.set(http::field::user_agent, "kioskd");
+    auto v = old_.validators.find(pending_.front());
+    if (v != old_.validators.end()) {
+      if (!v->second.etag.empty()) req_.set(http::field::if_none_match, v->second.etag);
+      if (!v->second.last_modified.empty())
+        req_.set(http::field::if_modified_since, v->second.last_modified);
+    }
     req_.keep_alive(false);
     stream_.expires_after(kStepTimeout);
     http::async_write(stream_, req_,
@@ -103,34 +159,40 @@ class Fetch : public std::enable_shared_from_this<Fetch> {
     std::string name = pending_.front();
     if (ec) return finish("read " + name + ": " + ec.message());
     auto& res = parser_->get();
-    if (res.result() != http::status::ok)
+    bool not_modified =
+        res.result() == http::status::not_modified && old_.validators.count(name) != 0;
+    if (res.result() != http::status::ok && !not_modified)
       return finish("GET " + url_.path + "/" + name + ": HTTP " + std::to_string(res.result_int()));
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
     stream_.close();
     buffer_.consume(buffer_.size());
     pending_.erase(pending_.begin());
-    const std::string& body = res.body();
-    if (name == "manifest") {
-      std::size_t pos = 0;
-      std::vector<std::string> names;
-      while (pos < body.size()) {
-        auto end = body.find('\n', pos);
-        if (end == std::string::npos) end = body.size();
-        std::string line = body.substr(pos, end - pos);
-        pos = end + 1;
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.empty()) continue;
-        if (!valid_manifest_entry(line)) return finish("manifest: bad entry '" + line + "'");
-        names.push_back(line);
+    if (not_modified) {
+      out_.state.validators[name] = old_.validators[name];
+      if (name == "manifest") {
+        out_.state.manifest = old_.manifest;
+        pending_ = old_.manifest;
+      } else {
+        out_.not_modified.push_back(name);
       }
-      if (names.size() > kMaxFiles) return finish("manifest: more than 64 files");
-      // The key set first: status lists are checked against it.
-      std::stable_partition(names.begin(), names.end(),
-                            [](const std::string& n) { return n == "keyset.cose"; });
-      pending_ = names;
     } else {
-      files_.emplace_back(name, Bytes(body.begin(), body.end()));
+      Validators v{std::string(res[http::field::etag]),
+                   std::string(res[http::field::last_modified])};
+      // A file modified in the second the server answered may change again within that second
+      // with the same validators (nginx: mtime second and size): it is not cached.
+      bool settled = validators_settled(std::string(res[http::field::last_modified]),
+                                        std::string(res[http::field::date]));
+      if (settled && (!v.etag.empty() || !v.last_modified.empty())) out_.state.validators[name] = v;
+      const std::string& body = res.body();
+      if (name == "manifest") {
+        auto names = parse_manifest(body);
+        if (!names) return finish(names.error());
+        out_.state.manifest = *names;
+        pending_ = std::move(*names);
+      } else {
+        out_.files.emplace_back(name, Bytes(body.begin(), body.end()));
+      }
     }
     if (pending_.empty()) return finish("");
     do_get();
@@ -141,7 +203,7 @@ class Fetch : public std::enable_shared_from_this<Fetch> {
     auto done = std::move(done_);
     done_ = nullptr;
     if (error.empty()) {
-      done(std::move(files_));
+      done(std::move(out_));
     } else {
       done(Unexpected{error});
     }
@@ -152,9 +214,10 @@ class Fetch : public std::enable_shared_from_this<Fetch> {
   beast::tcp_stream stream_;
   tcp::resolver::results_type endpoints_;
   HttpUrl url_;
+  FetchState old_;
   FetchHandler done_;
   std::vector<std::string> pending_;
-  TrustFiles files_;
+  FetchResult out_;
   beast::flat_buffer buffer_;
   http::request<http::empty_body> req_;
   std::optional<http::response_parser<http::string_body>> parser_;
@@ -162,8 +225,9 @@ class Fetch : public std::enable_shared_from_this<Fetch> {
 
 }  // namespace
 
-void fetch_trust_package(asio::io_context& ioc, const HttpUrl& url, FetchHandler done) {
-  std::make_shared<Fetch>(ioc, url, std::move(done))->run();
+void fetch_trust_package(asio::io_context& ioc, const HttpUrl& url, FetchState state,
+                         FetchHandler done) {
+  std::make_shared<Fetch>(ioc, url, std::move(state), std::move(done))->run();
 }
 
 }  // namespace kiosk::kioskd

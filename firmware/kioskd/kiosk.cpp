@@ -111,9 +111,11 @@ Result<boost::asio::ip::tcp::endpoint, std::string> Kiosk::start() {
         ", not loopback: the officer's screen (with holder records) is reachable from the network");
 
   if (!options_.initial_package.empty()) {
-    std::string error;
-    auto files = TrustUpdater::read_package(options_.initial_package, &error);
-    install("start-up:" + options_.initial_package, std::move(files), error);
+    // Before serving, on the loop: the first verdicts need it.
+    last_update_ = install_package(*store_, anchors_ ? &*anchors_ : nullptr, anchors_error_,
+                                   clock_.now(), "start-up:" + options_.initial_package,
+                                   read_trust_package(options_.initial_package), nullptr);
+    refresh_trust();
   }
 
   sources_ = make_sources(ioc_, config_);
@@ -129,10 +131,9 @@ Result<boost::asio::ip::tcp::endpoint, std::string> Kiosk::start() {
     s->start([this](ChipInput chip) { on_chip(chip); },
              [this](const DeviceStatus& st) { on_status(st); });
   }
-  updater_ = std::make_unique<TrustUpdater>(
-      ioc_, config_, [this](const std::string& source, TrustFiles files, const std::string& e) {
-        install(source, std::move(files), e);
-      });
+  // From here on the updater's worker owns the trust store: no install runs on this loop.
+  updater_ = std::make_unique<TrustUpdater>(ioc_, config_, clock_, std::move(store_),
+                                            [this](TrustOutcome o) { on_trust(std::move(o)); });
   updater_->start();
   arm_watchdog();
   purge();
@@ -218,8 +219,12 @@ void Kiosk::record(SessionEntry& entry) {
   audit_status_.last_seq = stored->seq;
   entry.audit_seq = stored->seq;
   if (stored->time > trust_.time_floor) {
-    auto raised = store_->raise_time_floor(stored->time);
-    if (!raised) log("trust store: " + raised.error().message);
+    if (updater_) {
+      updater_->raise_time_floor(stored->time);  // the store is the worker's
+    } else {
+      auto raised = store_->raise_time_floor(stored->time);
+      if (!raised) log("trust store: " + raised.error().message);
+    }
     trust_.time_floor = stored->time;
   }
 }
@@ -239,32 +244,14 @@ void Kiosk::on_status(const DeviceStatus& status) {
   broadcast();
 }
 
-void Kiosk::install(const std::string& source, TrustFiles files, const std::string& error) {
-  UpdateReport report;
-  report.time = clock_.now();
-  report.source = source;
-  report.error = error;
-  if (!anchors_) {
-    // Firmware anchors may have been fixed since start-up: try again.
-    auto anchors = keys::load_anchors(config_.anchors_dir);
-    if (anchors) anchors_ = std::move(*anchors);
+void Kiosk::on_trust(TrustOutcome outcome) {
+  if (stopped_) return;
+  if (outcome.report) last_update_ = std::move(outcome.report);
+  if (outcome.snapshot) {
+    adopt_trust(std::move(*outcome.snapshot));
+  } else if (!outcome.snapshot_error.empty()) {
+    log("trust store: " + outcome.snapshot_error);
   }
-  if (!anchors_) {
-    report.error += (report.error.empty() ? "" : "; ") + anchors_error_;
-  } else {
-    for (auto& [file, bytes] : files) {
-      auto r = store_->install(bytes, *anchors_, report.time);
-      report.results.emplace_back(
-          file, r ? std::string(keys::name(*r)) : "STORAGE_ERROR: " + r.error().message);
-    }
-  }
-  std::string summary;
-  for (const auto& [file, result] : report.results)
-    summary += " " + file + "=" + result;
-  log("trust update from " + source + ":" + summary +
-      (report.error.empty() ? "" : " error: " + report.error));
-  last_update_ = std::move(report);
-  refresh_trust();
   broadcast();
 }
 
@@ -281,13 +268,18 @@ void Kiosk::command(std::string_view cmd) {
 }
 
 void Kiosk::refresh_trust() {
+  if (updater_) return updater_->refresh();  // the snapshot comes back through on_trust
   auto snap = store_->snapshot();
   if (!snap) {
     log("trust store: " + snap.error().message);
     return;
   }
-  std::int64_t floor = std::max(trust_.time_floor, snap->time_floor);
-  trust_ = std::move(*snap);
+  adopt_trust(std::move(*snap));
+}
+
+void Kiosk::adopt_trust(TrustSnapshot snap) {
+  std::int64_t floor = std::max(trust_.time_floor, snap.time_floor);
+  trust_ = std::move(snap);
   trust_.time_floor = floor;
   std::string warning = trust_warning(trust_, clock_.now(), config_.expiry_warning_days);
   if (warning != last_warning_) {

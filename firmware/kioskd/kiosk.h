@@ -50,8 +50,8 @@ class Kiosk {
   void on_qr(Channel channel, const std::string& text);
   void on_chip(const ChipInput& chip);
   void on_status(const DeviceStatus& status);
-  /// Installs trust files (keyset first) and shows the result.
-  void install(const std::string& source, TrustFiles files, const std::string& error);
+  /// A trust install or refresh finished on the updater's worker: show it, adopt its snapshot.
+  void on_trust(TrustOutcome outcome);
   /// The officer's commands: "clear", "next".
   void command(std::string_view cmd);
 
@@ -63,6 +63,7 @@ class Kiosk {
   void present(Channel channel, const std::string& key, VerifyFn verify);
   void record(SessionEntry& entry);
   void refresh_trust();
+  void adopt_trust(TrustSnapshot snap);
   void refresh_today();
   void broadcast();
   KioskView view() const;
@@ -77,7 +78,7 @@ class Kiosk {
   Clock clock_;
   Notifier notifier_;
   std::unique_ptr<audit::KioskSecrets> secrets_;
-  std::unique_ptr<keys::TrustStore> store_;
+  std::unique_ptr<keys::TrustStore> store_;  ///< until start(); then the updater's
   std::optional<keys::Anchors> anchors_;
   std::string anchors_error_;
   std::unique_ptr<audit::AuditLog> audit_;
