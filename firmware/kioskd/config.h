@@ -57,6 +57,10 @@ struct Config {
   std::string url;  ///< "" for none; http://host[:port]/path
   std::int64_t url_interval = 3600;
   std::int64_t expiry_warning_days = 7;
+  // [metrics] (Prometheus text format; loopback only)
+  std::string metrics_listen = "127.0.0.1";
+  std::optional<std::uint16_t> metrics_port;  ///< none: no metrics listener; 0: any free port
+  std::size_t metrics_max_connections = 4;
   // [clock]
   ClockSource clock = ClockSource::kSystem;
   std::int64_t clock_fixed = 0;

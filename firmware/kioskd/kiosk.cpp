@@ -24,7 +24,11 @@ Kiosk::Kiosk(boost::asio::io_context& ioc, Config config, KioskOptions options)
       clock_(config_),
       session_timer_(ioc),
       watchdog_timer_(ioc),
-      retention_timer_(ioc) {
+      retention_timer_(ioc),
+      metrics_timer_(ioc) {
+  start_time_ = std::chrono::duration_cast<std::chrono::seconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
   settings_.jurisdiction = config_.jurisdiction;
   settings_.max_age = config_.max_age;
   settings_.skew = config_.skew;
@@ -135,6 +139,14 @@ Result<boost::asio::ip::tcp::endpoint, std::string> Kiosk::start() {
   updater_ = std::make_unique<TrustUpdater>(ioc_, config_, clock_, std::move(store_),
                                             [this](TrustOutcome o) { on_trust(std::move(o)); });
   updater_->start();
+  if (config_.metrics_port) {
+    metrics_server_ = std::make_unique<MetricsServer>(config_.metrics_max_connections);
+    auto mep = metrics_server_->listen(config_.metrics_listen, *config_.metrics_port);
+    if (!mep) return Unexpected{"metrics listen " + mep.error()};
+    log("metrics: http://" + config_.metrics_listen + ":" + std::to_string(mep->port()) +
+        "/metrics");
+    arm_metrics();
+  }
   arm_watchdog();
   purge();
   arm_retention();
@@ -153,6 +165,8 @@ void Kiosk::stop() {
     s->stop();
   if (updater_) updater_->stop();
   if (server_) server_->stop();
+  if (metrics_server_) metrics_server_->stop();
+  metrics_timer_.cancel();
   session_timer_.cancel();
   watchdog_timer_.cancel();
   retention_timer_.cancel();
@@ -181,7 +195,10 @@ void Kiosk::present(Channel channel, const std::string& key, VerifyFn verify) {
   entry.channel = channel;
   entry.key = key;
   entry.time = now;
+  auto t0 = std::chrono::steady_clock::now();
   entry.verdict = verify(now);
+  metrics_.verdict(channel, entry.verdict,
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   record(entry);
   const Verdict& v = entry.verdict;
   log("verdict " + std::string(name(channel)) + " " + std::string(name(v.outcome)) + " " +
@@ -246,7 +263,10 @@ void Kiosk::on_status(const DeviceStatus& status) {
 
 void Kiosk::on_trust(TrustOutcome outcome) {
   if (stopped_) return;
-  if (outcome.report) last_update_ = std::move(outcome.report);
+  if (outcome.report) {
+    metrics_.update(*outcome.report);
+    last_update_ = std::move(outcome.report);
+  }
   if (outcome.snapshot) {
     adopt_trust(std::move(*outcome.snapshot));
   } else if (!outcome.snapshot_error.empty()) {
@@ -347,6 +367,31 @@ void Kiosk::purge() {
     log("audit purge: removed " + std::to_string(*n) + " records older than " +
         std::to_string(config_.audit_retention_days) + " days (chain anchored)");
   }
+}
+
+void Kiosk::arm_metrics() {
+  // Rendered here, once a second, from the loop's own state; served from the listener's thread.
+  MetricsState m;
+  m.kiosk_id = config_.kiosk_id;
+  m.now = clock_.now();
+  m.trust = &trust_;
+  m.devices = devices_;
+  m.audit = audit_status_;
+  m.last_update = last_update_;
+  if (updater_) {
+    auto st = updater_->stats();
+    m.trust_polls = st.polls;
+    m.trust_poll_failures = st.failures;
+    m.trust_not_modified = st.not_modified;
+    m.trust_last_success = st.last_success;
+  }
+  m.resident_bytes = process_resident_bytes();
+  m.start_time = start_time_;
+  metrics_server_->publish(std::make_shared<const std::string>(metrics_.render(m)));
+  metrics_timer_.expires_after(std::chrono::seconds(1));
+  metrics_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec && !stopped_) arm_metrics();
+  });
 }
 
 void Kiosk::arm_retention() {

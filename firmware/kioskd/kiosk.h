@@ -18,6 +18,8 @@
 #include "firmware/kioskd/clock.h"
 #include "firmware/kioskd/config.h"
 #include "firmware/kioskd/http_server.h"
+#include "firmware/kioskd/metrics.h"
+#include "firmware/kioskd/metrics_server.h"
 #include "firmware/kioskd/sd_notify.h"
 #include "firmware/kioskd/session.h"
 #include "firmware/kioskd/sources.h"
@@ -70,6 +72,7 @@ class Kiosk {
   void arm_session_timer();
   void arm_watchdog();
   void arm_retention();
+  void arm_metrics();
   void purge();
 
   boost::asio::io_context& ioc_;
@@ -95,7 +98,10 @@ class Kiosk {
   std::shared_ptr<ServerContext> server_ctx_;
   std::unique_ptr<HttpServer> server_;
   std::unique_ptr<TrustUpdater> updater_;
-  boost::asio::steady_timer session_timer_, watchdog_timer_, retention_timer_;
+  KioskMetrics metrics_;
+  std::unique_ptr<MetricsServer> metrics_server_;
+  std::int64_t start_time_ = 0;
+  boost::asio::steady_timer session_timer_, watchdog_timer_, retention_timer_, metrics_timer_;
   bool stopped_ = false;
 };
 

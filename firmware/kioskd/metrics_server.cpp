@@ -1,0 +1,134 @@
+#include "firmware/kioskd/metrics_server.h"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+namespace kiosk::kioskd {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+/// One connection: read one request, answer, close. do_x paired with on_x.
+class MetricsSession : public std::enable_shared_from_this<MetricsSession> {
+ public:
+  MetricsSession(MetricsServer& server, tcp::socket socket)
+      : server_(server), stream_(std::move(socket)) {}
+  ~MetricsSession() { --server_.connections_; }
+
+  void run() {
+    parser_.header_limit(4096);
+    parser_.body_limit(0);
+    stream_.expires_after(std::chrono::seconds(5));
+    http::async_read(stream_, buffer_, parser_,
+                     beast::bind_front_handler(&MetricsSession::on_read, shared_from_this()));
+  }
+
+ private:
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec) return;  // timeout, garbage, oversized: closed
+    const auto& req = parser_.get();
+    std::string_view target(req.target().data(), req.target().size());
+    target = target.substr(0, target.find('?'));
+    res_.version(11);
+    res_.keep_alive(false);
+    if (req.method() != http::verb::get && req.method() != http::verb::head) {
+      res_.result(http::status::method_not_allowed);
+      res_.set(http::field::allow, "GET, HEAD");
+    } else if (target != "/metrics") {
+      res_.result(http::status::not_found);
+      res_.body() = "not found: the metrics are at /metrics\n";
+    } else if (auto text = server_.text()) {
+      res_.result(http::status::ok);
+      res_.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+      res_.body() = *text;
+      ++server_.served_;
+    } else {
+      res_.result(http::status::service_unavailable);
+      res_.body() = "starting\n";
+    }
+    if (res_.result() != http::status::ok)
+      res_.set(http::field::content_type, "text/plain; charset=utf-8");
+    res_.prepare_payload();
+    if (req.method() == http::verb::head) res_.body().clear();
+    http::async_write(stream_, res_,
+                      beast::bind_front_handler(&MetricsSession::on_write, shared_from_this()));
+  }
+
+  void on_write(beast::error_code, std::size_t) {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  }
+
+  MetricsServer& server_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_{4096};
+  http::request_parser<http::empty_body> parser_;
+  http::response<http::string_body> res_;
+};
+
+MetricsServer::MetricsServer(std::size_t max_connections)
+    : acceptor_(ioc_), max_connections_(max_connections) {}
+
+MetricsServer::~MetricsServer() {
+  stop();
+}
+
+Result<tcp::endpoint, std::string> MetricsServer::listen(const std::string& address,
+                                                         std::uint16_t port) {
+  beast::error_code ec;
+  auto addr = asio::ip::make_address(address, ec);
+  if (ec) return Unexpected{address + ": " + ec.message()};
+  tcp::endpoint ep(addr, port);
+  std::string where = address + ":" + std::to_string(port) + ": ";
+  acceptor_.open(ep.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(ep, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return Unexpected{where + ec.message()};
+  auto bound = acceptor_.local_endpoint(ec);
+  do_accept();
+  thread_ = std::thread([this] { ioc_.run(); });
+  return bound;
+}
+
+void MetricsServer::publish(std::shared_ptr<const std::string> text) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  text_ = std::move(text);
+}
+
+std::shared_ptr<const std::string> MetricsServer::text() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return text_;
+}
+
+void MetricsServer::stop() {
+  if (!thread_.joinable()) return;
+  asio::post(ioc_, [this] {
+    beast::error_code ignored;
+    acceptor_.close(ignored);
+  });
+  ioc_.stop();
+  thread_.join();
+}
+
+void MetricsServer::do_accept() {
+  acceptor_.async_accept([this](beast::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+    if (!ec) {
+      if (connections_ >= max_connections_) {
+        ++refused_;  // over the bound: closed at once, nothing read
+        beast::error_code ignored;
+        socket.close(ignored);
+      } else {
+        ++connections_;
+        std::make_shared<MetricsSession>(*this, std::move(socket))->run();
+      }
+    }
+    do_accept();
+  });
+}
+
+}  // namespace kiosk::kioskd

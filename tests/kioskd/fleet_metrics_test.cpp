@@ -1,0 +1,147 @@
+// kioskd's Prometheus metrics (issue 16 item 1): a real scrape checked by promtool, the values
+// against the verdicts played, no personal data, and a scrape flood that does not slow verdicts.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <chrono>
+#include <thread>
+
+#include "firmware/kioskd/config.h"
+#include "firmware/kioskd/metrics.h"
+#include "tests/kioskd/support.h"
+
+using namespace kiosk;
+using namespace kiosk::kioskd;
+using namespace kiosk::test;
+
+namespace {
+
+std::uint16_t free_port() {
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::acceptor a(
+      ioc, {boost::asio::ip::make_address("127.0.0.1"), static_cast<std::uint16_t>(0)});
+  return a.local_endpoint().port();
+}
+
+/// The value of the sample line starting with `series` ("name{labels}"), or -1.
+double value_of(const std::string& text, const std::string& series) {
+  auto pos = text.find("\n" + series + " ");
+  if (pos == std::string::npos) return -1;
+  return std::stod(text.substr(pos + series.size() + 2));
+}
+
+}  // namespace
+
+TEST_CASE("metrics: the [metrics] section is loopback only") {
+  auto ok = parse_config("[data]\ndir = /d\nanchors = /a\n[metrics]\nport = 9464\n", "k.conf");
+  REQUIRE(ok);
+  CHECK(ok->metrics_port == 9464);
+  CHECK(ok->metrics_listen == "127.0.0.1");
+  auto lan =
+      parse_config("[data]\ndir = /d\nanchors = /a\n[metrics]\nlisten = 10.0.0.5\n", "k.conf");
+  REQUIRE(!lan);
+  CHECK(lan.error().message() ==
+        "k.conf:5: listen: '10.0.0.5' is not a loopback address (the metrics listener is "
+        "loopback only)");
+  CHECK(!parse_config("[data]\ndir = /d\nanchors = /a\n[metrics]\nmax_connections = 0\n", "k"));
+  CHECK(label_escape("a\"b\\c\nd") == "a\\\"b\\\\c\\nd");
+}
+
+TEST_CASE("metrics: a real scrape passes promtool and counts the verdicts played") {
+  TempDir dir("metrics");
+  install_vector_trust(dir.path + "/data");
+  write_text(dir.path + "/f.feed", "200 camera " + case_payload("wpnl-valid") + "\n" +
+                                       "50 scanner " + case_payload("ecard-valid") + "\n" +
+                                       "50 camera " + case_payload("wpnl-tampered") + "\n");
+  std::uint16_t mport = free_port();
+  Kioskd k(dir.path,
+           base_config(dir.path, "[devices]\nfeed = " + dir.path +
+                                     "/f.feed\n[metrics]\nport = " + std::to_string(mport) + "\n"));
+  REQUIRE(k.ready);
+  std::string text;
+  REQUIRE(wait_until([&] {
+    auto r = http_get(mport, "/metrics");
+    text = r.second;
+    return r.first == 200 && value_of(text, "kiosk_audit_last_seq") >= 3;
+  }));
+  write_text(dir.path + "/scrape.txt", text);
+  std::string out, err;
+  int rc =
+      run({"/bin/sh", "-c", "promtool check metrics < " + dir.path + "/scrape.txt"}, &out, &err);
+  CHECK_MESSAGE(rc == 0, out << err);
+  CHECK(err == "");  // no lint finding either
+  CHECK(value_of(text, "kiosk_info{kiosk=\"TEST-01\"}") == 1);
+  CHECK(value_of(text,
+                 "kiosk_verdicts_total{outcome=\"ACCEPT\",document=\"WPNL\",channel=\"camera\"}") ==
+        1);
+  CHECK(value_of(
+            text,
+            "kiosk_verdicts_total{outcome=\"REJECT\",document=\"UNKNOWN\",channel=\"camera\"}") ==
+        1);
+  CHECK(value_of(text, "kiosk_verdict_reasons_total{reason=\"BAD_SIGNATURE\"}") == 1);
+  CHECK(value_of(text, "kiosk_verification_duration_seconds_count") == 3);
+  CHECK(value_of(text, "kiosk_device_up{device=\"feed\"}") >= 0);
+  CHECK(value_of(text, "kiosk_trust_installed") == 1);
+  CHECK(value_of(text, "kiosk_trust_bundle_seq") >= 1);
+  CHECK(value_of(text, "kiosk_trust_bundle_expiry_seconds") > 0);
+  CHECK(value_of(text, "kiosk_clock_trusted") == 1);
+  CHECK(value_of(text, "kiosk_clock_timestamp_seconds") == 1796000000);
+  CHECK(value_of(text, "kiosk_audit_last_seq") == 3);
+  CHECK(value_of(text, "process_resident_memory_bytes") > 1e6);
+  CHECK(text.find("kiosk_status_list_age_seconds{issuer=") != std::string::npos);
+  // No personal data: the holder's name from the vectors never appears.
+  CHECK(http_get(k.port, "/api/state").second.find("\"name\"") != std::string::npos);
+  CHECK(text.find("\"name\"") == std::string::npos);
+  CHECK(http_get(mport, "/api/state").first == 404);  // the screen's data is not on this listener
+  CHECK(k.stop() == 0);
+}
+
+TEST_CASE("metrics: a scrape flood does not slow verdicts or the officer page") {
+  TempDir dir("metrics-flood");
+  install_vector_trust(dir.path + "/data");
+  std::uint16_t mport = free_port();
+  Kioskd k(dir.path, base_config(dir.path, "[metrics]\nport = " + std::to_string(mport) +
+                                               "\nmax_connections = 4\n"));
+  REQUIRE(k.ready);
+  // 200 connections that send nothing (slowloris) plus 4 threads scraping as fast as they can.
+  boost::asio::io_context ioc;
+  std::vector<boost::asio::ip::tcp::socket> idle;
+  for (int i = 0; i < 200; ++i) {
+    idle.emplace_back(ioc);
+    boost::system::error_code ec;
+    idle.back().connect({boost::asio::ip::make_address("127.0.0.1"), mport}, ec);
+  }
+  std::atomic<bool> done{false};
+  std::atomic<int> scrapes{0};
+  std::vector<std::thread> flood;
+  for (int t = 0; t < 4; ++t)
+    flood.emplace_back([&] {
+      while (!done) {
+        if (http_get(mport, "/metrics").first == 200) ++scrapes;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+    });
+  std::vector<std::chrono::microseconds> lat;
+  for (int i = 0; i < 100; ++i) {
+    auto t0 = std::chrono::steady_clock::now();
+    REQUIRE(http_get(k.port, "/healthz").first == 200);
+    lat.push_back(std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - t0));
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  done = true;
+  for (auto& t : flood)
+    t.join();
+  std::sort(lat.begin(), lat.end());
+  MESSAGE("scrape flood: " << scrapes.load() << " scrapes answered; /healthz p99 " << lat[99].count()
+                           << " us, worst " << lat.back().count() << " us");
+  CHECK(lat[98] < std::chrono::milliseconds(50));
+  idle.clear();
+  // The idle connections time out (5 s) and scrapes are answered again.
+  CHECK(wait_until([&] { return http_get(mport, "/metrics").first == 200; }));
+  CHECK(k.stop() == 0);
+}
