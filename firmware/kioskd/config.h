@@ -61,6 +61,8 @@ struct Config {
   std::string metrics_listen = "127.0.0.1";
   std::optional<std::uint16_t> metrics_port;  ///< none: no metrics listener; 0: any free port
   std::size_t metrics_max_connections = 4;
+  // [syslog] audit records to a collector
+  std::string syslog_relp;  ///< "" none; host:port of a RELP collector (rsyslog imrelp)
   // [clock]
   ClockSource clock = ClockSource::kSystem;
   std::int64_t clock_fixed = 0;

@@ -139,6 +139,12 @@ Result<boost::asio::ip::tcp::endpoint, std::string> Kiosk::start() {
   updater_ = std::make_unique<TrustUpdater>(ioc_, config_, clock_, std::move(store_),
                                             [this](TrustOutcome o) { on_trust(std::move(o)); });
   updater_->start();
+  if (!config_.syslog_relp.empty() && audit_) {
+    forwarder_ = std::make_unique<AuditForwarder>(
+        config_.data_dir + "/audit.db", config_.data_dir + "/audit-forward.cursor",
+        config_.kiosk_id, *parse_relp_target(config_.syslog_relp));
+    forwarder_->start();
+  }
   if (config_.metrics_port) {
     metrics_server_ = std::make_unique<MetricsServer>(config_.metrics_max_connections);
     auto mep = metrics_server_->listen(config_.metrics_listen, *config_.metrics_port);
@@ -166,6 +172,7 @@ void Kiosk::stop() {
   if (updater_) updater_->stop();
   if (server_) server_->stop();
   if (metrics_server_) metrics_server_->stop();
+  if (forwarder_) forwarder_->stop();
   metrics_timer_.cancel();
   session_timer_.cancel();
   watchdog_timer_.cancel();
@@ -235,6 +242,7 @@ void Kiosk::record(SessionEntry& entry) {
   if (audit_status_.chain_intact) audit_status_.message.clear();
   audit_status_.last_seq = stored->seq;
   entry.audit_seq = stored->seq;
+  if (forwarder_) forwarder_->wake();
   if (stored->time > trust_.time_floor) {
     if (updater_) {
       updater_->raise_time_floor(stored->time);  // the store is the worker's
@@ -384,6 +392,13 @@ void Kiosk::arm_metrics() {
     m.trust_poll_failures = st.failures;
     m.trust_not_modified = st.not_modified;
     m.trust_last_success = st.last_success;
+  }
+  if (forwarder_) {
+    auto f = forwarder_->status();
+    m.forwarding = true;
+    m.forward_connected = f.connected;
+    m.forwarded_seq = f.forwarded_seq;
+    m.forward_error = f.error;
   }
   m.resident_bytes = process_resident_bytes();
   m.start_time = start_time_;

@@ -15,6 +15,7 @@
 #include "app/verifier.h"
 #include "firmware/audit/audit_log.h"
 #include "firmware/audit/kiosk_secrets.h"
+#include "firmware/kioskd/audit_forward.h"
 #include "firmware/kioskd/clock.h"
 #include "firmware/kioskd/config.h"
 #include "firmware/kioskd/http_server.h"
@@ -98,6 +99,7 @@ class Kiosk {
   std::shared_ptr<ServerContext> server_ctx_;
   std::unique_ptr<HttpServer> server_;
   std::unique_ptr<TrustUpdater> updater_;
+  std::unique_ptr<AuditForwarder> forwarder_;
   KioskMetrics metrics_;
   std::unique_ptr<MetricsServer> metrics_server_;
   std::int64_t start_time_ = 0;

@@ -1,0 +1,233 @@
+// Audit records to a real rsyslog over RELP (issue 16 item 2): RFC 5424 with the kiosk id and
+// the sequence number in the structured data; the collector killed mid-run and restarted loses
+// nothing; a collector answering garbage is named and the kiosk keeps verifying.
+#include <doctest/doctest.h>
+#include <signal.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <thread>
+
+#include "firmware/kioskd/audit_forward.h"
+#include "tests/kioskd/support.h"
+
+using namespace kiosk;
+using namespace kiosk::kioskd;
+using namespace kiosk::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::uint16_t free_port() {
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::acceptor a(
+      ioc, {boost::asio::ip::make_address("127.0.0.1"), static_cast<std::uint16_t>(0)});
+  return a.local_endpoint().port();
+}
+
+/// A real rsyslogd with imrelp on `port`, writing RFC 5424 lines to DIR/collected.log. The main
+/// queue is direct: a record is in the file before imrelp acknowledges it.
+struct Rsyslog {
+  Rsyslog(const std::string& dir_, std::uint16_t port_) : dir(dir_), port(port_) {
+    fs::create_directories(dir + "/work");
+    write_text(dir + "/rsyslog.conf",
+               "global(workDirectory=\"" + dir +
+                   "/work\")\n"
+                   "main_queue(queue.type=\"Direct\")\n"
+                   "module(load=\"imrelp\")\n"
+                   "input(type=\"imrelp\" address=\"127.0.0.1\" port=\"" +
+                   std::to_string(port) +
+                   "\")\n"
+                   "action(type=\"omfile\" file=\"" +
+                   dir + "/collected.log\" template=\"RSYSLOG_SyslogProtocol23Format\")\n");
+    start();
+  }
+  void start() {
+    proc = std::make_unique<Process>(
+        std::vector<std::string>{"/usr/sbin/rsyslogd", "-n", "-f", dir + "/rsyslog.conf", "-i",
+                                 dir + "/rsyslog.pid"},
+        ProcessOptions{{}, dir + "/rsyslog.out", dir + "/rsyslog.err", std::nullopt});
+    ready = wait_until(
+        [&] {
+          boost::asio::io_context ioc;
+          boost::asio::ip::tcp::socket s(ioc);
+          boost::system::error_code ec;
+          s.connect({boost::asio::ip::make_address("127.0.0.1"), port}, ec);
+          return !ec;
+        },
+        std::chrono::seconds(10));
+  }
+  void kill() {
+    proc->signal(SIGKILL);
+    proc->wait();
+    proc.reset();
+    fs::remove(dir + "/rsyslog.pid");
+  }
+  ~Rsyslog() {
+    if (proc) {
+      proc->signal(SIGTERM);
+      proc->wait(std::chrono::seconds(5));
+    }
+  }
+  /// Sequence numbers of the kiosk's records in the collected file, in arrival order.
+  std::vector<std::uint64_t> seqs(const std::string& kiosk) const {
+    std::vector<std::uint64_t> out;
+    std::ifstream in(dir + "/collected.log");
+    std::regex re("\\[audit@32473 kiosk=\"" + kiosk +
+                  "\" seq=\"([0-9]+)\" hash=\"[0-9a-f]{64}\"\\]");
+    for (std::string line; std::getline(in, line);) {
+      std::smatch m;
+      if (std::regex_search(line, m, re)) out.push_back(std::stoull(m[1]));
+    }
+    return out;
+  }
+  std::string dir;
+  std::uint16_t port;
+  std::unique_ptr<Process> proc;
+  bool ready = false;
+};
+
+/// Every seq 1..last arrived, in order of first arrival; returns the duplicates.
+std::size_t check_complete(const std::vector<std::uint64_t>& got, std::uint64_t last) {
+  std::map<std::uint64_t, int> seen;
+  std::uint64_t next = 1;
+  for (auto s : got) {
+    if (seen[s]++ == 0) {
+      CHECK(s == next);  // first arrivals in order
+      next = s + 1;
+    }
+  }
+  CHECK(next == last + 1);
+  return got.size() - seen.size();
+}
+
+std::string garbage_feed(int from, int n, int gap_ms, int first_delay) {
+  std::string feed;
+  for (int i = 0; i < n; ++i)
+    feed += std::to_string(i == 0 ? first_delay : gap_ms) + " camera not-a-credential-" +
+            std::to_string(from + i) + "\n";
+  return feed;
+}
+
+std::uint64_t metric(std::uint16_t port, const std::string& name) {
+  auto text = http_get(port, "/metrics").second;
+  auto pos = text.find("\n" + name + " ");
+  return pos == std::string::npos ? 0 : std::stoull(text.substr(pos + name.size() + 2));
+}
+
+}  // namespace
+
+TEST_CASE("RELP framing, responses, targets and the RFC 5424 message") {
+  CHECK(relp_frame(1, "open", "relp_version=0") == "1 open 14 relp_version=0\n");
+  CHECK(relp_frame(7, "close", "") == "7 close 0\n");
+  auto ok = parse_relp_response("3 rsp 6 200 OK\n4 rsp");
+  REQUIRE(ok);
+  REQUIRE(*ok);
+  CHECK((*ok)->first.txnr == 3);
+  CHECK((*ok)->first.data == "200 OK");
+  CHECK((*ok)->second == 15);
+  CHECK(parse_relp_response("3 rsp 6 200")->has_value() == false);  // more bytes needed
+  CHECK(parse_relp_response("0 serverclose 0\n").value()->first.command == "serverclose");
+  CHECK(!parse_relp_response("HTTP/1.1 400 Bad Request\r\n"));
+  CHECK(!parse_relp_response("3 rsp 6 200 OKX"));
+  CHECK(!parse_relp_response("3 rsp 99999999 "));
+  CHECK(!parse_relp_response("3 rsp x\n"));
+  CHECK(parse_relp_response("").value().has_value() == false);
+
+  CHECK(parse_relp_target("127.0.0.1:2514")->port == "2514");
+  CHECK(parse_relp_target("[::1]:2514")->host == "::1");
+  CHECK(parse_relp_target("logs.example.cn:20514")->host == "logs.example.cn");
+  CHECK(!parse_relp_target("127.0.0.1"));
+  CHECK(!parse_relp_target("127.0.0.1:0"));
+  CHECK(!parse_relp_target("a b:1"));
+
+  audit::StoredRecord rec;
+  rec.seq = 42;
+  rec.body = "{\"seq\":42}";
+  std::string m = syslog_message(rec, "SH-01");
+  CHECK(m.rfind("<110>1 - SH-01 kioskd - audit [audit@32473 kiosk=\"SH-01\" seq=\"42\" hash=\"",
+                0) == 0);
+  CHECK(m.substr(m.size() - rec.body.size() - 2) == "] " + rec.body);
+}
+
+TEST_CASE("audit records reach a real rsyslog over RELP; a killed collector loses nothing") {
+  TempDir dir("relp");
+  std::uint16_t port = free_port();
+  Rsyslog collector(dir.path + "/collector", port);
+  REQUIRE(collector.ready);
+  // 30 verdicts, a pause while the collector is down, 30 more.
+  write_text(dir.path + "/f.feed", garbage_feed(0, 30, 30, 300) + garbage_feed(30, 30, 30, 3000));
+  std::uint16_t mport = free_port();
+  Kioskd k(dir.path,
+           base_config(dir.path, "[devices]\nfeed = " + dir.path +
+                                     "/f.feed\n[syslog]\nrelp = 127.0.0.1:" + std::to_string(port) +
+                                     "\n[metrics]\nport = " + std::to_string(mport) + "\n"));
+  REQUIRE(k.ready);
+  REQUIRE(wait_until([&] { return collector.seqs("TEST-01").size() >= 30; }));
+  collector.kill();
+  // The kiosk keeps verifying and recording while the collector is gone, and says so.
+  REQUIRE(wait_until([&] { return metric(mport, "kiosk_audit_last_seq") >= 60; }));
+  CHECK(metric(mport, "kiosk_audit_forward_connected") == 0);
+  CHECK(metric(mport, "kiosk_audit_forward_ok") == 0);
+  CHECK(metric(mport, "kiosk_audit_forwarded_seq") < 60);
+  collector.start();
+  REQUIRE(collector.ready);
+  REQUIRE(wait_until([&] { return metric(mport, "kiosk_audit_forwarded_seq") >= 60; },
+                     std::chrono::seconds(40)));
+  CHECK(k.stop() == 0);
+  auto got = collector.seqs("TEST-01");
+  std::size_t dups = check_complete(got, 60);
+  MESSAGE("collector killed mid-run: " << got.size() << " messages for 60 records, " << dups
+                                       << " duplicates (recognisable by seq)");
+  CHECK(AuditForwarder::read_cursor(dir.path + "/data/audit-forward.cursor") == 60);
+  std::string err = read_text(dir.path + "/kioskd.stderr");
+  CHECK(err.find("audit forward: collector closed the connection") != std::string::npos);
+}
+
+TEST_CASE("a collector that answers garbage is named; the kiosk keeps verifying") {
+  TempDir dir("relp-garbage");
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::acceptor acc(
+      ioc, {boost::asio::ip::make_address("127.0.0.1"), static_cast<std::uint16_t>(0)});
+  std::uint16_t port = acc.local_endpoint().port();
+  std::atomic<bool> done{false};
+  std::thread server([&] {
+    while (!done) {
+      boost::system::error_code ec;
+      auto s = acc.accept(ec);
+      if (ec || done) break;
+      char buf[256];
+      s.read_some(boost::asio::buffer(buf), ec);
+      boost::asio::write(s, boost::asio::buffer(std::string("HTTP/1.1 400 Bad Request\r\n\r\n")),
+                         ec);
+    }
+  });
+  write_text(dir.path + "/f.feed", garbage_feed(0, 5, 30, 300));
+  std::uint16_t mport = free_port();
+  Kioskd k(dir.path,
+           base_config(dir.path, "[devices]\nfeed = " + dir.path +
+                                     "/f.feed\n[syslog]\nrelp = 127.0.0.1:" + std::to_string(port) +
+                                     "\n[metrics]\nport = " + std::to_string(mport) + "\n"));
+  REQUIRE(k.ready);
+  REQUIRE(wait_until([&] { return metric(mport, "kiosk_audit_last_seq") >= 5; }));
+  CHECK(wait_until([&] {
+    return read_text(dir.path + "/kioskd.stderr")
+               .find("audit forward: collector answered garbage: 'HTTP/1.1 400") !=
+           std::string::npos;
+  }));
+  CHECK(metric(mport, "kiosk_audit_forwarded_seq") == 0);
+  CHECK(http_get(k.port, "/healthz").first == 200);
+  CHECK(k.stop() == 0);
+  done = true;
+  {
+    boost::asio::ip::tcp::socket poke(ioc);
+    boost::system::error_code ec;
+    poke.connect(acc.local_endpoint(), ec);
+  }
+  server.join();
+}
