@@ -1,0 +1,263 @@
+#!/usr/bin/env bash
+# A fleet on one machine: nginx (trust distribution), rsyslog with imrelp (the audit collector),
+# Prometheus (metrics and alert rules) and N kioskd processes with simulated devices (a feed of
+# the conformance vectors' presentations, looped). It rolls a new key set out through nginx and
+# reads from Prometheus' HTTP API how long until every kiosk runs it, then checks in rsyslog's
+# file that every audit record of every kiosk arrived exactly once (or as a recognisable
+# duplicate); then kills the collector and one kiosk mid-run, restarts both, and shows that
+# nothing was lost. Not part of CI (docs/fleet.md); everything on loopback, in a temp dir.
+#
+# Usage: toolchain/fleet.sh [-n N] [--build DIR] [--keep]
+#   -n N       kiosks (default 20)
+#   --build    the build directory with firmware/kioskd (default ./build)
+#   --keep     keep the temp directory (printed) for inspection
+set -euo pipefail
+
+N=20
+BUILD=build
+KEEP=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -n) N="$2"; shift 2 ;;
+    --build) BUILD="$2"; shift 2 ;;
+    --keep) KEEP=1; shift ;;
+    *) echo "fleet.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=$(cd "$BUILD" && pwd)
+KIOSKD="$BUILD/firmware/kioskd/kioskd"
+VEC="$ROOT/tests/data/vectors"
+for tool in "$KIOSKD" /usr/sbin/nginx /usr/sbin/rsyslogd /usr/bin/prometheus /usr/bin/curl python3; do
+  command -v "$tool" >/dev/null || { echo "fleet.sh: $tool missing (toolchain/install-deps.sh; build kioskd)" >&2; exit 2; }
+done
+
+T=$(mktemp -d /tmp/kiosk-fleet.XXXXXX)
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [ "$KEEP" = 1 ]; then echo "fleet.sh: kept $T"; else rm -rf "$T"; fi
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+now() { date +%s.%N; }
+wait_for() {  # wait_for SECONDS CMD...: until CMD succeeds
+  local limit=$1; shift
+  local end=$(( $(date +%s) + limit ))
+  until "$@" >/dev/null 2>&1; do
+    [ "$(date +%s)" -lt "$end" ] || return 1
+    sleep 0.2
+  done
+}
+user_line=""
+[ "$(id -u)" = 0 ] && user_line="user root;"
+
+# --- nginx: the trust package directory -----------------------------------------------------
+NGINX_PORT=$(free_port)
+mkdir -p "$T/www/trust/status" "$T/nginx/tmp"
+cp "$VEC/install/keyset-seq7.cose" "$T/www/trust/keyset.cose"
+cp "$VEC/trust/status/"*.cose "$T/www/trust/status/"
+( echo keyset.cose; cd "$T/www/trust" && ls status/*.cose ) > "$T/www/trust/manifest"
+touch -d '-1 minute' "$T/www/trust/keyset.cose" "$T/www/trust/manifest" "$T/www/trust/status/"*
+cat > "$T/nginx/nginx.conf" <<EOF
+$user_line
+worker_processes 1;
+daemon off;
+error_log $T/nginx/error.log;
+pid $T/nginx/nginx.pid;
+events { worker_connections 1024; }
+http {
+  log_format fleet '\$remote_addr \$request \$status \$body_bytes_sent';
+  access_log $T/nginx/access.log fleet;
+  client_body_temp_path $T/nginx/tmp; proxy_temp_path $T/nginx/tmp;
+  fastcgi_temp_path $T/nginx/tmp; uwsgi_temp_path $T/nginx/tmp; scgi_temp_path $T/nginx/tmp;
+  server { listen 127.0.0.1:$NGINX_PORT; root $T/www; }
+}
+EOF
+/usr/sbin/nginx -p "$T/nginx" -c "$T/nginx/nginx.conf" & PIDS+=($!)
+
+# --- rsyslog: the collector (imrelp, direct queue: in the file before the acknowledgement) ----
+RELP_PORT=$(free_port)
+mkdir -p "$T/rsyslog/work"
+cat > "$T/rsyslog/rsyslog.conf" <<EOF
+global(workDirectory="$T/rsyslog/work")
+main_queue(queue.type="Direct")
+module(load="imrelp")
+input(type="imrelp" address="127.0.0.1" port="$RELP_PORT")
+action(type="omfile" file="$T/rsyslog/audit.log" template="RSYSLOG_SyslogProtocol23Format")
+EOF
+start_rsyslog() {
+  rm -f "$T/rsyslog/rsyslog.pid"
+  /usr/sbin/rsyslogd -n -f "$T/rsyslog/rsyslog.conf" -i "$T/rsyslog/rsyslog.pid" \
+    >>"$T/rsyslog/out.log" 2>&1 &
+  RSYSLOG_PID=$!
+  PIDS+=($RSYSLOG_PID)
+}
+start_rsyslog
+
+# --- the kiosks ------------------------------------------------------------------------------
+# Each kiosk plays the vectors' presentations (valid, tampered, revoked, garbage) from a looped
+# feed, one a second, with a one-second session so that each loop is verdicts again.
+python3 - "$VEC/cases.json" "$T/feed" <<'EOF'
+import json, sys
+cases = {c["id"]: c["input"] for c in json.load(open(sys.argv[1]))["cases"]}
+lines = []
+for i, cid in enumerate(["wpnl-valid", "ecard-valid", "wpnl-tampered", "wpnl-revoked",
+                         "wpnl-other-city", "bad-prefix"]):
+    qr = cases[cid].get("qr")
+    if qr:
+        lines.append("1000 %s %s" % ("camera" if i % 2 == 0 else "scanner", qr))
+open(sys.argv[2], "w").write("\n".join(lines) + "\n")
+EOF
+declare -a UI_PORT METRICS_PORT KPID
+start_kiosk() {
+  local i=$1 d="$T/kiosk$1"
+  "$KIOSKD" --config "$d/kioskd.conf" --ready-file "$d/ready" >"$d/stdout" 2>>"$d/stderr" &
+  KPID[$i]=$!
+  PIDS+=(${KPID[$i]})
+}
+for i in $(seq 1 "$N"); do
+  d="$T/kiosk$i"
+  mkdir -p "$d/data"
+  UI_PORT[$i]=$(free_port)
+  METRICS_PORT[$i]=$(free_port)
+  cat > "$d/kioskd.conf" <<EOF
+[kiosk]
+id = FLEET-$(printf %03d "$i")
+jurisdiction = 3101
+session_timeout = 1
+[ui]
+listen = 127.0.0.1
+port = ${UI_PORT[$i]}
+[data]
+dir = $d/data
+anchors = $VEC/anchors
+[trust]
+url = http://127.0.0.1:$NGINX_PORT/trust
+url_interval = 10
+[metrics]
+port = ${METRICS_PORT[$i]}
+[syslog]
+relp = 127.0.0.1:$RELP_PORT
+[clock]
+source = fixed
+fixed = 1796000000
+[devices]
+feed = $T/feed
+feed_loop = yes
+EOF
+  start_kiosk "$i"
+done
+for i in $(seq 1 "$N"); do
+  wait_for 30 test -s "$T/kiosk$i/ready" || { echo "fleet.sh: kiosk $i did not start"; cat "$T/kiosk$i/stderr"; exit 1; }
+done
+echo "fleet.sh: $N kiosks, nginx :$NGINX_PORT, rsyslog imrelp :$RELP_PORT ($T)"
+
+# --- Prometheus ------------------------------------------------------------------------------
+PROM_PORT=$(free_port)
+mkdir -p "$T/prometheus"
+cp "$ROOT/ops/prometheus/kiosk-alerts.yml" "$T/prometheus/"
+{
+  echo "global: {scrape_interval: 1s, evaluation_interval: 5s}"
+  echo "rule_files: [kiosk-alerts.yml]"
+  echo "scrape_configs:"
+  echo "  - job_name: onecard-kiosk"
+  echo "    static_configs:"
+  echo "      - targets:"
+  for i in $(seq 1 "$N"); do echo "        - 127.0.0.1:${METRICS_PORT[$i]}"; done
+} > "$T/prometheus/prometheus.yml"
+/usr/bin/prometheus --config.file="$T/prometheus/prometheus.yml" \
+  --storage.tsdb.path="$T/prometheus/data" --web.listen-address="127.0.0.1:$PROM_PORT" \
+  >"$T/prometheus/out.log" 2>&1 & PIDS+=($!)
+query() {  # query PROMQL: the first value, or empty
+  curl -sf --get "http://127.0.0.1:$PROM_PORT/api/v1/query" --data-urlencode "query=$1" |
+    python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else "")'
+}
+seq_count() { [ "$(query "count(kiosk_trust_bundle_seq == $1)")" = "$N" ]; }
+wait_for 60 seq_count 7 || { echo "fleet.sh: not every kiosk installed seq 7 from nginx"; exit 1; }
+echo "fleet.sh: every kiosk runs key set seq 7 (from nginx); verdicts flowing"
+sleep 5
+
+# --- roll-out of seq 8 through nginx ---------------------------------------------------------
+cp "$VEC/install/keyset-seq8.cose" "$T/www/trust/keyset.cose.new"
+touch -d '-5 seconds' "$T/www/trust/keyset.cose.new"
+mv "$T/www/trust/keyset.cose.new" "$T/www/trust/keyset.cose"
+t0=$(now)
+wait_for 120 seq_count 8 || { echo "fleet.sh: roll-out incomplete after 120 s"; exit 1; }
+t1=$(now)
+ROLLOUT=$(python3 -c "print(f'{$t1-$t0:.1f}')")
+echo "fleet.sh: roll-out: all $N kiosks on seq 8 after $ROLLOUT s (Prometheus: count(kiosk_trust_bundle_seq == 8))"
+
+for i in $(seq 1 "$N"); do ps -o rss= -p "${KPID[$i]}"; done > "$T/rss.txt"
+
+# --- the collector and one kiosk killed mid-run ------------------------------------------------
+VICTIM=$(( (N + 1) / 2 ))
+kill -9 "$RSYSLOG_PID"
+kill -9 "${KPID[$VICTIM]}"
+echo "fleet.sh: killed the collector and kiosk $VICTIM (SIGKILL); verdicts go on for 10 s"
+sleep 10
+start_rsyslog
+start_kiosk "$VICTIM"
+wait_for 30 test -s "$T/kiosk$VICTIM/ready"
+sleep 5
+# Stop the feeds' effect: stop every kiosk cleanly, then compare what was sent with the log.
+for i in $(seq 1 "$N"); do kill -TERM "${KPID[$i]}" 2>/dev/null || true; done
+for i in $(seq 1 "$N"); do wait "${KPID[$i]}" 2>/dev/null || true; done
+# Restart them without feeds to drain what is left to forward.
+for i in $(seq 1 "$N"); do sed -i '/^feed/d' "$T/kiosk$i/kioskd.conf"; rm -f "$T/kiosk$i/ready"; start_kiosk "$i"; done
+drained() {
+  for i in $(seq 1 "$N"); do
+    local cur last
+    cur=$(cat "$T/kiosk$i/data/audit-forward.cursor" 2>/dev/null || echo 0)
+    last=$(curl -sf "http://127.0.0.1:${METRICS_PORT[$i]}/metrics" | awk '$1=="kiosk_audit_last_seq"{print $2}')
+    [ -n "$last" ] && [ "$cur" -ge "$last" ] || return 1
+  done
+}
+wait_for 120 drained || echo "fleet.sh: WARNING: not every kiosk drained its queue in 120 s"
+
+# --- the figures -------------------------------------------------------------------------------
+for i in $(seq 1 "$N"); do
+  echo "FLEET-$(printf %03d "$i") $(curl -sf "http://127.0.0.1:${METRICS_PORT[$i]}/metrics" |
+    awk '$1=="kiosk_audit_last_seq"{print $2}') $(sed -n "${i}p" "$T/rss.txt")"
+done > "$T/kiosks.txt"
+python3 - "$T/kiosks.txt" "$T/rsyslog/audit.log" "$T/nginx/access.log" "$ROLLOUT" "$N" <<'EOF'
+import re, sys, collections
+kiosks = {}
+for line in open(sys.argv[1]):
+    k, last, rss = line.split()
+    kiosks[k] = (int(last), int(rss))
+seen = collections.defaultdict(collections.Counter)
+size = 0
+for line in open(sys.argv[2], errors="replace"):
+    size += len(line)
+    m = re.search(r'\[audit@32473 kiosk="([^"]+)" seq="(\d+)"', line)
+    if m:
+        seen[m.group(1)][int(m.group(2))] += 1
+lost = dups = total = 0
+for k, (last, _) in kiosks.items():
+    got = seen[k]
+    missing = [s for s in range(1, last + 1) if got[s] == 0]
+    lost += len(missing)
+    dups += sum(c - 1 for c in got.values() if c > 1)
+    total += last
+    if missing:
+        print(f"  {k}: {len(missing)} records missing, first {missing[:5]}")
+req = collections.Counter()
+for line in open(sys.argv[3]):
+    parts = line.split()
+    if len(parts) >= 5:
+        req[parts[4]] += 1
+rss = sorted(r for _, r in kiosks.values())
+n = int(sys.argv[5])
+print(f"fleet.sh: figures for {n} kiosks")
+print(f"  roll-out seq 7 -> 8 through nginx: {sys.argv[4]} s until every kiosk ran it (Prometheus)")
+print(f"  audit records: {total} recorded, {total - lost} in rsyslog's file, {lost} lost, {dups} duplicates (by kiosk id + seq)")
+print(f"  syslog volume: {size} bytes in {sum(sum(c.values()) for c in seen.values())} messages ({size // max(1, sum(sum(c.values()) for c in seen.values()))} bytes each)")
+print(f"  nginx: {sum(req.values())} requests, by status {dict(req)}")
+print(f"  memory per kiosk (RSS while serving): median {rss[len(rss)//2]//1024} MiB, max {rss[-1]//1024} MiB")
+sys.exit(1 if lost else 0)
+EOF
+echo "fleet.sh: series in Prometheus: $(query 'count({job="onecard-kiosk"})') ($(query 'count({job="onecard-kiosk"}) / count(up{job="onecard-kiosk"})') per kiosk)"
