@@ -14,6 +14,11 @@ packages=(
   libpcsclite-dev pcscd vsmartcard-vpcd
   python3
   valgrind
+  nginx              # fleet: the trust URL's web server in tests and toolchain/fleet.sh
+  rsyslog            # fleet: the audit collector in tests and toolchain/fleet.sh
+  rsyslog-relp       # fleet: rsyslog's imrelp input (audit records over RELP)
+  prometheus         # fleet: promtool (metrics and rules checks) and the fleet script's server
+  curl               # fleet: toolchain/fleet.sh queries Prometheus' HTTP API
 )
 for arg in "$@"; do
   case "$arg" in
