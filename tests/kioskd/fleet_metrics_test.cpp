@@ -20,13 +20,6 @@ using namespace kiosk::test;
 
 namespace {
 
-std::uint16_t free_port() {
-  boost::asio::io_context ioc;
-  boost::asio::ip::tcp::acceptor a(
-      ioc, {boost::asio::ip::make_address("127.0.0.1"), static_cast<std::uint16_t>(0)});
-  return a.local_endpoint().port();
-}
-
 /// The value of the sample line starting with `series` ("name{labels}"), or -1.
 double value_of(const std::string& text, const std::string& series) {
   auto pos = text.find("\n" + series + " ");
@@ -137,8 +130,8 @@ TEST_CASE("metrics: a scrape flood does not slow verdicts or the officer page") 
   for (auto& t : flood)
     t.join();
   std::sort(lat.begin(), lat.end());
-  MESSAGE("scrape flood: " << scrapes.load() << " scrapes answered; /healthz p99 " << lat[99].count()
-                           << " us, worst " << lat.back().count() << " us");
+  MESSAGE("scrape flood: " << scrapes.load() << " scrapes answered; /healthz p99 "
+                           << lat[99].count() << " us, worst " << lat.back().count() << " us");
   CHECK(lat[98] < std::chrono::milliseconds(50));
   idle.clear();
   // The idle connections time out (5 s) and scrapes are answered again.

@@ -23,13 +23,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::uint16_t free_port() {
-  boost::asio::io_context ioc;
-  boost::asio::ip::tcp::acceptor a(
-      ioc, {boost::asio::ip::make_address("127.0.0.1"), static_cast<std::uint16_t>(0)});
-  return a.local_endpoint().port();
-}
-
 /// A real rsyslogd with imrelp on `port`, writing RFC 5424 lines to DIR/collected.log. The main
 /// queue is direct: a record is in the file before imrelp acknowledges it.
 struct Rsyslog {
@@ -114,6 +107,13 @@ std::string garbage_feed(int from, int n, int gap_ms, int first_delay) {
   return feed;
 }
 
+/// A kiosk playing DIR/f.feed, forwarding to 127.0.0.1:relp, with metrics on `metrics`.
+std::string forwarding_config(const std::string& dir, std::uint16_t relp, std::uint16_t metrics) {
+  return base_config(dir, "[devices]\nfeed = " + dir +
+                              "/f.feed\n[syslog]\nrelp = 127.0.0.1:" + std::to_string(relp) +
+                              "\n[metrics]\nport = " + std::to_string(metrics) + "\n");
+}
+
 std::uint64_t metric(std::uint16_t port, const std::string& name) {
   auto text = http_get(port, "/metrics").second;
   auto pos = text.find("\n" + name + " ");
@@ -163,10 +163,7 @@ TEST_CASE("audit records reach a real rsyslog over RELP; a killed collector lose
   // 30 verdicts, a pause while the collector is down, 30 more.
   write_text(dir.path + "/f.feed", garbage_feed(0, 30, 30, 300) + garbage_feed(30, 30, 30, 3000));
   std::uint16_t mport = free_port();
-  Kioskd k(dir.path,
-           base_config(dir.path, "[devices]\nfeed = " + dir.path +
-                                     "/f.feed\n[syslog]\nrelp = 127.0.0.1:" + std::to_string(port) +
-                                     "\n[metrics]\nport = " + std::to_string(mport) + "\n"));
+  Kioskd k(dir.path, forwarding_config(dir.path, port, mport));
   REQUIRE(k.ready);
   REQUIRE(wait_until([&] { return collector.seqs("TEST-01").size() >= 30; }));
   collector.kill();
@@ -209,10 +206,7 @@ TEST_CASE("a collector that answers garbage is named; the kiosk keeps verifying"
   });
   write_text(dir.path + "/f.feed", garbage_feed(0, 5, 30, 300));
   std::uint16_t mport = free_port();
-  Kioskd k(dir.path,
-           base_config(dir.path, "[devices]\nfeed = " + dir.path +
-                                     "/f.feed\n[syslog]\nrelp = 127.0.0.1:" + std::to_string(port) +
-                                     "\n[metrics]\nport = " + std::to_string(mport) + "\n"));
+  Kioskd k(dir.path, forwarding_config(dir.path, port, mport));
   REQUIRE(k.ready);
   REQUIRE(wait_until([&] { return metric(mport, "kiosk_audit_last_seq") >= 5; }));
   CHECK(wait_until([&] {

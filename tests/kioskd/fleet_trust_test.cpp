@@ -36,13 +36,6 @@ std::string result_of(const TrustPackage& p, const std::string& name) {
   return "";
 }
 
-std::uint16_t free_port() {
-  boost::asio::io_context ioc;
-  boost::asio::ip::tcp::acceptor a(
-      ioc, {boost::asio::ip::make_address("127.0.0.1"), static_cast<std::uint16_t>(0)});
-  return a.local_endpoint().port();
-}
-
 /// A real nginx serving `root` on a free loopback port, with a config made here.
 struct Nginx {
   explicit Nginx(const std::string& dir, const std::string& root) : prefix(dir + "/nginx") {

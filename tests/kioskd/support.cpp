@@ -241,6 +241,13 @@ std::string raw_exchange(std::uint16_t port, const std::string& data,
   return got;
 }
 
+std::uint16_t free_port() {
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::acceptor a(
+      ioc, {boost::asio::ip::make_address("127.0.0.1"), static_cast<std::uint16_t>(0)});
+  return a.local_endpoint().port();
+}
+
 std::pair<int, std::string> http_get(std::uint16_t port, const std::string& path) {
   std::string resp = raw_exchange(
       port, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
