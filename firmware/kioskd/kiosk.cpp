@@ -151,8 +151,8 @@ Result<boost::asio::ip::tcp::endpoint, std::string> Kiosk::start() {
     if (!mep) return Unexpected{"metrics listen " + mep.error()};
     log("metrics: http://" + config_.metrics_listen + ":" + std::to_string(mep->port()) +
         "/metrics");
-    arm_metrics();
   }
+  arm_metrics();
   arm_watchdog();
   purge();
   arm_retention();
@@ -335,6 +335,11 @@ KioskView Kiosk::view() const {
   v.devices = devices_;
   v.today = today_;
   v.audit = audit_status_;
+  if (forwarder_) {
+    auto f = forwarder_->status();
+    v.audit.forwarded_seq = f.forwarded_seq;
+    v.audit.forward_error = f.error;
+  }
   return v;
 }
 
@@ -378,6 +383,19 @@ void Kiosk::purge() {
 }
 
 void Kiosk::arm_metrics() {
+  metrics_timer_.expires_after(std::chrono::seconds(1));
+  metrics_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec && !stopped_) arm_metrics();
+  });
+  if (forwarder_) {
+    // The forwarder runs on its own thread: its news reaches the screens from here.
+    auto f = forwarder_->status();
+    if (f.error != shown_forward_error_) {
+      shown_forward_error_ = f.error;
+      broadcast();
+    }
+  }
+  if (!metrics_server_) return;
   // Rendered here, once a second, from the loop's own state; served from the listener's thread.
   MetricsState m;
   m.kiosk_id = config_.kiosk_id;
@@ -403,10 +421,6 @@ void Kiosk::arm_metrics() {
   m.resident_bytes = process_resident_bytes();
   m.start_time = start_time_;
   metrics_server_->publish(std::make_shared<const std::string>(metrics_.render(m)));
-  metrics_timer_.expires_after(std::chrono::seconds(1));
-  metrics_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (!ec && !stopped_) arm_metrics();
-  });
 }
 
 void Kiosk::arm_retention() {

@@ -73,7 +73,7 @@ class Kiosk {
   void arm_session_timer();
   void arm_watchdog();
   void arm_retention();
-  void arm_metrics();
+  void arm_metrics();  ///< every second: metrics text, forwarding news to the screens
   void purge();
 
   boost::asio::io_context& ioc_;
@@ -103,6 +103,7 @@ class Kiosk {
   KioskMetrics metrics_;
   std::unique_ptr<MetricsServer> metrics_server_;
   std::int64_t start_time_ = 0;
+  std::string shown_forward_error_;
   boost::asio::steady_timer session_timer_, watchdog_timer_, retention_timer_, metrics_timer_;
   bool stopped_ = false;
 };

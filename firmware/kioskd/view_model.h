@@ -30,6 +30,8 @@ struct AuditStatus {
   std::string message;       ///< the last failure, or the break found at start-up
   bool chain_intact = true;  ///< at start-up, before the segment record
   std::uint64_t last_seq = 0;
+  std::uint64_t forwarded_seq = 0;  ///< acknowledged by the syslog collector (0: none or off)
+  std::string forward_error;        ///< why forwarding is stuck ("" when fine or off)
 };
 
 struct KioskView {
