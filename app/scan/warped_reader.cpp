@@ -8,6 +8,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "app/scan/finder_patterns.h"
+#include "app/scan/model1.h"
 #include "app/scan/module_grid.h"
 #include "app/scan/read_qr.h"
 
@@ -20,6 +21,10 @@ constexpr std::size_t kMaxFinders = 12;
 constexpr std::size_t kMaxTriples = 6;
 constexpr int kRenderModule = 3;  // pixels per module in the rendering handed to ZXing
 constexpr int kQuietZone = 4;     // modules
+// Frames up to this size are also searched enlarged kSupersample times (a code of one or two
+// pixels per module: a 41x41 image of a 37-module code).
+constexpr int kSupersampleMaxSide = 320;
+constexpr int kSupersample = 3;
 
 // The three finder patterns of one code, in the code's own orientation.
 struct Triple {
@@ -177,8 +182,8 @@ cv::Mat sample_modules(const cv::Mat& gray, const ModuleGrid& grid, int dim, dou
 
 enum class Threshold : std::uint8_t { kLocalMidrange, kLocalMean, kGlobal };
 
-// The modules `v` thresholded, as a clean rendering: dark modules black, with a quiet zone.
-cv::Mat render_modules(const cv::Mat& v, Threshold how) {
+// The modules `v` thresholded: 1 for a dark module, 0 for a light one.
+cv::Mat threshold_modules(const cv::Mat& v, Threshold how) {
   cv::Mat t;
   switch (how) {
     case Threshold::kLocalMidrange: {
@@ -202,11 +207,20 @@ cv::Mat render_modules(const cv::Mat& v, Threshold how) {
       break;
     }
   }
-  int side = (v.cols + 2 * kQuietZone) * kRenderModule;
-  cv::Mat out(side, side, CV_8U, cv::Scalar(255));
+  cv::Mat dark(v.size(), CV_8U, cv::Scalar(0));
   for (int y = 0; y < v.rows; ++y)
     for (int x = 0; x < v.cols; ++x)
-      if (v.at<double>(y, x) < t.at<double>(y, x))
+      dark.at<std::uint8_t>(y, x) = v.at<double>(y, x) < t.at<double>(y, x) ? 1 : 0;
+  return dark;
+}
+
+// The modules as a clean rendering: dark modules black, with a quiet zone.
+cv::Mat render_modules(const cv::Mat& dark) {
+  int side = (dark.cols + 2 * kQuietZone) * kRenderModule;
+  cv::Mat out(side, side, CV_8U, cv::Scalar(255));
+  for (int y = 0; y < dark.rows; ++y)
+    for (int x = 0; x < dark.cols; ++x)
+      if (dark.at<std::uint8_t>(y, x) != 0)
         out(cv::Rect((x + kQuietZone) * kRenderModule, (y + kQuietZone) * kRenderModule,
                      kRenderModule, kRenderModule))
             .setTo(0);
@@ -223,7 +237,10 @@ std::optional<Code> decode(const cv::Mat& gray, const ModuleGrid& grid, int dim,
     cv::Mat v = sample_modules(gray, grid, dim, spread);
     if (v.empty()) return std::nullopt;
     for (Threshold how : {Threshold::kLocalMidrange, Threshold::kLocalMean, Threshold::kGlobal}) {
-      text = read_pure_qr(render_modules(v, how));
+      cv::Mat dark = threshold_modules(v, how);
+      text = read_pure_qr(render_modules(dark));
+      // ZXing 1.4 reads only Model 2; a Model 1 code has the same finders and sizes.
+      if (!text && dim <= kModel1MaxDimension) text = read_model1(dark);
       if (text) break;
     }
     if (text) break;
@@ -332,15 +349,30 @@ std::vector<Code> read_polarity(const cv::Mat& gray, Stage stage) {
   return codes;
 }
 
-}  // namespace
-
-std::vector<Code> read_warped(const cv::Mat& gray, Stage stage) {
-  if (gray.empty() || gray.type() != CV_8UC1) return {};
+std::vector<Code> read_both_polarities(const cv::Mat& gray, Stage stage) {
   std::vector<Code> codes = read_polarity(gray, stage);
   if (codes.empty()) {
     cv::Mat inverted;
     cv::bitwise_not(gray, inverted);
     codes = read_polarity(inverted, stage);
+  }
+  return codes;
+}
+
+}  // namespace
+
+std::vector<Code> read_warped(const cv::Mat& gray, Stage stage) {
+  if (gray.empty() || gray.type() != CV_8UC1) return {};
+  std::vector<Code> codes = read_both_polarities(gray, stage);
+  if (codes.empty() && std::max(gray.cols, gray.rows) <= kSupersampleMaxSide) {
+    // A code of one or two pixels per module has finder rings too thin to trace: the finder
+    // search and the module sampling run again on the frame enlarged.
+    cv::Mat big;
+    cv::resize(gray, big, cv::Size(), kSupersample, kSupersample, cv::INTER_CUBIC);
+    codes = read_both_polarities(big, stage);
+    for (Code& c : codes)
+      for (Point& p : c.corners)
+        p = {p.x / static_cast<float>(kSupersample), p.y / static_cast<float>(kSupersample)};
   }
   return codes;
 }

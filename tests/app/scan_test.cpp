@@ -17,6 +17,7 @@
 
 #include "app/json.h"
 #include "app/scan/frame_budget.h"
+#include "app/scan/model1.h"
 #include "app/scan/scanner.h"
 #include "sim/rng.h"
 #include "sim/scene/credential_text.h"
@@ -521,4 +522,61 @@ TEST_CASE("the costly stages find nothing in a frame without a code") {
   auto r = scan_with(m, {Stage::kWarped, Stage::kDeblur});
   CHECK(r.codes.empty());
   CHECK(r.tried == std::vector<Stage>{Stage::kWarped, Stage::kDeblur});
+}
+
+// ---- QR Code Model 1 ---------------------------------------------------------------------------
+
+namespace {
+
+// The 25x25 modules of the corpus' Model 1 code (a version 2 symbol of 2 pixels per module from
+// pixel 8 of a 66x66 image), sampled at module centres: 1 for dark.
+cv::Mat model1_modules() {
+  cv::Mat g =
+      cv::imread(KIOSK_TEST_DATA "/corpus/zxing-qr/qrcode-2/qr-model-1.png", cv::IMREAD_GRAYSCALE);
+  REQUIRE_FALSE(g.empty());
+  cv::Mat m(25, 25, CV_8U);
+  for (int y = 0; y < 25; ++y)
+    for (int x = 0; x < 25; ++x)
+      m.at<std::uint8_t>(y, x) = g.at<std::uint8_t>(9 + 2 * y, 9 + 2 * x) < 128 ? 1 : 0;
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("a QR Model 1 code: read by the warped grid, which ZXing 1.4 alone cannot") {
+  cv::Mat g = cv::imread(KIOSK_TEST_DATA "/corpus/zxing-qr/qrcode-2/qr-model-1.png");
+  REQUIRE_FALSE(g.empty());
+  CHECK(texts_of(scan_with(g, {Stage::kDirect, Stage::kUpscale})).empty());
+  auto r = scan_with(g, {Stage::kWarped});
+  CHECK(texts_of(r) == std::vector<std::string>{"QR Code Model 1 "});
+
+  cv::Mat m = model1_modules();
+  REQUIRE(scan::detail::read_model1(m) == std::optional<std::string>("QR Code Model 1 "));
+  SUBCASE("errors within the error correction are corrected") {
+    // Three modules flipped in the data region (right of the timing column, below the finders).
+    for (cv::Point p : {cv::Point(23, 22), cv::Point(15, 12), cv::Point(10, 18)})
+      m.at<std::uint8_t>(p) ^= 1;
+    CHECK(scan::detail::read_model1(m) == std::optional<std::string>("QR Code Model 1 "));
+  }
+  SUBCASE("more errors than it corrects: no text, never a wrong one") {
+    sim::Rng rng(5);
+    for (int i = 0; i < 60; ++i) {
+      int x = 9 + static_cast<int>(rng.next() % 16), y = 9 + static_cast<int>(rng.next() % 16);
+      m.at<std::uint8_t>(y, x) ^= 1;
+    }
+    CHECK_FALSE(scan::detail::read_model1(m));
+  }
+  SUBCASE("a Model 2 code is not taken for Model 1 (its format information is masked otherwise)") {
+    cv::Mat m2 = sim::scene::qr_modules("MODEL2");
+    REQUIRE(m2.rows == 21);
+    cv::Mat dark = m2 < 128;
+    dark /= 255;
+    CHECK_FALSE(scan::detail::read_model1(dark));
+  }
+  SUBCASE("sizes that are not a Model 1 version") {
+    CHECK_FALSE(scan::detail::read_model1(cv::Mat(20, 20, CV_8U, cv::Scalar(0))));
+    CHECK_FALSE(scan::detail::read_model1(cv::Mat(77, 77, CV_8U, cv::Scalar(1))));
+    CHECK_FALSE(scan::detail::read_model1(cv::Mat(21, 25, CV_8U, cv::Scalar(1))));
+    CHECK_FALSE(scan::detail::read_model1(cv::Mat()));
+  }
 }
