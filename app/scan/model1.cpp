@@ -149,9 +149,9 @@ std::vector<int> read_codewords(const cv::Mat& m, int mask, int total) {
   return out;
 }
 
-// The bit stream of the data codewords: numeric, alphanumeric and byte segments up to a
-// terminator or the end; nullopt for any other mode or a segment longer than what is left.
-std::optional<std::string> parse_bits(const std::vector<int>& data, int version) {
+}  // namespace
+
+std::optional<std::string> parse_model1_bits(const std::vector<int>& data, int version) {
   std::size_t pos = 0;
   const std::size_t size = data.size() * 8;
   const auto read = [&](int n) -> std::optional<int> {
@@ -239,8 +239,6 @@ std::optional<std::string> parse_bits(const std::vector<int>& data, int version)
   return text;
 }
 
-}  // namespace
-
 std::optional<std::string> read_model1(const cv::Mat& modules) {
   if (modules.type() != CV_8UC1 || modules.rows != modules.cols) return std::nullopt;
   const int d = modules.rows;
@@ -269,7 +267,7 @@ std::optional<std::string> read_model1(const cv::Mat& modules) {
       return std::nullopt;
     data.insert(data.end(), block.begin(), block.begin() + b.data);
   }
-  return parse_bits(data, version);
+  return parse_model1_bits(data, version);
 }
 
 }  // namespace kiosk::scan::detail

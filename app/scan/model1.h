@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <opencv2/core.hpp>
 
@@ -22,5 +23,10 @@ inline constexpr int kModel1MaxDimension = 73;
 /// not Model 1's, too many errors, or a bit stream this reader does not take (Kanji, ECI,
 /// structured append, FNC1).
 std::optional<std::string> read_model1(const cv::Mat& modules);
+
+/// The text of a Model 1 bit stream (the data codewords after error correction) of `version`
+/// (1 to 14): numeric, alphanumeric and byte segments up to a terminator or the end; nullopt for
+/// another mode, a segment longer than the stream, or no text. Exposed for the fuzzer and tests.
+std::optional<std::string> parse_model1_bits(const std::vector<int>& data, int version);
 
 }  // namespace kiosk::scan::detail

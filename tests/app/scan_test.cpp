@@ -580,3 +580,38 @@ TEST_CASE("a QR Model 1 code: read by the warped grid, which ZXing 1.4 alone can
     CHECK_FALSE(scan::detail::read_model1(cv::Mat()));
   }
 }
+
+TEST_CASE("the Model 1 bit stream: numeric, alphanumeric and byte segments; nothing else") {
+  // Bits appended most significant first, packed into codewords (the stream leads with four
+  // zero bits, which Model 1 keeps under the symbol's corner).
+  struct Bits {
+    std::vector<int> words;
+    int used = 0;
+    Bits& put(int value, int n) {
+      for (int i = n - 1; i >= 0; --i) {
+        if (used % 8 == 0) words.push_back(0);
+        words.back() |= ((value >> i) & 1) << (7 - used % 8);
+        ++used;
+      }
+      return *this;
+    }
+  };
+  auto stream = [] { return Bits().put(0, 4); };
+  using scan::detail::parse_model1_bits;
+  // "01234567": 012 345 67, then "AC-42" (AC, -4, 2), then bytes "\xe4" (Latin-1: a-umlaut).
+  Bits b = stream();
+  b.put(1, 4).put(8, 10).put(12, 10).put(345, 10).put(67, 7);
+  b.put(2, 4).put(5, 9).put(10 * 45 + 12, 11).put(41 * 45 + 4, 11).put(2, 6);
+  b.put(4, 4).put(1, 8).put(0xE4, 8).put(0, 4);
+  CHECK(parse_model1_bits(b.words, 1) == std::optional<std::string>("01234567AC-42\xc3\xa4"));
+  // From version 10 the counts are longer: 12 bits for digits.
+  CHECK(parse_model1_bits(stream().put(1, 4).put(3, 12).put(999, 10).words, 10) ==
+        std::optional<std::string>("999"));
+  // Refused: Kanji, ECI; a count longer than the stream; digits out of range; nothing at all.
+  CHECK_FALSE(parse_model1_bits(stream().put(8, 4).put(1, 8).put(0x1AA, 13).words, 1));
+  CHECK_FALSE(parse_model1_bits(stream().put(7, 4).put(26, 8).words, 1));
+  CHECK_FALSE(parse_model1_bits(stream().put(4, 4).put(200, 8).put(0x41, 8).words, 1));
+  CHECK_FALSE(parse_model1_bits(stream().put(1, 4).put(3, 10).put(1000, 10).words, 1));
+  CHECK_FALSE(parse_model1_bits(stream().put(0, 4).words, 1));
+  CHECK_FALSE(parse_model1_bits({}, 1));
+}
