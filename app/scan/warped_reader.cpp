@@ -21,10 +21,6 @@ constexpr std::size_t kMaxFinders = 12;
 constexpr std::size_t kMaxTriples = 6;
 constexpr int kRenderModule = 3;  // pixels per module in the rendering handed to ZXing
 constexpr int kQuietZone = 4;     // modules
-// Frames up to this size are also searched enlarged kSupersample times (a code of one or two
-// pixels per module: a 41x41 image of a 37-module code).
-constexpr int kSupersampleMaxSide = 320;
-constexpr int kSupersample = 3;
 
 // The three finder patterns of one code, in the code's own orientation.
 struct Triple {
@@ -349,30 +345,15 @@ std::vector<Code> read_polarity(const cv::Mat& gray, Stage stage) {
   return codes;
 }
 
-std::vector<Code> read_both_polarities(const cv::Mat& gray, Stage stage) {
+}  // namespace
+
+std::vector<Code> read_warped(const cv::Mat& gray, Stage stage) {
+  if (gray.empty() || gray.type() != CV_8UC1) return {};
   std::vector<Code> codes = read_polarity(gray, stage);
   if (codes.empty()) {
     cv::Mat inverted;
     cv::bitwise_not(gray, inverted);
     codes = read_polarity(inverted, stage);
-  }
-  return codes;
-}
-
-}  // namespace
-
-std::vector<Code> read_warped(const cv::Mat& gray, Stage stage) {
-  if (gray.empty() || gray.type() != CV_8UC1) return {};
-  std::vector<Code> codes = read_both_polarities(gray, stage);
-  if (codes.empty() && std::max(gray.cols, gray.rows) <= kSupersampleMaxSide) {
-    // A code of one or two pixels per module has finder rings too thin to trace: the finder
-    // search and the module sampling run again on the frame enlarged.
-    cv::Mat big;
-    cv::resize(gray, big, cv::Size(), kSupersample, kSupersample, cv::INTER_CUBIC);
-    codes = read_both_polarities(big, stage);
-    for (Code& c : codes)
-      for (Point& p : c.corners)
-        p = {p.x / static_cast<float>(kSupersample), p.y / static_cast<float>(kSupersample)};
   }
   return codes;
 }
