@@ -132,6 +132,7 @@ session_timeout = 1
 [ui]
 listen = 127.0.0.1
 port = ${UI_PORT[$i]}
+www = $ROOT/firmware/kioskd/www
 [data]
 dir = $d/data
 anchors = $VEC/anchors
