@@ -87,8 +87,10 @@ InstallDecision status(const cose::Sign1& msg, ByteView file, const InstalledTru
     d.result = InstallResult::kBadSignature;
     return d;
   }
+  // KEY_SCOPE: a list of another issuer, or one signed by a revoked key (version 1.1: a
+  // compromised key must not un-revoke anything).
   auto iss = status_list_iss(msg.payload);
-  if (iss && *iss != key->iss) {
+  if ((iss && *iss != key->iss) || key->st == 1) {
     d.result = InstallResult::kKeyScope;
     return d;
   }
