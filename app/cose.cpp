@@ -6,7 +6,7 @@ constexpr std::int64_t kAlgEdDSA = -8;
 constexpr std::uint64_t kTagSign1 = 18;
 
 Result<Sign1, Error> parse_sign1(ByteView in) {
-  auto top = cbor::decode(in);
+  auto top = cbor::decode_bounded(in, kMaxEnvelopeItems);
   if (!top) return Unexpected{Error::kMalformed};
   const cbor::Item* arr = &*top;
   if (arr->type == cbor::Type::kTag) {
@@ -22,7 +22,7 @@ Result<Sign1, Error> parse_sign1(ByteView in) {
       sig.bytes.size() != kSignatureSize) {
     return Unexpected{Error::kMalformed};
   }
-  auto pmap = cbor::decode(prot.bytes);
+  auto pmap = cbor::decode_bounded(prot.bytes, kMaxEnvelopeItems);
   if (!pmap || !pmap->is_map()) return Unexpected{Error::kMalformed};
   if (pmap->find(2)) return Unexpected{Error::kUnsupported};
   const cbor::Item* alg = pmap->find(1);

@@ -25,6 +25,12 @@ struct Sign1 {
   const cbor::Item* content_type() const { return protected_map.find(3); }
 };
 
+/// Items the envelope may hold besides the payload, which is one bstr however long: the
+/// protected and unprotected headers of a real message hold a handful. More is kMalformed, so
+/// parsing costs at most a few hundred kilobytes whatever the input (verify before you parse:
+/// the payload is not decoded here).
+constexpr std::size_t kMaxEnvelopeItems = 1024;
+
 /// Parses `in` (tag 18 optional). The protected header must hold alg (1) = EdDSA (-8) and no crit
 /// (2); the unprotected header must be a map (ignored); payload a bstr; signature a 64-byte bstr.
 Result<Sign1, Error> parse_sign1(ByteView in);

@@ -68,7 +68,7 @@ std::optional<IssuerKey> parse_entry(const cbor::Item& e) {
 }  // namespace
 
 std::optional<KeySet> parse_keyset_payload(ByteView payload) {
-  auto m = cbor::decode(payload);
+  auto m = cbor::decode_bounded(payload, trust_item_budget(payload.size()));
   if (!m || !m->is_map()) return std::nullopt;
   const cbor::Item* seq = uint_field(*m, 1);
   const cbor::Item* iat = uint_field(*m, 2);
@@ -94,7 +94,7 @@ std::optional<KeySet> parse_keyset_payload(ByteView payload) {
 }
 
 std::optional<std::string> status_list_iss(ByteView payload) {
-  auto m = cbor::decode(payload);
+  auto m = cbor::decode_bounded(payload, trust_item_budget(payload.size()));
   if (!m || !m->is_map()) return std::nullopt;
   const cbor::Item* iss = m->find(1);
   if (!iss || !iss->is_text()) return std::nullopt;
@@ -102,7 +102,7 @@ std::optional<std::string> status_list_iss(ByteView payload) {
 }
 
 std::optional<StatusList> parse_status_payload(ByteView payload) {
-  auto m = cbor::decode(payload);
+  auto m = cbor::decode_bounded(payload, trust_item_budget(payload.size()));
   if (!m || !m->is_map()) return std::nullopt;
   const cbor::Item* iss = m->find(1);
   const cbor::Item* seq = uint_field(*m, 2);

@@ -2,6 +2,7 @@
 // (section 7) and the time floor (section 8). Parsing is pure; persistence lives in keys/.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -44,7 +45,9 @@ struct StatusList {
   Bytes bits;              ///< ceil(size / 8) bytes, entry i is bit 0x80 >> (i % 8) of byte i / 8
 
   /// O(1). Precondition: i < size.
-  bool revoked(std::uint64_t i) const { return (bits[static_cast<std::size_t>(i / 8)] & (0x80u >> (i % 8))) != 0; }
+  bool revoked(std::uint64_t i) const {
+    return (bits[static_cast<std::size_t>(i / 8)] & (0x80u >> (i % 8))) != 0;
+  }
 };
 
 /// What a trust file is, by its protected header 3 (content type).
@@ -52,6 +55,14 @@ enum class TrustKind { kKeySet, kStatusList };
 
 constexpr std::size_t kMaxStatusBits = 16u * 1024 * 1024;  ///< decompressed bitstring, bytes
 constexpr std::size_t kMaxTrustFile = 32u * 1024 * 1024;   ///< any trust file, bytes
+/// Items a trust payload may decode to (after its signature verified): with about 72 bytes per
+/// item, at most 18 times the payload's size and never more than ~38 MB. A bundle entry takes
+/// about 20 items in about 80 bytes, so this admits ~26,000 issuer keys.
+constexpr std::size_t kMaxTrustItems = std::size_t{1} << 19;
+/// The item budget for a payload of `n` bytes.
+constexpr std::size_t trust_item_budget(std::size_t n) {
+  return std::min(64 + n / 4, kMaxTrustItems);
+}
 
 /// The content type of a parsed trust file; nullopt when it is neither "wp-keyset" nor "wp-status".
 std::optional<TrustKind> trust_kind(const cose::Sign1& msg);

@@ -122,7 +122,10 @@ InstallDecision decide_install(ByteView file, const Anchors& anchors, const Inst
   auto kind = trust_kind(*msg);
   if (!kind) return malformed;
   // A payload that is not even CBOR is "not decodable": MALFORMED before any key is looked at.
-  if (auto payload = cbor::decode(msg->payload); !payload || !payload->is_map()) return malformed;
+  // Verify before you parse: this only walks it (no memory, linear time); it is decoded once
+  // its signature has verified.
+  if (msg->payload.empty() || (msg->payload[0] >> 5) != 5 || cbor::check(msg->payload))
+    return malformed;
   return *kind == TrustKind::kKeySet ? keyset(*msg, file, anchors, current, now)
                                      : status(*msg, file, current, now);
 }

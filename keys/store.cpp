@@ -267,7 +267,7 @@ Result<InstalledTrust, StoreError> TrustStore::load_installed() {
     Bytes cose_bytes = column_blob(s.get(), 1);
     auto msg = cose::parse_sign1(cose_bytes);
     if (!msg || !iss) continue;
-    auto m = cbor::decode(msg->payload);
+    auto m = cbor::decode_bounded(msg->payload, trust_item_budget(msg->payload.size()));
     const cbor::Item* seq = m ? m->find(2) : nullptr;
     if (!seq || !seq->is_uint()) continue;
     cur.status.emplace(iss, std::make_pair(seq->value, std::move(cose_bytes)));
