@@ -54,7 +54,11 @@ struct StatusList {
 enum class TrustKind { kKeySet, kStatusList };
 
 constexpr std::size_t kMaxStatusBits = 16u * 1024 * 1024;  ///< decompressed bitstring, bytes
-constexpr std::size_t kMaxTrustFile = 32u * 1024 * 1024;   ///< any trust file, bytes
+/// Any trust file, bytes. The largest real one is a status list of kMaxStatusBits incompressible
+/// bits: zlib adds 5 bytes per 64 KiB stored block, so 16 MiB + ~1.3 KiB + the header. The cap
+/// leaves room for that and keeps an unsigned file's cost (the file, plus the Sig_structure copy
+/// Ed25519 verification needs) under 2 x 20 MiB.
+constexpr std::size_t kMaxTrustFile = 20u * 1024 * 1024;
 /// Items a trust payload may decode to (after its signature verified): with about 72 bytes per
 /// item, at most 18 times the payload's size and never more than ~38 MB. A bundle entry takes
 /// about 20 items in about 80 bytes, so this admits ~26,000 issuer keys.
