@@ -16,7 +16,7 @@ namespace kiosk {
 
 struct IssuerKey {
   Kid kid{};
-  PublicKey pub{};
+  VerifyKey pub;  ///< algorithm-tagged (entry field 9), validated when the bundle was parsed
   std::string iss;
   std::vector<std::uint64_t> docs;  ///< the docs it may sign
   std::string reg;                  ///< GB/T 2260 prefix of the locations it may sign for; "" = any

@@ -70,7 +70,7 @@ volatile int g_sink;
 
 struct Signed {
   Bytes msg, sig;
-  PublicKey pub;
+  VerifyKey pub;
 };
 
 /// The issuer signature of a credential exactly as the verifier checks it.
@@ -84,7 +84,8 @@ Signed issuer_signature(ByteView cred_bytes, const KeySet& ks) {
 }
 
 bool bare(const Signed& s) {
-  return crypto_sign_verify_detached(s.sig.data(), s.msg.data(), s.msg.size(), s.pub.data()) == 0;
+  return crypto_sign_verify_detached(s.sig.data(), s.msg.data(), s.msg.size(),
+                                     s.pub.raw().data()) == 0;
 }
 
 Bytes unwrap(const std::string& qr) {

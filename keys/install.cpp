@@ -47,7 +47,7 @@ InstallDecision keyset(const cose::Sign1& msg, ByteView file, const Anchors& anc
   InstallDecision d;
   d.kind = TrustKind::kKeySet;
   if (!msg.kid) return d;  // MALFORMED
-  const PublicKey* anchor = anchors.find(*msg.kid);
+  const VerifyKey* anchor = anchors.find(*msg.kid);
   if (!anchor) {
     d.result = InstallResult::kUnknownKey;
     return d;

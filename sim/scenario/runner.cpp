@@ -93,7 +93,7 @@ Result<Report, std::string> run_scenario(const Scenario& sc, const RunOptions& o
   } else {
     rep.start = sc.start.value_or(opts.system_now);
     pki = make_test_pki(sc.seed, rep.start);
-    anchors.keys.push_back(KeyPair(pki->root).public_key());
+    anchors.keys.push_back(VerifyKey::ed25519(KeyPair(pki->root).public_key()));
     files.emplace_back("keyset", build_keyset(*pki));
     for (const TestStatusList& l : pki->status)
       files.emplace_back("status/" + l.iss, build_status_list(*pki, l));
