@@ -150,3 +150,54 @@ TEST_CASE("kiosk-sim issue: listing, usage errors and live frames") {
   CHECK(frames[0].starts_with("WPP1:"));
   CHECK(frames[0] != frames[1]);  // a new nonce (and time) per frame
 }
+
+// Issue 13: `kiosk-sim keys --alg sm2` makes an all-SM2 PKI (a 130-hex anchor, SM2 entries), which
+// kioskctl installs; documents issued with those keys verify through kioskctl, chip and e-card
+// included (SM2 holder keys and chip answers).
+TEST_CASE("kiosk-sim keys --alg sm2: an all-SM2 PKI through kioskctl") {
+  kiosk::sim::test::TempDir d;
+  REQUIRE(run(kSim + " keys --out " + (d / "k") + " --seed 5 --now 1796000000 --alg sm2").status ==
+          0);
+  CHECK(slurp(d / "k/anchors/test-root.pub").size() == 131);
+  CHECK(run(kSim + " keys --out " + (d / "x") + " --alg rsa").status == 2);
+  Run i = run(kCtl + " trust install --db " + (d / "t.db") + " --anchors " + (d / "k/anchors") +
+              " --now 1796000000 " + (d / "k/trust"));
+  CHECK(i.status == 0);
+  CHECK(lines(i.out).size() == 8);
+  struct Case {
+    const char* doc;
+    const char* variant;
+    const char* outcome;
+    const char* reasons;
+  };
+  for (Case c : {Case{"ecard", "valid", "ACCEPT", ""}, Case{"wpnl", "valid", "ACCEPT", ""},
+                 Case{"wpcard", "valid", "ACCEPT", ""}, Case{"chip", "valid", "ACCEPT", ""},
+                 Case{"chip", "clone", "REJECT", "HOLDER_BINDING_FAILED"},
+                 Case{"ecard", "other-holder", "REJECT", "HOLDER_BINDING_FAILED"},
+                 Case{"wpnl", "bad-signature", "REJECT", "BAD_SIGNATURE"},
+                 Case{"ecard", "key-revoked", "REJECT", "KEY_REVOKED"}}) {
+    std::string label = std::string(c.doc) + "/" + c.variant;
+    CAPTURE(label);
+    Run is = run(kSim + " issue --keys " + (d / "k") + " --doc " + c.doc + " --variant " +
+                 c.variant + " --now 1796000100 --seed 3");
+    REQUIRE(is.status == 0);
+    std::string input;
+    if (std::string(c.doc) == "chip") {
+      std::ofstream(d / "chip.json") << is.out;
+      input = "--chip-file " + (d / "chip.json");
+    } else {
+      std::ofstream(d / "qr.txt") << is.out;
+      input = "--qr-file " + (d / "qr.txt");
+    }
+    Run v = run(kCtl + " verify --db " + (d / "t.db") + " --now 1796000100 --jurisdiction 3101 " +
+                input);
+    REQUIRE(v.status == 0);
+    auto j = kiosk::json::parse(lines(v.out).at(0));
+    REQUIRE(j);
+    CHECK(j->get("outcome")->string == c.outcome);
+    std::string rs;
+    for (const auto& r : j->get("reasons")->array)
+      rs += (rs.empty() ? "" : ",") + r.string;
+    CHECK(rs == c.reasons);
+  }
+}
