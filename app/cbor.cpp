@@ -73,6 +73,30 @@ bool key_less(const KeyId& a, const KeyId& b) {
                                       b.bytes.end());
 }
 
+/// Reads the head of the item at `pos` (advanced past it): major type, additional information
+/// and argument. Indefinite lengths and reserved additional information are errors.
+std::optional<Error> read_head(ByteView in, std::size_t& pos, unsigned& major, unsigned& ai,
+                               std::uint64_t& arg) {
+  if (pos >= in.size()) return Error::kTruncated;
+  std::uint8_t ib = in[pos++];
+  major = ib >> 5;
+  ai = ib & 0x1F;
+  arg = 0;
+  if (ai < 24) {
+    arg = ai;
+  } else if (ai <= 27) {
+    std::size_t n = std::size_t{1} << (ai - 24);
+    if (in.size() - pos < n) return Error::kTruncated;
+    for (std::size_t k = 0; k < n; ++k)
+      arg = arg << 8 | in[pos++];
+  } else if (ai == 31) {
+    return Error::kIndefinite;
+  } else {
+    return Error::kReserved;
+  }
+  return std::nullopt;
+}
+
 class Decoder {
  public:
   Decoder(ByteView in, int max_depth, std::size_t max_items = SIZE_MAX)
@@ -82,23 +106,9 @@ class Decoder {
     if (budget_ == 0) return Error::kTooMany;
     --budget_;
     std::size_t start = pos_;
-    if (pos_ >= in_.size()) return Error::kTruncated;
-    std::uint8_t ib = in_[pos_++];
-    unsigned major = ib >> 5;
-    unsigned ai = ib & 0x1F;
+    unsigned major = 0, ai = 0;
     std::uint64_t arg = 0;
-    if (ai < 24) {
-      arg = ai;
-    } else if (ai <= 27) {
-      std::size_t n = std::size_t{1} << (ai - 24);
-      if (in_.size() - pos_ < n) return Error::kTruncated;
-      for (std::size_t k = 0; k < n; ++k)
-        arg = arg << 8 | in_[pos_++];
-    } else if (ai == 31) {
-      return Error::kIndefinite;
-    } else {
-      return Error::kReserved;
-    }
+    if (auto e = read_head(in_, pos_, major, ai, arg)) return e;
     out.value = arg;
     switch (major) {
       case 0:
@@ -196,23 +206,9 @@ class Checker {
   /// Walks one item; `id` (when given) receives its identity as a map key.
   std::optional<Error> item(int depth, KeyId* id) {
     std::size_t start = pos_;
-    if (pos_ >= in_.size()) return Error::kTruncated;
-    std::uint8_t ib = in_[pos_++];
-    unsigned major = ib >> 5;
-    unsigned ai = ib & 0x1F;
+    unsigned major = 0, ai = 0;
     std::uint64_t arg = 0;
-    if (ai < 24) {
-      arg = ai;
-    } else if (ai <= 27) {
-      std::size_t n = std::size_t{1} << (ai - 24);
-      if (in_.size() - pos_ < n) return Error::kTruncated;
-      for (std::size_t k = 0; k < n; ++k)
-        arg = arg << 8 | in_[pos_++];
-    } else if (ai == 31) {
-      return Error::kIndefinite;
-    } else {
-      return Error::kReserved;
-    }
+    if (auto e = read_head(in_, pos_, major, ai, arg)) return e;
     KeyId key{9, 0, {}};
     switch (major) {
       case 0:
