@@ -180,6 +180,7 @@ const std::map<std::string, std::map<std::string, Setter>, std::less<>>& table()
            {"dir", text(&Config::data_dir)},
            {"anchors", text(&Config::anchors_dir)},
            {"audit_retention_days", integer(&Config::audit_retention_days, 0, 36500)},
+           {"audit_epoch_seconds", integer(&Config::audit_epoch_seconds, 1, 86400)},
        }},
       {"trust",
        {
