@@ -17,7 +17,7 @@ namespace kiosk::audit {
 namespace {
 
 constexpr int kApplicationId = 0x4b41554c;  // "KAUL"
-constexpr int kSchemaVersion = 2;  // 2: seals and checkpoints (format 1 migrates in place)
+constexpr int kSchemaVersion = 2;           // 2: seals and checkpoints (format 1 migrates in place)
 constexpr const char* kSchema = R"(
 CREATE TABLE IF NOT EXISTS records(
   seq INTEGER PRIMARY KEY,
@@ -248,8 +248,7 @@ Result<std::unique_ptr<AuditLog>, AuditError> AuditLog::open(const std::string& 
   std::string key_path = seal_key_path(path, options.key_dir);
   bool key_missing = false;
   auto key = SealKeyFile::open(key_path, &key_missing);
-  if (!key && !key_missing)
-    return Unexpected{AuditError{AuditError::Kind::kCorrupt, key.error()}};
+  if (!key && !key_missing) return Unexpected{AuditError{AuditError::Kind::kCorrupt, key.error()}};
   bool log_expected = key && (*key)->next() > 0;
   std::vector<std::string> alarms;
   std::error_code ec;
@@ -262,8 +261,7 @@ Result<std::unique_ptr<AuditLog>, AuditError> AuditLog::open(const std::string& 
       if (!aside) return Unexpected{AuditError{AuditError::Kind::kIo, path + ": " + *aside}};
       what += ", set aside as " + *aside;
     }
-    alarms.push_back(what + ", yet the sealing key has sealed " +
-                     std::to_string((*key)->next()) +
+    alarms.push_back(what + ", yet the sealing key has sealed " + std::to_string((*key)->next()) +
                      " epochs: every earlier record is lost; a new log starts in alarm");
   }
   std::string unusable;
@@ -273,9 +271,9 @@ Result<std::unique_ptr<AuditLog>, AuditError> AuditLog::open(const std::string& 
       return Unexpected{db.error()};
     auto aside = set_aside(path, "corrupt");
     if (!aside)
-      return Unexpected{AuditError{AuditError::Kind::kCorrupt,
-                                   path + ": " + unusable + "; cannot set it aside: " +
-                                       aside.error()}};
+      return Unexpected{
+          AuditError{AuditError::Kind::kCorrupt,
+                     path + ": " + unusable + "; cannot set it aside: " + aside.error()}};
     alarms.push_back("previous audit log unusable (" + unusable + "), set aside as " + *aside);
     db = open_db(path, false, nullptr);
     if (!db) return Unexpected{db.error()};
@@ -598,8 +596,7 @@ Result<ChainReport, AuditError> AuditLog::check() {
   return checker.finish();
 }
 
-Result<bool, AuditError> AuditLog::for_each_seal(
-    const std::function<void(const StoredSeal&)>& fn) {
+Result<bool, AuditError> AuditLog::for_each_seal(const std::function<void(const StoredSeal&)>& fn) {
   auto rows = seals_after(-1, 0);
   if (!rows) return Unexpected{rows.error()};
   for (const auto& r : *rows)

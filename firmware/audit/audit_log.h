@@ -141,9 +141,8 @@ class AuditLog {
   Result<Record, AuditError> append_locked(Record r);
   Result<bool, AuditError> insert_seal(const Seal& s, const SealKey& key);
   Result<std::pair<std::uint64_t, std::string>, AuditError> head();
-  Result<bool, AuditError> start_sealing(std::int64_t now, const SealOptions& options,
-                                         bool alarmed, OpenReport& rep,
-                                         std::vector<std::string>& alarms);
+  Result<bool, AuditError> start_sealing(std::int64_t now, const SealOptions& options, bool alarmed,
+                                         OpenReport& rep, std::vector<std::string>& alarms);
   Result<bool, AuditError> alarm(std::int64_t now, const std::string& what, OpenReport& rep);
   sqlite3* db_;
   std::string path_;

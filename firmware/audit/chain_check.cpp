@@ -26,9 +26,9 @@ void ChainChecker::feed(const StoredRecord& r) {
     broken(r.seq, "record altered: its hash does not match its body");
   } else if (!rec) {
     broken(r.seq, "record unreadable: its body is not an audit record");
-  } else if (r.has_columns && (r.time != rec->time || r.kind != name(rec->kind) ||
-                                 r.outcome != (rec->kind == RecordKind::kVerdict ? rec->outcome
-                                                                                 : std::string()))) {
+  } else if (r.has_columns &&
+             (r.time != rec->time || r.kind != name(rec->kind) ||
+              r.outcome != (rec->kind == RecordKind::kVerdict ? rec->outcome : std::string()))) {
     broken(r.seq, "record altered: a column (time, kind or outcome) differs from its hashed body");
   } else if (rec->seq != r.seq) {
     broken(r.seq, "record moved: its body says seq " + std::to_string(rec->seq));

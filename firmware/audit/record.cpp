@@ -63,7 +63,8 @@ std::string body(const Record& r) {
       w.key("purged_through").number(static_cast<std::int64_t>(r.purged_through));
       w.key("purged_hash").string(r.purged_hash);
       if (r.cutoff) w.key("cutoff").number(*r.cutoff);
-      if (r.purged_epochs) w.key("purged_epochs").number(static_cast<std::int64_t>(*r.purged_epochs));
+      if (r.purged_epochs)
+        w.key("purged_epochs").number(static_cast<std::int64_t>(*r.purged_epochs));
       break;
   }
   w.key("prev").string(r.prev);

@@ -45,7 +45,7 @@ struct Record {
   /// that remain start at this epoch). Absent in purge records of format 1.
   std::optional<std::int64_t> cutoff;
   std::optional<std::uint64_t> purged_epochs;
-  std::string prev;         ///< hex hash of the previous record; 64 zeros for the first ever
+  std::string prev;  ///< hex hash of the previous record; 64 zeros for the first ever
 };
 
 /// The canonical body: fixed key order, one line, only the fields of the record's kind.

@@ -125,8 +125,8 @@ std::optional<Seal> parse_seal_body(std::string_view text) {
   auto first = as_uint(v->get("first"));
   auto last = as_uint(v->get("last"));
   auto seq = as_uint(v->get("seq"));
-  if (!kind || !kind->is_string() || !kiosk || !kiosk->is_string() || !head ||
-      !head->is_string() || !is_hex64(head->string) || !first || !last || !seq || *last < *first)
+  if (!kind || !kind->is_string() || !kiosk || !kiosk->is_string() || !head || !head->is_string() ||
+      !is_hex64(head->string) || !first || !last || !seq || *last < *first)
     return std::nullopt;
   if (!time || !time->is_number() || time->number < 0 || time->number > kMaxExact ||
       static_cast<double>(static_cast<std::int64_t>(time->number)) != time->number)
@@ -170,7 +170,8 @@ std::string format_seal_line(const std::string& body, const Hash& mac) {
 }
 
 std::optional<SealLine> parse_seal_line(std::string_view line) {
-  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r'))
+    line.remove_suffix(1);
   if (line.empty() || line.size() > 8192) return std::nullopt;
   auto v = json::parse(line);
   if (!v || !v->is_object()) return std::nullopt;

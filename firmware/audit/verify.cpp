@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <cctype>
+
 #include "app/bytes.h"
 
 namespace kiosk::audit {
@@ -16,6 +18,18 @@ std::string epochs(std::uint64_t first, std::uint64_t last) {
 }
 
 }  // namespace
+
+void Verifier::finding(std::string text) {
+  // The kind is the leading capitals ("FORGED", "RECORDS MISSING"): a rewritten log gives one of
+  // each per row; the first few say enough.
+  std::size_t n = 0;
+  while (n < text.size() && (std::isupper(static_cast<unsigned char>(text[n])) || text[n] == ' '))
+    ++n;
+  std::string kind = text.substr(0, n);
+  while (!kind.empty() && kind.back() == ' ')
+    kind.pop_back();
+  if (++repeats_[kind] <= kShown) rep_.findings.push_back(std::move(text));
+}
 
 Verifier::Verifier(VerifyOptions options) : opt_(std::move(options)) {
   if (opt_.key) {
@@ -32,12 +46,11 @@ Verifier::Verifier(VerifyOptions options) : opt_(std::move(options)) {
   for (const auto& h : opt_.held) {
     ++rep_.held;
     const Seal& s = h.seal;
-    std::string what = "auditor's " + std::string(name(s.kind)) + " of " +
-                       epochs(s.first, s.last) + " (" + when(s.time) + ", record " +
-                       std::to_string(s.seq) + ")";
+    std::string what = "auditor's " + std::string(name(s.kind)) + " of " + epochs(s.first, s.last) +
+                       " (" + when(s.time) + ", record " + std::to_string(s.seq) + ")";
     if (walker_ && !check_mac(s.first, h.body, h.mac)) {
-      rep_.findings.push_back("HELD LINE INVALID: the " + what +
-                              " does not verify with the key (another kiosk's, or damaged)");
+      finding("HELD LINE INVALID: the " + what +
+              " does not verify with the key (another kiosk's, or damaged)");
       continue;
     }
     if (!walker_) ++unauthenticated_held_;
@@ -71,20 +84,19 @@ void Verifier::feed_seal(const StoredSeal& row) {
   auto s = parse_seal_body(row.body);
   std::string id = "seal row " + std::to_string(row.id);
   if (!s) {
-    rep_.findings.push_back(id + ": unreadable (its body is not a seal): altered");
+    finding(id + ": unreadable (its body is not a seal): altered");
     return;
   }
   if (row.kind != name(s->kind) || row.first != s->first || row.last != s->last ||
       row.seq != s->seq) {
-    rep_.findings.push_back(id + ": a column differs from its sealed body: altered");
+    finding(id + ": a column differs from its sealed body: altered");
     return;
   }
   std::string what = std::string(name(s->kind)) + " of " + epochs(s->first, s->last) + " (" +
                      when(s->time) + ", record " + std::to_string(s->seq) + ")";
   if (walker_ && !check_mac(s->first, row.body, row.mac)) {
-    rep_.findings.push_back(
-        "FORGED " + what +
-        ": does not verify with the auditor's key (made with a later key, or altered)");
+    finding("FORGED " + what +
+            ": does not verify with the auditor's key (made with a later key, or altered)");
     return;
   }
   expect(s->seq, s->head, what);
@@ -98,24 +110,22 @@ void Verifier::feed_seal(const StoredSeal& row) {
     first_closing_epoch_ = s->first;
   } else if (rep_.sealed_through && s->first != *rep_.sealed_through + 1) {
     if (s->first > *rep_.sealed_through + 1)
-      rep_.findings.push_back("SEALS MISSING for " +
-                              epochs(*rep_.sealed_through + 1, s->first - 1) + " (before the " +
-                              what + "): records and seals of that time were deleted");
+      finding("SEALS MISSING for " + epochs(*rep_.sealed_through + 1, s->first - 1) +
+              " (before the " + what + "): records and seals of that time were deleted");
     else
-      rep_.findings.push_back("SEAL OUT OF ORDER: " + what + " repeats epochs already sealed");
+      finding("SEAL OUT OF ORDER: " + what + " repeats epochs already sealed");
   }
   if (s->seq < last_sealed_seq_)
-    rep_.findings.push_back("SEAL GOES BACK: " + what + " covers fewer records than the seal " +
-                            "before it (record " + std::to_string(last_sealed_seq_) + ")");
+    finding("SEAL GOES BACK: " + what + " covers fewer records than the seal " +
+            "before it (record " + std::to_string(last_sealed_seq_) + ")");
   if (s->time < last_seal_time_)
-    rep_.findings.push_back("CLOCK WENT BACK between seals: " + what + " is " +
-                            std::to_string(last_seal_time_ - s->time) +
-                            " s before the seal before it");
+    finding("CLOCK WENT BACK between seals: " + what + " is " +
+            std::to_string(last_seal_time_ - s->time) + " s before the seal before it");
   if (opt_.key) {
     std::int64_t e = epoch_of(s->time, opt_.key->t0, opt_.key->epoch_seconds);
-    std::int64_t earliest = static_cast<std::int64_t>(s->last) + (s->kind == SealKind::kStop ? 0 : 1);
-    if (e < earliest)
-      rep_.findings.push_back("CLOCK WENT BACK: " + what + " is dated before its epochs ended");
+    std::int64_t earliest =
+        static_cast<std::int64_t>(s->last) + (s->kind == SealKind::kStop ? 0 : 1);
+    if (e < earliest) finding("CLOCK WENT BACK: " + what + " is dated before its epochs ended");
   }
   closing_.push_back({s->seq, s->first});
   rep_.sealed_through = s->last;
@@ -132,8 +142,8 @@ void Verifier::feed_record(const StoredRecord& r) {
   std::string hex = to_hex(r.hash);
   for (auto it = lo; it != hi; ++it) {
     if (it->second.head != hex)
-      rep_.findings.push_back("REWRITTEN: record " + std::to_string(r.seq) +
-                              " is not the record the " + it->second.what + " names");
+      finding("REWRITTEN: record " + std::to_string(r.seq) + " is not the record the " +
+              it->second.what + " names");
   }
   expects_.erase(lo, hi);
   if (!opt_.key) return;
@@ -145,25 +155,23 @@ void Verifier::feed_record(const StoredRecord& r) {
   auto rec = parse_body(r.body);
   if (!rec) return;  // the chain check reports it
   std::int64_t e = epoch_of(rec->time, opt_.key->t0, opt_.key->epoch_seconds);
-  if (e + 1 < static_cast<std::int64_t>(closing_[closing_at_].first) && late_sealed_++ < 5)
-    rep_.findings.push_back("LATE SEAL: record " + std::to_string(r.seq) + " (epoch " +
-                            std::to_string(e) + ") is sealed only by the key of epoch " +
-                            std::to_string(closing_[closing_at_].first) +
-                            ": written or rewritten after its epoch was sealed");
+  if (e < 0) return;  // written before sealing began (a migrated log): the first seal covers it
+  if (e + 1 < static_cast<std::int64_t>(closing_[closing_at_].first))
+    finding("LATE SEAL: record " + std::to_string(r.seq) + " (epoch " + std::to_string(e) +
+            ") is sealed only by the key of epoch " + std::to_string(closing_[closing_at_].first) +
+            ": written or rewritten after its epoch was sealed");
 }
 
 VerifyReport Verifier::finish() {
   rep_.chain = chain_.finish();
   const ChainReport& c = rep_.chain;
-  std::vector<std::string> out;
   for (const auto& b : c.breaks)
-    out.push_back("BROKEN at record " + std::to_string(b.seq) + ": " + b.reason +
-                  (b.acknowledged ? " (recorded by a segment record)" : " (NOT recorded)"));
+    finding("BROKEN at record " + std::to_string(b.seq) + ": " + b.reason +
+            (b.acknowledged ? " (recorded by a segment record)" : " (NOT recorded)"));
   for (const auto& [seq, note] : c.segment_notes)
-    out.push_back("SEGMENT record " + std::to_string(seq) + ": " + note);
+    finding("SEGMENT record " + std::to_string(seq) + ": " + note);
   for (const auto& [seq, back] : c.clock_back)
-    out.push_back("CLOCK WENT BACK " + std::to_string(back) + " s at record " +
-                  std::to_string(seq));
+    finding("CLOCK WENT BACK " + std::to_string(back) + " s at record " + std::to_string(seq));
   // Seals and checkpoints whose record is not in the log.
   std::size_t beyond = 0;
   const Expect* last_beyond = nullptr;
@@ -184,19 +192,19 @@ VerifyReport Verifier::finish() {
     }
   }
   if (last_beyond)
-    out.push_back("RECORDS MISSING: " + std::to_string(beyond) +
-                  " seal(s)/checkpoint(s) name records after the log's last (" +
-                  std::to_string(c.last_seq) + "), up to the " + last_beyond->what + " (record " +
-                  std::to_string(last_beyond_seq) + "): the tail was deleted or the log replaced");
+    finding("RECORDS MISSING: " + std::to_string(beyond) +
+            " seal(s)/checkpoint(s) name records after the log's last (" +
+            std::to_string(c.last_seq) + "), up to the " + last_beyond->what + " (record " +
+            std::to_string(last_beyond_seq) + "): the tail was deleted or the log replaced");
   // Where the seals must start: epoch 0, or where a purge left them.
   if (first_closing_epoch_ && *first_closing_epoch_ != 0) {
     bool anchored = false;
     for (const auto& a : c.anchors)
       if (a.purged_epochs && *a.purged_epochs == *first_closing_epoch_) anchored = true;
     if (!anchored)
-      out.push_back("SEALS MISSING at the start: the first seal is of epoch " +
-                    std::to_string(*first_closing_epoch_) +
-                    " and no purge record says where the seals were cut");
+      finding("SEALS MISSING at the start: the first seal is of epoch " +
+              std::to_string(*first_closing_epoch_) +
+              " and no purge record says where the seals were cut");
   }
   if (opt_.key) {
     for (const auto& a : c.anchors) {
@@ -206,40 +214,41 @@ VerifyReport Verifier::finish() {
         continue;
       }
       if (a.time - *a.cutoff < kMinRetention)
-        out.push_back("PURGE record " + std::to_string(a.seq) +
-                      " removed records younger than a day (cutoff " + std::to_string(*a.cutoff) +
-                      ", at " + when(a.time) + ")");
+        finding("PURGE record " + std::to_string(a.seq) +
+                " removed records younger than a day (cutoff " + std::to_string(*a.cutoff) +
+                ", at " + when(a.time) + ")");
       if (a.purged_epochs && *a.purged_epochs > 0 &&
           opt_.key->t0 + static_cast<std::int64_t>(*a.purged_epochs - 1) * opt_.key->epoch_seconds >
               *a.cutoff)
-        out.push_back("PURGE record " + std::to_string(a.seq) +
-                      " removed seals of epochs that began after its cutoff");
+        finding("PURGE record " + std::to_string(a.seq) +
+                " removed seals of epochs that began after its cutoff");
     }
   }
   if (!max_held_what_.empty() && rep_.sealed_through && max_held_epoch_ > *rep_.sealed_through + 1)
-    out.push_back("SEALS MISSING: the log's seals end at epoch " +
-                  std::to_string(*rep_.sealed_through) + ", before the " + max_held_what_ +
-                  ": the log was replaced by an older copy or its tail deleted");
+    finding("SEALS MISSING: the log's seals end at epoch " + std::to_string(*rep_.sealed_through) +
+            ", before the " + max_held_what_ +
+            ": the log was replaced by an older copy or its tail deleted");
   if (opt_.key_next) {
     std::uint64_t log_next = rep_.sealed_through ? *rep_.sealed_through + 1 : 0;
     if (*opt_.key_next > log_next)
-      out.push_back("SEALS MISSING: the kiosk's sealing key has sealed through epoch " +
-                    std::to_string(*opt_.key_next - 1) + " but the log's seals end " +
-                    (rep_.sealed_through ? "at epoch " + std::to_string(*rep_.sealed_through)
-                                         : std::string("before any")) +
-                    ": the log was replaced (by an older copy?) or its tail deleted");
+      finding("SEALS MISSING: the kiosk's sealing key has sealed through epoch " +
+              std::to_string(*opt_.key_next - 1) + " but the log's seals end " +
+              (rep_.sealed_through ? "at epoch " + std::to_string(*rep_.sealed_through)
+                                   : std::string("before any")) +
+              ": the log was replaced (by an older copy?) or its tail deleted");
   }
   if (opt_.key && opt_.now > 0) {
     std::int64_t e_now = epoch_of(opt_.now, opt_.key->t0, opt_.key->epoch_seconds);
-    std::int64_t through = rep_.sealed_through ? static_cast<std::int64_t>(*rep_.sealed_through) : -1;
+    std::int64_t through =
+        rep_.sealed_through ? static_cast<std::int64_t>(*rep_.sealed_through) : -1;
     if (rep_.stopped) {
       rep_.notes.push_back("kioskd stopped at " + when(rep_.last_seal_time) +
                            " and sealed everything before");
     } else if (through + 2 < e_now) {
       std::int64_t since = opt_.key->t0 + (through + 1) * opt_.key->epoch_seconds;
-      out.push_back("NOT SEALED since " + when(since) + " (" + std::to_string(opt_.now - since) +
-                    " s before now): the tail was deleted, the log replaced by an older copy, or "
-                    "the kiosk lost power and has not run since");
+      finding("NOT SEALED since " + when(since) + " (" + std::to_string(opt_.now - since) +
+              " s before now): the tail was deleted, the log replaced by an older copy, or "
+              "the kiosk lost power and has not run since");
     }
   }
   if (c.last_seq > rep_.sealed_seq)
@@ -247,8 +256,10 @@ VerifyReport Verifier::finish() {
                          std::to_string(c.last_seq) +
                          " are after the last seal (the window: only checkpoints that left the "
                          "box protect them)");
-  for (auto& f : out)
-    rep_.findings.push_back(std::move(f));
+  for (const auto& [kind, n] : repeats_)
+    if (n > kShown)
+      rep_.findings.push_back("... and " + std::to_string(n - kShown) + " more " + kind +
+                              " finding(s) like those above");
   return std::move(rep_);
 }
 

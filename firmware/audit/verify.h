@@ -17,9 +17,10 @@
 namespace kiosk::audit {
 
 struct VerifyOptions {
-  std::optional<VerifyKey> key;  ///< the auditor's verification key (seals are only checked with it)
-  std::vector<SealLine> held;    ///< seal and checkpoint lines the auditor collected off the box
-  std::int64_t now = 0;          ///< with a key: seals must reach this time (0: not checked)
+  std::optional<VerifyKey>
+      key;                     ///< the auditor's verification key (seals are only checked with it)
+  std::vector<SealLine> held;  ///< seal and checkpoint lines the auditor collected off the box
+  std::int64_t now = 0;        ///< with a key: seals must reach this time (0: not checked)
   std::optional<std::uint64_t> key_next;  ///< the kiosk's sealing key position, when read
 };
 
@@ -52,6 +53,8 @@ class Verifier {
   struct Closing {
     std::uint64_t seq, first;
   };
+  static constexpr std::size_t kShown = 5;  ///< findings shown per kind; the rest are counted
+  void finding(std::string text);
   bool check_mac(std::uint64_t epoch, const std::string& body, const Hash& mac);
   void expect(std::uint64_t seq, const std::string& head, const std::string& what);
   std::string when(std::int64_t t) const;
@@ -69,8 +72,8 @@ class Verifier {
   std::uint64_t max_seal_seq_ = 0;
   std::uint64_t max_held_epoch_ = 0;
   std::string max_held_what_;
-  std::size_t late_sealed_ = 0;
   std::size_t unauthenticated_held_ = 0;
+  std::map<std::string, std::size_t> repeats_;
 };
 
 /// Reads the whole log into a verifier and finishes it.

@@ -63,7 +63,8 @@ Result<audit::VerifyOptions, std::string> verify_options(const Args& a) {
   }
   if (!key_text.empty()) {
     o.key = audit::parse_verify_key(key_text);
-    if (!o.key) return Unexpected{std::string("--key needs the verification key (kaudit1-T0-L-HEX)")};
+    if (!o.key)
+      return Unexpected{std::string("--key needs the verification key (kaudit1-T0-L-HEX)")};
   }
   if (const std::string* h = a.get("held")) {
     std::ifstream f(*h, std::ios::binary);
@@ -101,8 +102,9 @@ int print_verify(const audit::VerifyReport& r, bool keyed) {
   for (const auto& f : r.findings)
     std::cout << "FINDING: " << f << "\n";
   std::cout << "verdict: "
-            << (r.ok() ? "intact" : "TAMPERED or damaged (" + std::to_string(r.findings.size()) +
-                                        " finding" + (r.findings.size() == 1 ? "" : "s") + ")")
+            << (r.ok() ? "intact"
+                       : "TAMPERED or damaged (" + std::to_string(r.findings.size()) + " finding" +
+                             (r.findings.size() == 1 ? "" : "s") + ")")
             << "\n";
   return r.ok() ? 0 : 1;
 }

@@ -82,7 +82,8 @@ Result<std::unique_ptr<Kiosk>, std::string> Kiosk::create(boost::asio::io_contex
     alarms.push_back("record " + std::to_string(seq) + ": " + note);
   if (!alarms.empty()) {
     k->audit_status_.alarm = alarms.front();
-    if (alarms.size() > 1) k->audit_status_.alarm += " (+" + std::to_string(alarms.size() - 1) + ")";
+    if (alarms.size() > 1)
+      k->audit_status_.alarm += " (+" + std::to_string(alarms.size() - 1) + ")";
     log("audit: ALARM: " + k->audit_status_.alarm);
   }
   if (!report.chain.intact()) {

@@ -1,3 +1,6 @@
+-- An audit log of format 1 (before seals), written by the tree before this change:
+-- tests/audit_writer DIR 30, then kioskctl audit purge --before 1796000005 --now 1796000100;
+-- sqlite3 audit.db .dump.
 PRAGMA foreign_keys=OFF;
 BEGIN TRANSACTION;
 CREATE TABLE records(
@@ -41,3 +44,6 @@ CREATE TRIGGER records_no_delete BEFORE DELETE ON records
 WHEN (SELECT count(*) FROM purge_permit) = 0
 BEGIN SELECT RAISE(ABORT, 'audit records are removed only by a retention purge'); END;
 COMMIT;
+-- sqlite3 .dump leaves out the header fields the kiosk's format 1 set:
+PRAGMA application_id=1262572876;
+PRAGMA user_version=1;
