@@ -417,3 +417,52 @@ TEST_CASE("a log of format 1 migrates without loss and verifies") {
   CHECK(out.find("records: 27") != std::string::npos);
   CHECK(out.find("verdict: intact") != std::string::npos);
 }
+
+TEST_CASE("kioskd: an emptied audit log starts in alarm, on the officer's screen and its output") {
+  TempDir dir("tamper-kioskd");
+  install_vector_trust(dir.path + "/data");
+  std::string feed;
+  for (int i = 0; i < 3; ++i)
+    feed += "0 scanner WPC1:NOT-A-CODE-" + std::to_string(i) + "\n";
+  write_text(dir.path + "/f.feed", feed);
+  std::string conf = base_config(dir.path, "[devices]\nfeed = " + dir.path + "/f.feed\n");
+  auto officer_audit = [](const json::Value& v) -> const json::Value* {
+    const json::Value* a = v.get("audit");
+    return a && a->is_object() ? a : nullptr;
+  };
+  {
+    Kioskd k(dir.path, conf);
+    REQUIRE(k.ready);
+    WsClient ws(k.port, "/ws");
+    auto s = ws.read_until(
+        [&](const json::Value& v) {
+          auto* a = officer_audit(v);
+          return a && a->get("last_seq")->number >= 3;
+        },
+        std::chrono::seconds(20));
+    REQUIRE(s);
+    CHECK(officer_audit(*s)->get("checkpoint")->string.find("checkpoint #3 ") == 0);
+    CHECK(officer_audit(*s)->get("alarm")->string.empty());
+    CHECK(k.stop() == 0);
+    std::string err = read_text(k.stderr_path);
+    CHECK(err.find("VERIFICATION KEY") != std::string::npos);
+    CHECK(err.find("audit seal: {\"audit_seal\": \"{\\\"kind\\\": \\\"stop\\\"") !=
+          std::string::npos);
+  }
+  write_text(dir.path + "/data/audit.db", "");
+  Kioskd k(dir.path, conf);
+  REQUIRE(k.ready);
+  WsClient ws(k.port, "/ws");
+  auto s = ws.read_until(
+      [&](const json::Value& v) {
+        auto* a = officer_audit(v);
+        return a && !a->get("alarm")->string.empty();
+      },
+      std::chrono::seconds(20));
+  REQUIRE(s);
+  CHECK(officer_audit(*s)->get("alarm")->string.find("empty (0 bytes)") != std::string::npos);
+  CHECK(k.stop() == 0);
+  std::string err = read_text(k.stderr_path);
+  CHECK(err.find("audit: ALARM: audit log is empty (0 bytes)") != std::string::npos);
+  CHECK(err.find("VERIFICATION KEY") == std::string::npos);  // no new key: the gap stays visible
+}
