@@ -475,13 +475,21 @@ Result<Record, AuditError> AuditLog::append(Record r) {
 Result<Record, AuditError> AuditLog::append_locked(Record r) {
   std::uint64_t last_seq = 0;
   std::string prev = genesis_prev();
+  if (r.kind == RecordKind::kPurge) {
+    // The purge may have removed every record: its anchor follows the last one removed.
+    last_seq = r.purged_through;
+    prev = r.purged_hash;
+  }
   {
     Stmt s(db_, "SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1");
     if (!s.ok()) return Unexpected{error(db_, path_, path_ + ": cannot read the last record")};
     int rc = s.step();
     if (rc == SQLITE_ROW) {
-      last_seq = static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 0));
-      prev = to_hex(column_hash(s.get(), 1));
+      auto seq = static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 0));
+      if (seq >= last_seq) {
+        last_seq = seq;
+        prev = to_hex(column_hash(s.get(), 1));
+      }
     } else if (rc != SQLITE_DONE) {
       return Unexpected{error(db_, path_, path_ + ": cannot read the last record")};
     }

@@ -126,6 +126,7 @@ int verify(const Args& a) {
     opt->key_next = (*key_file)->next();
   auto log = audit::AuditLog::open_read_only(db);
   if (!log) {
+    std::cerr << "kioskctl: " << log.error().message << "\n";
     std::cout << "FINDING: " << log.error().message << "\n"
               << "verdict: TAMPERED or damaged (1 finding)\n";
     return 1;
