@@ -379,7 +379,7 @@ Result<std::pair<std::uint64_t, std::string>, AuditError> AuditLog::head() {
   return std::make_pair(std::uint64_t{0}, genesis_prev());
 }
 
-Result<bool, AuditError> AuditLog::insert_seal(const Seal& seal, const SealKey& key) {
+Result<std::string, AuditError> AuditLog::insert_seal(const Seal& seal, const SealKey& key) {
   std::string text = seal_body(seal);
   Hash mac = seal_mac(key, text);
   Stmt ins(db_, "INSERT INTO seals(kind, first, last, seq, body, mac) VALUES(?,?,?,?,?,?)");
@@ -392,8 +392,7 @@ Result<bool, AuditError> AuditLog::insert_seal(const Seal& seal, const SealKey& 
   sqlite3_bind_text(ins.get(), 5, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
   sqlite3_bind_blob(ins.get(), 6, mac.data(), static_cast<int>(mac.size()), SQLITE_TRANSIENT);
   if (ins.step() != SQLITE_DONE) return Unexpected{error(db_, path_, path_ + ": cannot seal")};
-  last_line_ = format_seal_line(text, mac);
-  return true;
+  return format_seal_line(text, mac);
 }
 
 Result<std::string, AuditError> AuditLog::seal_due(std::int64_t now, bool stop) {
@@ -401,7 +400,6 @@ Result<std::string, AuditError> AuditLog::seal_due(std::int64_t now, bool stop) 
   std::int64_t e = key_->epoch_of(now);
   std::int64_t through = stop ? e : e - 1;
   if (through < 0 || static_cast<std::uint64_t>(through) < key_->next()) return std::string();
-  std::string saved_line = last_line_;
   {
     Transaction tx(db_, path_);
     if (!tx.ok()) return Unexpected{error(db_, path_, path_ + ": cannot start a seal")};
@@ -414,16 +412,11 @@ Result<std::string, AuditError> AuditLog::seal_due(std::int64_t now, bool stop) 
               h->first,
               h->second,
               now};
-    auto ins = insert_seal(seal, key_->key());
-    if (!ins) {
-      last_line_ = saved_line;
-      return Unexpected{ins.error()};
-    }
+    auto line = insert_seal(seal, key_->key());
+    if (!line) return Unexpected{line.error()};
     AuditError err;
-    if (!tx.commit(path_ + ": cannot commit a seal", &err)) {
-      last_line_ = saved_line;
-      return Unexpected{err};
-    }
+    if (!tx.commit(path_ + ": cannot commit a seal", &err)) return Unexpected{err};
+    last_line_ = std::move(*line);
   }
   // Only once the seal is durable does the key move on (and the old one is overwritten).
   auto adv = key_->advance_to(static_cast<std::uint64_t>(through) + 1);
@@ -450,25 +443,20 @@ Result<Record, AuditError> AuditLog::append(Record r) {
   if (!tx.ok()) return Unexpected{error(db_, path_, path_ + ": cannot start an append")};
   auto stored = append_locked(std::move(r));
   if (!stored) return stored;
-  std::string saved_line = last_line_;
+  std::string line;
   if (key_) {
     // The checkpoint of the new head, in the same transaction: no extra fsync.
-    Seal cp{SealKind::kCheckpoint, kiosk_,       key_->next(), key_->next(),
-            stored->seq,           stored->prev, stored->time};
     auto h = head();
     if (!h) return Unexpected{h.error()};
-    cp.head = h->second;
-    auto ins = insert_seal(cp, key_->key());
-    if (!ins) {
-      last_line_ = saved_line;
-      return Unexpected{ins.error()};
-    }
+    Seal cp{SealKind::kCheckpoint, kiosk_,    key_->next(), key_->next(),
+            stored->seq,           h->second, stored->time};
+    auto l = insert_seal(cp, key_->key());
+    if (!l) return Unexpected{l.error()};
+    line = std::move(*l);
   }
   AuditError err;
-  if (!tx.commit(path_ + ": cannot commit the record", &err)) {
-    last_line_ = saved_line;
-    return Unexpected{err};
-  }
+  if (!tx.commit(path_ + ": cannot commit the record", &err)) return Unexpected{err};
+  if (!line.empty()) last_line_ = std::move(line);
   return stored;
 }
 

@@ -139,7 +139,8 @@ class AuditLog {
   AuditLog(sqlite3* db, std::string path, std::string kiosk)
       : db_(db), path_(std::move(path)), kiosk_(std::move(kiosk)) {}
   Result<Record, AuditError> append_locked(Record r);
-  Result<bool, AuditError> insert_seal(const Seal& s, const SealKey& key);
+  /// Inserts a seal or checkpoint row; returns its line (for last_line() once committed).
+  Result<std::string, AuditError> insert_seal(const Seal& s, const SealKey& key);
   Result<std::pair<std::uint64_t, std::string>, AuditError> head();
   Result<bool, AuditError> start_sealing(std::int64_t now, const SealOptions& options, bool alarmed,
                                          OpenReport& rep, std::vector<std::string>& alarms);

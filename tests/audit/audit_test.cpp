@@ -7,10 +7,12 @@
 #include "firmware/audit/audit_log.h"
 #include "firmware/audit/export.h"
 #include "firmware/audit/kiosk_secrets.h"
+#include "tests/audit/audit_support.h"
 #include "tests/kioskd/support.h"
 
 using namespace kiosk;
 using namespace kiosk::audit;
+using kiosk::test::sql;
 using kiosk::test::TempDir;
 namespace fs = std::filesystem;
 
@@ -31,17 +33,6 @@ std::unique_ptr<AuditLog> open_log(const std::string& path, OpenReport* rep = nu
   auto log = AuditLog::open(path, "K1", 1796000000, rep);
   REQUIRE(log);
   return std::move(*log);
-}
-
-void sql(const std::string& path, const std::string& statement) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  char* err = nullptr;
-  int rc = sqlite3_exec(db, statement.c_str(), nullptr, nullptr, &err);
-  CAPTURE(err ? err : "");
-  sqlite3_free(err);
-  sqlite3_close(db);
-  REQUIRE(rc == SQLITE_OK);
 }
 
 int sql_rc(const std::string& path, const std::string& statement) {

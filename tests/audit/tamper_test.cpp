@@ -10,6 +10,7 @@
 
 #include "firmware/audit/audit_log.h"
 #include "firmware/audit/seal_key_file.h"
+#include "tests/audit/audit_support.h"
 #include "tests/kioskd/support.h"
 
 using namespace kiosk;
@@ -24,17 +25,6 @@ constexpr std::int64_t kNow = kT0 + 1000;  // the auditor's clock
 
 std::string writer_path() {
   return std::string(KIOSK_BUILD_DIR) + "/tests/audit_writer";
-}
-
-void sql(const std::string& path, const std::string& statement) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  char* err = nullptr;
-  int rc = sqlite3_exec(db, statement.c_str(), nullptr, nullptr, &err);
-  CAPTURE(err ? err : "");
-  sqlite3_free(err);
-  sqlite3_close(db);
-  REQUIRE(rc == SQLITE_OK);
 }
 
 /// Writes `count` records dated `start + i * 3` (epochs of 10 s) and stops cleanly.
@@ -120,22 +110,7 @@ void forge_stop_seal(const std::string& dir) {
          c->last_seq,
          c->last_hash,
          kT0 + 10 * static_cast<std::int64_t>((*key)->next())};
-  std::string body = seal_body(s);
-  Hash mac = seal_mac((*key)->key(), body);
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open((dir + "/audit.db").c_str(), &db) == SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  sqlite3_prepare_v2(db, "INSERT INTO seals(kind, first, last, seq, body, mac) VALUES(?,?,?,?,?,?)",
-                     -1, &st, nullptr);
-  sqlite3_bind_text(st, 1, "stop", -1, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 2, static_cast<sqlite3_int64>(s.first));
-  sqlite3_bind_int64(st, 3, static_cast<sqlite3_int64>(s.last));
-  sqlite3_bind_int64(st, 4, static_cast<sqlite3_int64>(s.seq));
-  sqlite3_bind_text(st, 5, body.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_blob(st, 6, mac.data(), 32, SQLITE_TRANSIENT);
-  CHECK(sqlite3_step(st) == SQLITE_DONE);
-  sqlite3_finalize(st);
-  sqlite3_close(db);
+  insert_seal_row(dir + "/audit.db", s, (*key)->key());
 }
 
 /// Rewrites record `seq`'s outcome and re-chains every record after it (bodies, hashes, prevs),
@@ -177,28 +152,12 @@ void rewrite_and_rechain(const std::string& dir, std::uint64_t seq) {
   sql(path, stmts);
   auto key = SealKeyFile::open(dir + "/audit-seal.key");
   REQUIRE(key);
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
   for (const auto& row : seals) {
     auto s = parse_seal_body(row.body);
     REQUIRE(s);
     s->head = s->seq ? hashes[s->seq] : genesis_prev();
-    std::string b = seal_body(*s);
-    Hash mac = seal_mac((*key)->key(), b);  // the only key root has
-    sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(db,
-                       "INSERT INTO seals(kind, first, last, seq, body, mac) VALUES(?,?,?,?,?,?)",
-                       -1, &st, nullptr);
-    sqlite3_bind_text(st, 1, row.kind.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, static_cast<sqlite3_int64>(s->first));
-    sqlite3_bind_int64(st, 3, static_cast<sqlite3_int64>(s->last));
-    sqlite3_bind_int64(st, 4, static_cast<sqlite3_int64>(s->seq));
-    sqlite3_bind_text(st, 5, b.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_blob(st, 6, mac.data(), 32, SQLITE_TRANSIENT);
-    REQUIRE(sqlite3_step(st) == SQLITE_DONE);
-    sqlite3_finalize(st);
+    insert_seal_row(path, *s, (*key)->key());  // the only key root has
   }
-  sqlite3_close(db);
 }
 
 }  // namespace
