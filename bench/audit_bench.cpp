@@ -82,7 +82,8 @@ int main(int argc, char** argv) {
     SealOptions opt;
     opt.epoch_seconds = 1;
     OpenReport rep;
-    auto log = AuditLog::open(dir + "/disk.db", "BENCH", 1796000000, &rep, opt);
+    std::filesystem::create_directories(dir + "/disk");
+    auto log = AuditLog::open(dir + "/disk/audit.db", "BENCH", 1796000000, &rep, opt);
     if (!log) {
       std::fprintf(stderr, "%s\n", log.error().message.c_str());
       return 1;
@@ -118,7 +119,8 @@ int main(int argc, char** argv) {
     opt.epoch_seconds = epoch;
     OpenReport rep;
     std::int64_t start = wall();
-    auto log = AuditLog::open(dir + "/window.db", "BENCH", start, &rep, opt);
+    std::filesystem::create_directories(dir + "/window");
+    auto log = AuditLog::open(dir + "/window/audit.db", "BENCH", start, &rep, opt);
     if (!log) return 1;
     const SealKeyFile* key = (*log)->seal_key();
     std::vector<std::pair<std::uint64_t, double>> written;  // seq, steady time (s)
@@ -131,19 +133,26 @@ int main(int argc, char** argv) {
       return key->t0() + (key->epoch_of(now) + 1) * key->epoch_seconds();
     };
     std::int64_t boundary = next_boundary();
+    std::string last_seal;
+    // A seal comes from the timer, or from an append in a new epoch (it seals the ended ones).
+    auto note_seal = [&] {
+      const std::string& line = (*log)->last_line();
+      auto l = parse_seal_line(line);
+      if (l && l->seal.kind != SealKind::kCheckpoint && line != last_seal) {
+        sealed.emplace_back(l->seal.seq, secs());
+        last_seal = line;
+      }
+    };
     while (secs() < run_seconds) {
       auto r = (*log)->append(verdict(wall()));
       if (!r) return 1;
+      note_seal();
       written.emplace_back(r->seq, secs());
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       if (wall() >= boundary) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        auto s = (*log)->seal_due(wall());
-        if (!s) return 1;
-        if (!s->empty()) {
-          auto line = parse_seal_line(*s);
-          sealed.emplace_back(line->seal.seq, secs());
-        }
+        if (!(*log)->seal_due(wall())) return 1;
+        note_seal();
         boundary = next_boundary();
       }
     }

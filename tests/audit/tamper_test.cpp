@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "firmware/audit/audit_log.h"
+#include "firmware/audit/kiosk_secrets.h"
 #include "firmware/audit/seal_key_file.h"
 #include "tests/audit/audit_support.h"
 #include "tests/kioskd/support.h"
@@ -57,6 +58,7 @@ struct Rig {
     key.erase(key.find_last_not_of('\n') + 1);
     REQUIRE(key.rfind("kaudit1-", 0) == 0);
     CHECK(!fs::exists(data + "/verify.key"));
+    REQUIRE(load_or_create_secrets(data));  // the export key, as kioskd makes it
     write(data, 20, kT0);
     fs::copy_file(data + "/audit.db", older);
     write(data, 20, kT0 + 60);
@@ -223,6 +225,21 @@ TEST_CASE("tamper harness: every attack on a real log is a finding of audit veri
     CHECK(v.says("epoch 0 "));
     Check w = k.verify(d);
     CHECK(w.says("FINDING: REWRITTEN: record 1 is not the record the auditor's checkpoint"));
+    // Its export is signed by the export key on the box, and still fails with the auditor's key.
+    std::string out;
+    REQUIRE(run({kioskctl_path(), "audit", "export", "--data", d, "--out", d + ".audit"}) == 0);
+    CHECK(run({kioskctl_path(), "audit", "check-export", d + ".audit"}, &out) == 0);
+    CHECK(out.find("seals NOT authenticated") != std::string::npos);
+    CHECK(run({kioskctl_path(), "audit", "check-export", d + ".audit", "--key", k.key, "--now",
+               std::to_string(kNow)},
+              &out) == 1);
+    CHECK(out.find("FINDING: FORGED") != std::string::npos);
+    // The untouched log's export passes with the key and the held lines.
+    REQUIRE(run({kioskctl_path(), "audit", "export", "--data", k.data, "--out", d + ".good"}) == 0);
+    CHECK(run({kioskctl_path(), "audit", "check-export", d + ".good", "--key", k.key, "--held",
+               k.held, "--now", std::to_string(kNow)},
+              &out) == 0);
+    CHECK(out.find("verdict: intact") != std::string::npos);
   }
   SUBCASE("editing any column behind the chain's back") {
     for (std::string column : {"outcome='ACCEPT'", "kind='segment'", "time=time-86400"}) {
