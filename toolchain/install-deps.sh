@@ -14,6 +14,11 @@ packages=(
   libpcsclite-dev pcscd vsmartcard-vpcd
   python3
   valgrind
+  lintian  # package-check.sh: the .deb packages have no lintian error
+  mmdebstrap  # package-check.sh: the clean Debian 12 root the packages are installed into
+  curl  # package-check.sh: the installed kioskd's officer page and state
+  iproute2  # package-check.sh: loopback up in its private network namespace
+  systemd  # package-check.sh: systemd-analyze verify of the unit
 )
 for arg in "$@"; do
   case "$arg" in
