@@ -72,6 +72,9 @@ class Kiosk {
   void arm_watchdog();
   void arm_retention();
   void purge();
+  void arm_seal();
+  void seal(bool stop);
+  void show_checkpoint();
 
   boost::asio::io_context& ioc_;
   const Config config_;
@@ -96,7 +99,7 @@ class Kiosk {
   std::shared_ptr<ServerContext> server_ctx_;
   std::unique_ptr<HttpServer> server_;
   std::unique_ptr<TrustUpdater> updater_;
-  boost::asio::steady_timer session_timer_, watchdog_timer_, retention_timer_;
+  boost::asio::steady_timer session_timer_, watchdog_timer_, retention_timer_, seal_timer_;
   bool stopped_ = false;
 };
 

@@ -42,4 +42,17 @@ for folder in sorted(os.listdir(corpus)):
         p = os.path.join(d, name)
         if name.endswith((".png", ".jpg", ".webp")) and os.path.getsize(p) <= 32768:
             put("fuzz_scan", open(p, "rb").read())
+            put("fuzz_image_file", open(p, "rb").read())
 os.makedirs(os.path.join(out, "fuzz_chip_protocol"), exist_ok=True)
+
+# Audit: record bodies from the format 1 log, and held seal lines (one per file, and all together).
+audit = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "audit", "data", "audit-v1.sql")
+bodies = [line.split("'")[5] for line in open(audit) if line.startswith("INSERT INTO records")]
+for b in bodies[:3]:
+    put("fuzz_audit", b.encode())
+seal = {"kind": "seal", "kiosk": "K", "first": 3, "last": 3, "seq": 2, "head": "ab" * 32, "time": 1796000035}
+body = json.dumps(seal)
+line = json.dumps({"audit_seal": body, "mac": "00" * 32})
+put("fuzz_audit", line.encode())
+put("fuzz_audit", ("\n".join(bodies[:4]) + "\n" + line + "\n").encode())
+put("fuzz_audit", b"kaudit1-1796000000-10-" + b"ab" * 32)
