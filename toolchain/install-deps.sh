@@ -22,7 +22,12 @@ packages=(
   rsyslog            # fleet: the audit collector in tests and toolchain/fleet.sh
   rsyslog-relp       # fleet: rsyslog's imrelp input (audit records over RELP)
   prometheus         # fleet: promtool (metrics and rules checks) and the fleet script's server
-  curl               # fleet: toolchain/fleet.sh queries Prometheus' HTTP API
+  libssl-dev  # SM2 with SM3 signatures (app/sign/sm2.cpp, OpenSSL 3)
+  lintian  # package-check.sh: the .deb packages have no lintian error
+  mmdebstrap  # package-check.sh: the clean Debian 12 root the packages are installed into
+  curl  # package-check.sh: the installed kioskd's officer page; fleet.sh queries Prometheus
+  iproute2  # package-check.sh: loopback up in its private network namespace
+  systemd  # package-check.sh: systemd-analyze verify of the unit
 )
 for arg in "$@"; do
   case "$arg" in

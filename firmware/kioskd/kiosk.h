@@ -77,6 +77,9 @@ class Kiosk {
   void arm_retention();
   void arm_metrics();  ///< every second: metrics text, forwarding news to the screens
   void purge();
+  void arm_seal();
+  void seal(bool stop);
+  void show_checkpoint();
 
   boost::asio::io_context& ioc_;
   const Config config_;
@@ -106,7 +109,8 @@ class Kiosk {
   std::unique_ptr<MetricsServer> metrics_server_;
   std::int64_t start_time_ = 0;
   std::string shown_forward_error_;
-  boost::asio::steady_timer session_timer_, watchdog_timer_, retention_timer_, metrics_timer_;
+  boost::asio::steady_timer session_timer_, watchdog_timer_, retention_timer_, metrics_timer_,
+      seal_timer_;
   bool stopped_ = false;
 };
 

@@ -159,6 +159,8 @@ std::string officer_json(const KioskView& v) {
   w.key("last_seq").number(static_cast<std::int64_t>(v.audit.last_seq));
   w.key("forwarded_seq").number(static_cast<std::int64_t>(v.audit.forwarded_seq));
   w.key("forward_error").string(v.audit.forward_error);
+  w.key("alarm").string(v.audit.alarm);
+  w.key("checkpoint").string(v.audit.checkpoint);
   w.end_object();
   w.end_object();
   return w.take();

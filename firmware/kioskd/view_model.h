@@ -32,6 +32,8 @@ struct AuditStatus {
   std::uint64_t last_seq = 0;
   std::uint64_t forwarded_seq = 0;  ///< acknowledged by the syslog collector (0: none or off)
   std::string forward_error;        ///< why forwarding is stuck ("" when fine or off)
+  std::string alarm;                ///< a log missing, emptied, replaced or tampered with ("" none)
+  std::string checkpoint;           ///< the latest checkpoint, short: "#SEQ HEAD16 epoch E"
 };
 
 struct KioskView {
