@@ -154,7 +154,7 @@ int init(const Args& a) {
   std::error_code ec;
   std::filesystem::create_directories(*data, ec);
   ::chmod(data->c_str(), 0700);
-  audit::VerifyKey vk;
+  audit::AuditorKey vk;
   auto made = audit::SealKeyFile::create(*data + "/audit-seal.key", *now, epoch, &vk);
   if (!made) {
     std::cerr << "kioskctl: " << made.error()
