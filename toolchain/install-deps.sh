@@ -18,6 +18,7 @@ packages=(
   libpcsclite-dev pcscd vsmartcard-vpcd
   python3
   valgrind
+  libssl-dev  # SM2 with SM3 signatures (app/sign/sm2.cpp, OpenSSL 3)
 )
 for arg in "$@"; do
   case "$arg" in
