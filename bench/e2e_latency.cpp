@@ -1,11 +1,4 @@
-
-if (last_open > first_open)
-  std::printf("camera: %d frames opened in %.1f s: %.1f fps achieved\n", last_frame.load() + 1,
-              static_cast<double>(last_open - first_open) / 1e6,
-              static_cast<double>(last_frame.load()) * 1e6 /
-                  static_cast<double>(
-                      last_open - first_open));  // End to end: a simulated 720p/30 fps camera into
-                                                 // kioskd, to the verdict on the officer's page in
+// End to end: a simulated 720p/30 fps camera into kioskd, to the verdict on the officer's page in
 // a real headless Chromium.
 //
 //   e2e_latency [--count N] [--show-frames F] [--gap-frames G] [--lead-frames L]
@@ -459,17 +452,20 @@ int main(int argc, char** argv) {
       "headless Chromium; %d presentations of each document (%d frames shown, %d "
       "between)\n",
       count, show, gap);
+  if (last_open > first_open)
+    std::printf(
+        "camera: %d frames opened in %.1f s: %.1f fps achieved\n", last_frame.load() + 1,
+        static_cast<double>(last_open - first_open) / 1e6,
+        static_cast<double>(last_frame.load()) * 1e6 / static_cast<double>(last_open - first_open));
   std::printf("%-6s %-34s %5s %9s %9s %9s\n", "doc", "stage", "n", "p50 ms", "p95 ms", "max ms");
-  const char* names[5] = {"visible->logged (capture+decode+", "logged->pushed (push)",
+  const char* names[5] = {"visible->logged (cap+dec+ver+aud)", "logged->pushed (push)",
                           "pushed->dom (page render)", "dom->painted (paint)",
                           "TOTAL visible->painted"};
   for (const char* doc : {"E_SSC", "WPNL"}) {
     const Row& r = rows[doc];
     for (int s = 0; s < 5; ++s) {
       const auto& v = r.stage[s];
-      std::string label = names[s];
-      if (s == 0) label = "visible->logged (cap+dec+ver+aud)";
-      std::printf("%-6s %-34s %5zu %9.1f %9.1f %9.1f\n", doc, label.c_str(), v.size(),
+      std::printf("%-6s %-34s %5zu %9.1f %9.1f %9.1f\n", doc, names[s], v.size(),
                   percentile(v, 0.5), percentile(v, 0.95),
                   v.empty() ? 0.0 : *std::max_element(v.begin(), v.end()));
     }
