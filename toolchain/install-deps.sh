@@ -18,6 +18,12 @@ packages=(
   libpcsclite-dev pcscd vsmartcard-vpcd
   python3
   valgrind
+  libssl-dev  # SM2 with SM3 signatures (app/sign/sm2.cpp, OpenSSL 3)
+  lintian  # package-check.sh: the .deb packages have no lintian error
+  mmdebstrap  # package-check.sh: the clean Debian 12 root the packages are installed into
+  curl  # package-check.sh: the installed kioskd's officer page and state
+  iproute2  # package-check.sh: loopback up in its private network namespace
+  systemd  # package-check.sh: systemd-analyze verify of the unit
 )
 for arg in "$@"; do
   case "$arg" in

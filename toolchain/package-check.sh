@@ -159,12 +159,13 @@ cleanup_inside() {
 trap cleanup_inside EXIT
 ok "clean Debian 12 root unpacked in $(( $(date +%s) - t0 )) s"
 in_root() { chroot "$root" "$@"; }
+deb() { local f; f=$(compgen -G "$root/pkgs/$1/$2_*.deb") || fail "no $2 in $1"; echo "${f#"$root"}"; }
 as_kiosk() { chroot "$root" setpriv --reuid=kiosk --regid=kiosk --init-groups --inh-caps=-all "$@"; }
 
-in_root dpkg -i /pkgs/v1/onecard-kiosk_*.deb /pkgs/v1/onecard-kiosk-sim_*.deb \
-  /pkgs/v1/onecard-kiosk-test-anchors_*.deb >"$scratch/dpkg.log" 2>&1 || { cat "$scratch/dpkg.log"; fail "dpkg -i"; }
+in_root dpkg -i "$(deb v1 onecard-kiosk)" "$(deb v1 onecard-kiosk-sim)" \
+  "$(deb v1 onecard-kiosk-test-anchors)" >"$scratch/dpkg.log" 2>&1 || { cat "$scratch/dpkg.log"; fail "dpkg -i"; }
 in_root getent passwd kiosk >/dev/null || fail "postinst made no user kiosk"
-[ "$(stat -c %U:%a "$root/var/lib/kiosk")" = "kiosk:750" ] || fail "/var/lib/kiosk is $(stat -c %U:%a "$root/var/lib/kiosk")"
+[ "$(in_root stat -c %U:%a /var/lib/kiosk)" = "kiosk:750" ] || fail "/var/lib/kiosk is $(in_root stat -c %U:%a /var/lib/kiosk)"
 ok "dpkg -i: installed; user kiosk; /var/lib/kiosk kiosk:750"
 
 # The technician's lines: the test anchors (by hand, loudly: they are public), the vectors' time,
@@ -249,8 +250,8 @@ ok "a bad configuration is refused: $err"
 # ---- upgrade to a rebuilt package of a higher version ----
 stop_kioskd
 sum_before=$(sha256sum "$root/etc/kiosk/kioskd.conf" | cut -d' ' -f1)
-in_root dpkg -i --force-confold /pkgs/v2/onecard-kiosk_*.deb /pkgs/v2/onecard-kiosk-sim_*.deb \
-  /pkgs/v2/onecard-kiosk-test-anchors_*.deb >"$scratch/dpkg2.log" 2>&1 || { cat "$scratch/dpkg2.log"; fail "dpkg -i (upgrade)"; }
+in_root dpkg -i --force-confold "$(deb v2 onecard-kiosk)" "$(deb v2 onecard-kiosk-sim)" \
+  "$(deb v2 onecard-kiosk-test-anchors)" >"$scratch/dpkg2.log" 2>&1 || { cat "$scratch/dpkg2.log"; fail "dpkg -i (upgrade)"; }
 v2=$(in_root dpkg-query -W -f='${Version}' onecard-kiosk)
 [ "$(sha256sum "$root/etc/kiosk/kioskd.conf" | cut -d' ' -f1)" = "$sum_before" ] || fail "the upgrade changed the edited conffile"
 start_kioskd "$scratch/kioskd2.log"
@@ -260,7 +261,7 @@ ok "upgraded to $v2: conffile kept, store kept, the audit log chains on (2 recor
 
 # ---- an upgrade interrupted between unpack and configure ----
 stop_kioskd
-in_root dpkg --unpack /pkgs/v3/onecard-kiosk_*.deb >"$scratch/dpkg3.log" 2>&1 || { cat "$scratch/dpkg3.log"; fail "dpkg --unpack"; }
+in_root dpkg --unpack "$(deb v3 onecard-kiosk)" >"$scratch/dpkg3.log" 2>&1 || { cat "$scratch/dpkg3.log"; fail "dpkg --unpack"; }
 status=$(in_root dpkg-query -W -f='${Status}' onecard-kiosk)
 [ "$status" = "install ok unpacked" ] || fail "after --unpack the status is '$status'"
 start_kioskd "$scratch/kioskd3.log"
