@@ -124,13 +124,15 @@ deps=$( (dpkg-deb -f "$main" Depends; echo ,; dpkg-deb -f "$sim" Depends) | tr '
   sed 's/(.*)//; s/ //g' | grep -v '^$' | sort -u | paste -sd, -)
 cache=/var/cache/onecard-kiosk
 base=$cache/bookworm-minbase-$(echo "$deps" | sha256sum | cut -c1-16).tar
-if [ ! -s "$base" ]; then
+if [ ! -f "$base" ] || [ ! -s "$base" ]; then
+  rm -rf "$base"
   mkdir -p "$cache"
   echo "package-check: making the base root $base (mmdebstrap, once)"
   t0=$(date +%s)
-  mmdebstrap --quiet --variant=minbase --include="$deps" bookworm "$base.tmp" \
+  rm -rf "$base.partial"
+  mmdebstrap --quiet --variant=minbase --format=tar --include="$deps" bookworm "$base.partial" \
     "${KIOSK_DEBIAN_MIRROR:-http://deb.debian.org/debian}" || fail "mmdebstrap"
-  mv "$base.tmp" "$base"
+  mv "$base.partial" "$base"
   ok "base root made in $(( $(date +%s) - t0 )) s"
 fi
 export KIOSK_PC_INSIDE=1 KIOSK_PC_SCRATCH=$scratch KIOSK_PC_BASE=$base

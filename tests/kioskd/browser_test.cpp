@@ -203,22 +203,8 @@ TEST_CASE("officer screen in Chromium: the keyboard clears and moves between doc
   opt.stderr_file = dir.path + "/chromium.err";
   opt.stdout_file = dir.path + "/chromium.out";
   Process browser(args, opt);
-  std::string page_path;
-  REQUIRE(wait_until([&] {
-    auto list = http_get(devtools, "/json/list");
-    auto v = json::parse(list.second);
-    if (!v || !v->is_array()) return false;
-    for (const auto& t : v->array) {
-      const json::Value* type = t.get("type");
-      const json::Value* ws = t.get("webSocketDebuggerUrl");
-      const json::Value* url = t.get("url");
-      if (type && type->string == "page" && ws && url && url->string.find(k.url) == 0) {
-        page_path = ws->string.substr(ws->string.find("/devtools/"));
-        return true;
-      }
-    }
-    return false;
-  }));
+  std::string page_path = devtools_page(devtools, k.url);
+  REQUIRE(!page_path.empty());
   WsClient cdp(devtools, page_path);
   REQUIRE(cdp.connected());
   int id = 0;

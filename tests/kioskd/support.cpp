@@ -344,4 +344,24 @@ bool WsClient::send(const std::string& text) {
   return !ec;
 }
 
+std::string devtools_page(std::uint16_t devtools, const std::string& url_prefix) {
+  std::string page_path;
+  wait_until([&] {
+    auto v = json::parse(http_get(devtools, "/json/list").second);
+    if (!v || !v->is_array()) return false;
+    for (const auto& t : v->array) {
+      const json::Value* type = t.get("type");
+      const json::Value* ws = t.get("webSocketDebuggerUrl");
+      const json::Value* url = t.get("url");
+      if (type && type->string == "page" && ws && url && url->string.find(url_prefix) == 0 &&
+          ws->string.find("/devtools/") != std::string::npos) {
+        page_path = ws->string.substr(ws->string.find("/devtools/"));
+        return true;
+      }
+    }
+    return false;
+  });
+  return page_path;
+}
+
 }  // namespace kiosk::test

@@ -116,4 +116,9 @@ class WsClient {
   std::unique_ptr<Impl> impl_;
 };
 
+/// The DevTools WebSocket path ("/devtools/page/...") of the page a Chromium started with
+/// --remote-debugging-port=`devtools` shows at a URL starting with `url_prefix`; "" if none
+/// appears within 20 s.
+std::string devtools_page(std::uint16_t devtools, const std::string& url_prefix);
+
 }  // namespace kiosk::test
