@@ -14,6 +14,9 @@ packages=(
   libpcsclite-dev pcscd vsmartcard-vpcd
   python3
   valgrind
+  libssl-dev  # console: kioskd serves HTTPS/WSS (Boost.Beast over OpenSSL)
+  openssl  # console: the tests make a test CA; docs show a PSB office issuing the certificate
+  curl  # console: the outside tests of the officer's console
 )
 for arg in "$@"; do
   case "$arg" in

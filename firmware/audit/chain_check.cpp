@@ -49,6 +49,8 @@ void ChainChecker::feed(const StoredRecord& r) {
         ++report_.purges;
         purges_.emplace_back(rec->purged_through, rec->purged_hash);
         break;
+      case RecordKind::kAccess:
+        break;
     }
   }
   // Continue from the stored hash, so that one break is reported once.

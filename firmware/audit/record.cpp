@@ -32,6 +32,8 @@ std::string_view name(RecordKind k) {
       return "segment";
     case RecordKind::kPurge:
       return "purge";
+    case RecordKind::kAccess:
+      return "access";
   }
   return "verdict";
 }
@@ -62,6 +64,11 @@ std::string body(const Record& r) {
     case RecordKind::kPurge:
       w.key("purged_through").number(static_cast<std::int64_t>(r.purged_through));
       w.key("purged_hash").string(r.purged_hash);
+      break;
+    case RecordKind::kAccess:
+      w.key("event").string(r.event);
+      w.key("officer").string(r.officer);
+      w.key("client").string(r.client);
       break;
   }
   w.key("prev").string(r.prev);
@@ -116,6 +123,15 @@ std::optional<Record> parse_body(std::string_view text) {
     if (!through || !hash) return std::nullopt;
     r.purged_through = *through;
     r.purged_hash = *hash;
+  } else if (*kind == "access") {
+    r.kind = RecordKind::kAccess;
+    auto event = as_string(v->get("event"));
+    auto officer = as_string(v->get("officer"));
+    auto client = as_string(v->get("client"));
+    if (!event || !officer || !client) return std::nullopt;
+    r.event = *event;
+    r.officer = *officer;
+    r.client = *client;
   } else {
     return std::nullopt;
   }

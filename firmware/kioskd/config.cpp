@@ -124,8 +124,18 @@ std::optional<std::string> set_url(Config& c, std::string_view v) {
   return std::nullopt;
 }
 
+using Table = std::map<std::string, std::map<std::string, Setter>, std::less<>>;
+
+// The [console] keys live with their struct (console_config.h).
+Table with_console(Table t) {
+  for (const auto& [key, set] : console_keys()) {
+    t["console"][key] = [set = set](Config& c, std::string_view v) { return set(c.console, v); };
+  }
+  return t;
+}
+
 const std::map<std::string, std::map<std::string, Setter>, std::less<>>& table() {
-  static const std::map<std::string, std::map<std::string, Setter>, std::less<>> t = {
+  static const std::map<std::string, std::map<std::string, Setter>, std::less<>> t = with_console({
       {"kiosk",
        {
            {"id",
@@ -239,7 +249,7 @@ const std::map<std::string, std::map<std::string, Setter>, std::less<>>& table()
            {"feed_loop",
             [](Config& c, std::string_view v) { return check_boolean(v, c.devices.feed_loop); }},
        }},
-  };
+  });
   return t;
 }
 
@@ -320,6 +330,7 @@ Result<Config, ConfigError> load_config(const std::string& path) {
 std::optional<ConfigError> check_complete(const Config& c, const std::string& file) {
   if (c.data_dir.empty()) return ConfigError{file, 0, "[data] dir is required"};
   if (c.anchors_dir.empty()) return ConfigError{file, 0, "[data] anchors is required"};
+  if (auto why = check_console(c.console, c.listen)) return ConfigError{file, 0, *why};
   return std::nullopt;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "app/result.h"
+#include "firmware/kioskd/console_config.h"
 
 namespace kiosk::kioskd {
 
@@ -63,6 +64,8 @@ struct Config {
   std::int64_t clock_offset = 0;
   // [devices]
   DeviceConfig devices;
+  // [console] (console_config.h)
+  ConsoleConfig console;
 };
 
 struct ConfigError {
