@@ -46,7 +46,7 @@ struct Record {
   std::string event;    ///< "signin", "signin-failed", "lock", "signout", "expired"
   std::string officer;  ///< the name given (as typed, for a failure)
   std::string client;   ///< the client's address
-  std::string prev;         ///< hex hash of the previous record; 64 zeros for the first ever
+  std::string prev;     ///< hex hash of the previous record; 64 zeros for the first ever
 };
 
 /// The canonical body: fixed key order, one line, only the fields of the record's kind.

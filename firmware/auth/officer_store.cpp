@@ -102,7 +102,8 @@ Result<std::unique_ptr<OfficerStore>, OfficerError> OfficerStore::open(const std
   // corrupt file); opening it first means a fresh file becomes a kiosk store, not a foreign one.
   {
     auto trust = keys::TrustStore::open(path);
-    if (!trust) return Unexpected{OfficerError{OfficerError::Kind::kStorage, trust.error().message}};
+    if (!trust)
+      return Unexpected{OfficerError{OfficerError::Kind::kStorage, trust.error().message}};
   }
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
@@ -162,8 +163,7 @@ Result<bool, OfficerError> OfficerStore::disable(std::string_view name) {
 }
 
 Result<std::vector<Officer>, OfficerError> OfficerStore::list() {
-  Query q(db_,
-          "SELECT name, role, enabled, created, last_signin FROM officers ORDER BY name");
+  Query q(db_, "SELECT name, role, enabled, created, last_signin FROM officers ORDER BY name");
   std::vector<Officer> out;
   int rc;
   while ((rc = q.step()) == SQLITE_ROW)

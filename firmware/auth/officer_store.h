@@ -35,10 +35,10 @@ struct Officer {
 
 struct OfficerError {
   enum class Kind {
-    kUnknown,   ///< no officer of that name
-    kExists,    ///< add: the name is taken
-    kInvalid,   ///< a bad name, role or password (the message says which)
-    kStorage,   ///< SQLite failed: the store is unchanged
+    kUnknown,  ///< no officer of that name
+    kExists,   ///< add: the name is taken
+    kInvalid,  ///< a bad name, role or password (the message says which)
+    kStorage,  ///< SQLite failed: the store is unchanged
   };
   Kind kind = Kind::kStorage;
   std::string message;

@@ -19,8 +19,8 @@ std::optional<std::string> password_problem(std::string_view password) {
 
 std::optional<std::string> hash_password(std::string_view password) {
   std::array<char, crypto_pwhash_STRBYTES> out{};
-  if (crypto_pwhash_str_alg(out.data(), password.data(), password.size(), kPwOpsLimit,
-                            kPwMemLimit, crypto_pwhash_ALG_ARGON2ID13) != 0)
+  if (crypto_pwhash_str_alg(out.data(), password.data(), password.size(), kPwOpsLimit, kPwMemLimit,
+                            crypto_pwhash_ALG_ARGON2ID13) != 0)
     return std::nullopt;
   return std::string(out.data());
 }

@@ -34,8 +34,8 @@ std::optional<std::string> host_name(std::string_view a) {
     std::string_view rest = a.substr(close + 1);
     if (!rest.empty() && (rest.front() != ':' || !all_digits(rest.substr(1)))) return std::nullopt;
     for (char c : host) {
-      bool ok = (c >= '0' && c <= '9') || (lower(c) >= 'a' && lower(c) <= 'f') || c == ':' ||
-                c == '.';
+      bool ok =
+          (c >= '0' && c <= '9') || (lower(c) >= 'a' && lower(c) <= 'f') || c == ':' || c == '.';
       if (!ok) return std::nullopt;
     }
   } else {
@@ -43,8 +43,8 @@ std::optional<std::string> host_name(std::string_view a) {
     host = a.substr(0, colon);
     if (colon != std::string_view::npos && !all_digits(a.substr(colon + 1))) return std::nullopt;
     for (char c : host) {
-      bool ok = (lower(c) >= 'a' && lower(c) <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                c == '.';
+      bool ok =
+          (lower(c) >= 'a' && lower(c) <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
       if (!ok) return std::nullopt;
     }
   }

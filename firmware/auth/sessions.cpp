@@ -64,6 +64,14 @@ std::optional<SignedIn> SessionTable::check(std::string_view token, std::int64_t
   return it->second;
 }
 
+std::optional<SignedIn> SessionTable::peek(std::string_view token, std::int64_t now) const {
+  auto k = key_of(token);
+  if (!k) return std::nullopt;
+  auto it = sessions_.find(*k);
+  if (it == sessions_.end() || !live(it->second, now)) return std::nullopt;
+  return it->second;
+}
+
 std::optional<SignedIn> SessionTable::end(std::string_view token) {
   auto k = key_of(token);
   if (!k) return std::nullopt;

@@ -15,9 +15,9 @@
 namespace kiosk::auth {
 
 struct SessionLimits {
-  std::int64_t idle_timeout = 900;   ///< seconds without a request before the session ends
-  std::int64_t max_lifetime = 43200; ///< seconds after sign-in, whatever the activity (a shift)
-  std::size_t max_sessions = 64;     ///< more sign-ins end the least recently used session
+  std::int64_t idle_timeout = 900;    ///< seconds without a request before the session ends
+  std::int64_t max_lifetime = 43200;  ///< seconds after sign-in, whatever the activity (a shift)
+  std::size_t max_sessions = 64;      ///< more sign-ins end the least recently used session
 };
 
 struct SignedIn {
@@ -37,6 +37,8 @@ class SessionTable {
   /// The session of `token` when it is known, not idle too long and not too old; refreshes its
   /// idle time. Anything else (malformed, forged, ended, expired) is nullopt.
   std::optional<SignedIn> check(std::string_view token, std::int64_t now);
+  /// As check(), without refreshing the idle time (an open screen is not activity).
+  std::optional<SignedIn> peek(std::string_view token, std::int64_t now) const;
   /// Ends the session of `token`; the officer it belonged to, or nullopt if there was none.
   std::optional<SignedIn> end(std::string_view token);
   /// Ends every session of `officer` (disabled, password changed).

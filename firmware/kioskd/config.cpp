@@ -135,121 +135,129 @@ Table with_console(Table t) {
 }
 
 const std::map<std::string, std::map<std::string, Setter>, std::less<>>& table() {
-  static const std::map<std::string, std::map<std::string, Setter>, std::less<>> t = with_console({
-      {"kiosk",
-       {
-           {"id",
-            [](Config& c, std::string_view v) -> std::optional<std::string> {
-              if (v.empty() || v.size() > 64) return std::string("needs 1 to 64 characters");
-              for (char ch : v)
-                if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_' &&
-                    ch != '.')
-                  return std::string("may hold only letters, digits, '-', '_' and '.'");
-              c.kiosk_id = std::string(v);
-              return std::nullopt;
-            }},
-           {"mode",
-            [](Config& c, std::string_view v) -> std::optional<std::string> {
-              if (v == "counter") {
-                c.mode = Mode::kCounter;
-              } else if (v == "self-service") {
-                c.mode = Mode::kSelfService;
-              } else {
-                return "'" + std::string(v) + "' is not counter or self-service";
-              }
-              return std::nullopt;
-            }},
-           {"jurisdiction", set_jurisdiction},
-           {"max_age", integer(&Config::max_age, 1, 3600)},
-           {"skew", integer(&Config::skew, 0, 3600)},
-           {"session_timeout", integer(&Config::session_timeout, 1, 86400)},
-           {"utc_offset_minutes", integer(&Config::utc_offset_minutes, -720, 840)},
-       }},
-      {"ui",
-       {
-           {"listen", set_listen},
-           {"port",
-            [](Config& c, std::string_view v) -> std::optional<std::string> {
-              auto n = to_int(v);
-              if (!n || *n < 0 || *n > 65535)
-                return "'" + std::string(v) + "' is not a port (0..65535, 0 = any free port)";
-              c.port = static_cast<std::uint16_t>(*n);
-              return std::nullopt;
-            }},
-           {"www", text(&Config::www)},
-           {"max_connections",
-            [](Config& c, std::string_view v) -> std::optional<std::string> {
-              auto n = to_int(v);
-              if (!n || *n < 1 || *n > 1024) return std::string("needs 1..1024");
-              c.max_connections = static_cast<std::size_t>(*n);
-              return std::nullopt;
-            }},
-       }},
-      {"data",
-       {
-           {"dir", text(&Config::data_dir)},
-           {"anchors", text(&Config::anchors_dir)},
-           {"audit_retention_days", integer(&Config::audit_retention_days, 0, 36500)},
-       }},
-      {"trust",
-       {
-           {"watch_dir", text(&Config::watch_dir, true)},
-           {"watch_interval", integer(&Config::watch_interval, 1, 3600)},
-           {"url", set_url},
-           {"url_interval", integer(&Config::url_interval, 10, 7 * 86400)},
-           {"expiry_warning_days", integer(&Config::expiry_warning_days, 0, 365)},
-       }},
-      {"clock",
-       {
-           {"source",
-            [](Config& c, std::string_view v) -> std::optional<std::string> {
-              if (v == "system") {
-                c.clock = ClockSource::kSystem;
-              } else if (v == "fixed") {
-                c.clock = ClockSource::kFixed;
-              } else if (v == "offset") {
-                c.clock = ClockSource::kOffset;
-              } else {
-                return "'" + std::string(v) + "' is not system, fixed or offset";
-              }
-              return std::nullopt;
-            }},
-           {"fixed", integer(&Config::clock_fixed, 0, INT64_C(253402300799))},
-           {"offset", integer(&Config::clock_offset, -INT64_C(3153600000), INT64_C(3153600000))},
-       }},
-      {"devices",
-       {
-           {"camera", device(&DeviceConfig::camera, check_camera_address)},
-           {"scanner", device(&DeviceConfig::scanner, check_scanner_address)},
-           {"reader", device(&DeviceConfig::reader, check_reader_address)},
-           {"camera_width", device_number(&DeviceConfig::camera_width, 0, 7680)},
-           {"camera_height", device_number(&DeviceConfig::camera_height, 0, 4320)},
-           {"camera_fps", device_number(&DeviceConfig::camera_fps, 0, 240)},
-           {"camera_deadline_ms", device_number(&DeviceConfig::camera_deadline_ms, 10, 5000)},
-           {"camera_text",
-            [](Config& c, std::string_view v) -> std::optional<std::string> {
-              c.devices.camera_text = std::string(v);
-              return std::nullopt;
-            }},
-           {"scanner_baud", device_number(&DeviceConfig::scanner_baud, 1200, 921600)},
-           {"scanner_terminator",
-            [](Config& c, std::string_view v) -> std::optional<std::string> {
-              if (!drivers::Terminator::parse(v))
-                return "'" + std::string(v) + "' is not CR, LF, CRLF or a byte as 0xNN";
-              c.devices.scanner_terminator = std::string(v);
-              return std::nullopt;
-            }},
-           {"scanner_grab",
-            [](Config& c, std::string_view v) { return check_boolean(v, c.devices.scanner_grab); }},
-           {"feed",
-            [](Config& c, std::string_view v) -> std::optional<std::string> {
-              c.devices.feed = std::string(v);
-              return std::nullopt;
-            }},
-           {"feed_loop",
-            [](Config& c, std::string_view v) { return check_boolean(v, c.devices.feed_loop); }},
-       }},
-  });
+  static const std::map<std::string, std::map<std::string, Setter>, std::less<>> t =
+      with_console({
+          {"kiosk",
+           {
+               {"id",
+                [](Config& c, std::string_view v) -> std::optional<std::string> {
+                  if (v.empty() || v.size() > 64) return std::string("needs 1 to 64 characters");
+                  for (char ch : v)
+                    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_' &&
+                        ch != '.')
+                      return std::string("may hold only letters, digits, '-', '_' and '.'");
+                  c.kiosk_id = std::string(v);
+                  return std::nullopt;
+                }},
+               {"mode",
+                [](Config& c, std::string_view v) -> std::optional<std::string> {
+                  if (v == "counter") {
+                    c.mode = Mode::kCounter;
+                  } else if (v == "self-service") {
+                    c.mode = Mode::kSelfService;
+                  } else {
+                    return "'" + std::string(v) + "' is not counter or self-service";
+                  }
+                  return std::nullopt;
+                }},
+               {"jurisdiction", set_jurisdiction},
+               {"max_age", integer(&Config::max_age, 1, 3600)},
+               {"skew", integer(&Config::skew, 0, 3600)},
+               {"session_timeout", integer(&Config::session_timeout, 1, 86400)},
+               {"utc_offset_minutes", integer(&Config::utc_offset_minutes, -720, 840)},
+           }},
+          {"ui",
+           {
+               {"listen", set_listen},
+               {"port",
+                [](Config& c, std::string_view v) -> std::optional<std::string> {
+                  auto n = to_int(v);
+                  if (!n || *n < 0 || *n > 65535)
+                    return "'" + std::string(v) + "' is not a port (0..65535, 0 = any free port)";
+                  c.port = static_cast<std::uint16_t>(*n);
+                  return std::nullopt;
+                }},
+               {"www", text(&Config::www)},
+               {"max_connections",
+                [](Config& c, std::string_view v) -> std::optional<std::string> {
+                  auto n = to_int(v);
+                  if (!n || *n < 1 || *n > 1024) return std::string("needs 1..1024");
+                  c.max_connections = static_cast<std::size_t>(*n);
+                  return std::nullopt;
+                }},
+           }},
+          {"data",
+           {
+               {"dir", text(&Config::data_dir)},
+               {"anchors", text(&Config::anchors_dir)},
+               {"audit_retention_days", integer(&Config::audit_retention_days, 0, 36500)},
+           }},
+          {"trust",
+           {
+               {"watch_dir", text(&Config::watch_dir, true)},
+               {"watch_interval", integer(&Config::watch_interval, 1, 3600)},
+               {"url", set_url},
+               {"url_interval", integer(&Config::url_interval, 10, 7 * 86400)},
+               {"expiry_warning_days", integer(&Config::expiry_warning_days, 0, 365)},
+           }},
+          {"clock",
+           {
+               {"source",
+                [](Config& c, std::string_view v) -> std::optional<std::string> {
+                  if (v == "system") {
+                    c.clock = ClockSource::kSystem;
+                  } else if (v == "fixed") {
+                    c.clock = ClockSource::kFixed;
+                  } else if (v == "offset") {
+                    c.clock = ClockSource::kOffset;
+                  } else {
+                    return "'" + std::string(v) + "' is not system, fixed or offset";
+                  }
+                  return std::nullopt;
+                }},
+               {"fixed", integer(&Config::clock_fixed, 0, INT64_C(253402300799))},
+               {"offset",
+                integer(&Config::clock_offset, -INT64_C(3153600000), INT64_C(3153600000))},
+           }},
+          {"devices",
+           {
+               {"camera", device(&DeviceConfig::camera, check_camera_address)},
+               {"scanner", device(&DeviceConfig::scanner, check_scanner_address)},
+               {"reader", device(&DeviceConfig::reader, check_reader_address)},
+               {"camera_width", device_number(&DeviceConfig::camera_width, 0, 7680)},
+               {"camera_height", device_number(&DeviceConfig::camera_height, 0, 4320)},
+               {"camera_fps", device_number(&DeviceConfig::camera_fps, 0, 240)},
+               {"camera_deadline_ms", device_number(&DeviceConfig::camera_deadline_ms, 10, 5000)},
+               {"camera_text",
+                [](Config& c,
+                   std::string_view v) -> std::
+                                           optional<std::string> {
+                                             c.devices.camera_text = std::string(v);
+                                             return std::nullopt;
+                                           }},
+               {"scanner_baud", device_number(&DeviceConfig::scanner_baud, 1200, 921600)},
+               {"scanner_terminator",
+                [](Config& c, std::string_view v) -> std::optional<std::string> {
+                  if (!drivers::Terminator::parse(v))
+                    return "'" + std::string(v) + "' is not CR, LF, CRLF or a byte as 0xNN";
+                  c.devices.scanner_terminator = std::string(v);
+                  return std::nullopt;
+                }},
+               {"scanner_grab",
+                [](Config& c,
+                   std::string_view v) { return check_boolean(v, c.devices.scanner_grab); }},
+               {"feed",
+                [](Config& c,
+                   std::string_view v) -> std::
+                                           optional<std::string> {
+                                             c.devices.feed = std::string(v);
+                                             return std::nullopt;
+                                           }},
+               {"feed_loop",
+                [](Config& c,
+                   std::string_view v) { return check_boolean(v, c.devices.feed_loop); }},
+           }},
+      });
   return t;
 }
 

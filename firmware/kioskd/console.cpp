@@ -45,8 +45,8 @@ std::int64_t Console::now() {
 void Console::sign_in(std::string name, std::string password, std::string client,
                       std::function<void(SignInResult)> done) {
   std::int64_t t = now();
-  std::int64_t wait = std::max(throttle_.wait(account_key(name), t),
-                               throttle_.wait(client_key(client), t));
+  std::int64_t wait =
+      std::max(throttle_.wait(account_key(name), t), throttle_.wait(client_key(client), t));
   if (wait > 0 || pending_ >= kMaxPendingSignIns || !store_) {
     sodium_memzero(password.data(), password.size());
     SignInResult r;
@@ -59,42 +59,42 @@ void Console::sign_in(std::string name, std::string password, std::string client
   }
   ++pending_;
   auto* store = store_.get();
-  boost::asio::post(worker_, [this, alive = alive_, store, name = std::move(name),
-                              password = std::move(password), client = std::move(client),
-                              done = std::move(done)]() mutable {
-    // The audit and the session keep the kiosk's time; the store records the wall clock.
-    std::int64_t wall = std::chrono::duration_cast<std::chrono::seconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count();
-    auto checked = store->check(name, password, wall);
-    sodium_memzero(password.data(), password.size());
-    boost::asio::post(ioc_, [this, alive, checked = std::move(checked), name = std::move(name),
-                             client = std::move(client), done = std::move(done)]() mutable {
-      if (!*alive) return;
-      --pending_;
-      SignInResult r;
-      std::int64_t t2 = now();
-      if (!checked) {
-        r.kind = SignInResult::Kind::kError;
-        r.detail = checked.error().message;
-      } else if (*checked) {
-        throttle_.success(account_key(name));
-        throttle_.success(client_key(client));
-        r.kind = SignInResult::Kind::kOk;
-        r.token = sessions_.create(**checked, client, t2);
-        r.officer = sessions_.check(r.token, t2);
-        audit_("signin", name, client);
-      } else {
-        r.kind = SignInResult::Kind::kRefused;
-        audit_("signin-failed", name.substr(0, 64), client);
-        bool locked_account = throttle_.failure(account_key(name), t2);
-        bool locked_client = throttle_.failure(client_key(client), t2);
-        if (locked_account) audit_("lock-account", name.substr(0, 64), client);
-        if (locked_client) audit_("lock-client", name.substr(0, 64), client);
-      }
-      done(std::move(r));
-    });
-  });
+  boost::asio::post(
+      worker_, [this, alive = alive_, store, name = std::move(name), password = std::move(password),
+                client = std::move(client), done = std::move(done)]() mutable {
+        // The audit and the session keep the kiosk's time; the store records the wall clock.
+        std::int64_t wall = std::chrono::duration_cast<std::chrono::seconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+        auto checked = store->check(name, password, wall);
+        sodium_memzero(password.data(), password.size());
+        boost::asio::post(ioc_, [this, alive, checked = std::move(checked), name = std::move(name),
+                                 client = std::move(client), done = std::move(done)]() mutable {
+          if (!*alive) return;
+          --pending_;
+          SignInResult r;
+          std::int64_t t2 = now();
+          if (!checked) {
+            r.kind = SignInResult::Kind::kError;
+            r.detail = checked.error().message;
+          } else if (*checked) {
+            throttle_.success(account_key(name));
+            throttle_.success(client_key(client));
+            r.kind = SignInResult::Kind::kOk;
+            r.token = sessions_.create(**checked, client, t2);
+            r.officer = sessions_.check(r.token, t2);
+            audit_("signin", name, client);
+          } else {
+            r.kind = SignInResult::Kind::kRefused;
+            audit_("signin-failed", name.substr(0, 64), client);
+            bool locked_account = throttle_.failure(account_key(name), t2);
+            bool locked_client = throttle_.failure(client_key(client), t2);
+            if (locked_account) audit_("lock-account", name.substr(0, 64), client);
+            if (locked_client) audit_("lock-client", name.substr(0, 64), client);
+          }
+          done(std::move(r));
+        });
+      });
 }
 
 std::string Console::token_of(std::string_view cookie_header) {
@@ -107,10 +107,8 @@ std::optional<auth::SignedIn> Console::session(std::string_view cookie_header) {
   return sessions_.check(token, now());
 }
 
-bool Console::live(std::string_view token) {
-  // check() would refresh; a copy of the table's state is not needed: ask expire-free.
-  auto s = sessions_.check(token, now());
-  return s.has_value();
+std::optional<auth::SignedIn> Console::touch(std::string_view token) {
+  return sessions_.check(token, now());
 }
 
 bool Console::sign_out(std::string_view token, std::string_view client) {

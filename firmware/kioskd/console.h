@@ -54,8 +54,10 @@ class Console {
   static std::string token_of(std::string_view cookie_header);
   /// Ends the session of `token`; true when there was one.
   bool sign_out(std::string_view token, std::string_view client);
-  /// Is `token` still a live session (does not refresh it)?
-  bool live(std::string_view token);
+  /// The session of `token`, refreshed (a WebSocket command is activity); nullopt when gone.
+  std::optional<auth::SignedIn> touch(std::string_view token);
+  /// Is `token` a live session? (Not refreshed.)
+  bool alive(std::string_view token) const { return sessions_.peek(token, now()).has_value(); }
   /// Ends idle and expired sessions (audited); returns how many ended.
   std::size_t sweep();
 

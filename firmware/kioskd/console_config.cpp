@@ -70,7 +70,10 @@ const std::map<std::string, ConsoleSetter, std::less<>>& console_keys() {
            while (!part.empty() && part.back() == ' ')
              part.remove_suffix(1);
            auto name = auth::host_name(part);
-           if (!name || part.find(':') != std::string_view::npos && part.front() != '[')
+           bool port = !part.empty() && part.front() == '['
+                           ? part.back() != ']'
+                           : part.find(':') != std::string_view::npos;
+           if (!name || port)
              return "'" + std::string(part) + "' is not a host name or address (no port)";
            c.allowed_hosts.push_back(*name);
          }
@@ -90,8 +93,7 @@ bool is_loopback_literal(const std::string& address) {
 }
 
 std::optional<std::string> check_console(const ConsoleConfig& c, const std::string& listen) {
-  if (c.tls_cert.empty() != c.tls_key.empty())
-    return "[console] tls_cert and tls_key go together";
+  if (c.tls_cert.empty() != c.tls_key.empty()) return "[console] tls_cert and tls_key go together";
   if (!c.tls() && !is_loopback_literal(listen))
     return "[ui] listen = " + listen +
            " is not loopback: the officer's console needs TLS there ([console] tls_cert and "

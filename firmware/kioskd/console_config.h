@@ -14,10 +14,10 @@
 namespace kiosk::kioskd {
 
 struct ConsoleConfig {
-  std::string self_listen;     ///< the self-service listener's address; "" for none
-  std::uint16_t self_port = 0; ///< its port (0: any free port)
-  std::string tls_cert;        ///< PEM certificate chain of the console; "" serves plain HTTP
-  std::string tls_key;         ///< PEM private key
+  std::string self_listen;      ///< the self-service listener's address; "" for none
+  std::uint16_t self_port = 0;  ///< its port (0: any free port)
+  std::string tls_cert;         ///< PEM certificate chain of the console; "" serves plain HTTP
+  std::string tls_key;          ///< PEM private key
   std::vector<std::string> allowed_hosts;  ///< Host names besides loopback and the listen address
   std::size_t max_per_client = 8;          ///< connections from one address (signed-in excluded)
   std::int64_t session_idle = 900;         ///< seconds

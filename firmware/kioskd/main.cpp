@@ -10,6 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <charconv>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <string>
@@ -139,7 +140,8 @@ int main(int argc, char** argv) {
   }
   std::string host =
       ep->address().is_v6() ? "[" + ep->address().to_string() + "]" : ep->address().to_string();
-  std::string url = "http://" + host + ":" + std::to_string(ep->port()) + "/";
+  std::string url = std::string((*kiosk)->config().console.tls() ? "https://" : "http://") + host +
+                    ":" + std::to_string(ep->port()) + "/";
   std::cerr << "kioskd: serving the officer's screen at " << url << "\n";
   if (demo)
     std::cout << "officer screen: " << url << "\nself-service screen: " << url << "self"
@@ -160,18 +162,36 @@ int main(int argc, char** argv) {
                  "simulated serial scanner, a chip to the virtual card, then the common failures"
               << std::endl;
   }
+  std::string self_url;
+  if (auto self = (*kiosk)->self_endpoint()) {
+    std::string a = self->address().to_string();
+    self_url = "http://" + (self->address().is_v6() ? "[" + a + "]" : a) + ":" +
+               std::to_string(self->port()) + "/";
+    std::cerr << "kioskd: serving the self-service screen at " << self_url << "\n";
+  }
   if (opt.count("--ready-file")) {
     std::string tmp = opt["--ready-file"] + ".tmp";
-    std::ofstream(tmp) << url << "\n";
+    std::ofstream(tmp) << url << "\n" << self_url << (self_url.empty() ? "" : "\n");
     std::rename(tmp.c_str(), opt["--ready-file"].c_str());
   }
 
+  // SIGHUP: the console's TLS certificate and key are loaded again (a renewed certificate).
+  boost::asio::signal_set hup(ioc, SIGHUP);
+  std::function<void()> wait_hup = [&] {
+    hup.async_wait([&](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      (*kiosk)->reload_tls();
+      wait_hup();
+    });
+  };
+  wait_hup();
   boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
   boost::asio::steady_timer grace(ioc);
   signals.async_wait([&](const boost::system::error_code& ec, int sig) {
     if (ec) return;
     std::cerr << "kioskd: " << (sig == SIGTERM ? "SIGTERM" : "SIGINT") << ", stopping\n";
     if (devices) devices->stop();
+    hup.cancel();
     (*kiosk)->stop();
     // Let the WebSocket close frames go out, then end the loop.
     grace.expires_after(std::chrono::milliseconds(300));

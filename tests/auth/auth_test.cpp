@@ -118,7 +118,7 @@ TEST_CASE("sessions: token, hash only, idle timeout, lifetime, sign-out") {
   std::string tok = t.create(alice, "127.0.0.1", 1000);
   CHECK(tok.size() == 64);
   CHECK(t.check(tok, 1010)->officer == "alice");
-  CHECK(t.check(tok, 1069));  // 59 s after the last use
+  CHECK(t.check(tok, 1069));            // 59 s after the last use
   CHECK_FALSE(t.check(tok, 1129 + 1));  // idle 61 s: gone
   CHECK_FALSE(t.check(tok, 1070));      // and stays gone
 
