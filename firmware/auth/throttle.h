@@ -13,7 +13,7 @@ namespace kiosk::auth {
 struct ThrottleLimits {
   unsigned free_failures = 3;       ///< failures before any waiting
   std::int64_t max_backoff = 60;    ///< seconds, the longest wait between attempts
-  unsigned lock_after = 10;         ///< consecutive failures that lock the key
+  unsigned lock_after = 5;          ///< consecutive failures that lock the key
   std::int64_t lock_seconds = 900;  ///< how long a lock lasts
   std::size_t max_keys = 4096;      ///< bound on remembered keys (the quietest are forgotten)
 };

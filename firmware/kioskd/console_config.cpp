@@ -80,7 +80,7 @@ const std::map<std::string, ConsoleSetter, std::less<>>& console_keys() {
          return std::nullopt;
        }},
       {"max_per_client", number(&ConsoleConfig::max_per_client, 1, 1024)},
-      {"session_idle", number(&ConsoleConfig::session_idle, 30, 86400)},
+      {"session_idle", number(&ConsoleConfig::session_idle, 2, 86400)},
       {"session_lifetime", number(&ConsoleConfig::session_lifetime, 60, 7 * 86400)},
   };
   return keys;

@@ -41,7 +41,8 @@ std::string type_of(const std::string& file) {
   return "application/octet-stream";
 }
 
-std::string_view header(const Request& req, http::field f) {
+template <class Field>
+std::string_view header(const Request& req, Field f) {
   auto it = req.find(f);
   return it == req.end() ? std::string_view{}
                          : std::string_view(it->value().data(), it->value().size());
@@ -93,6 +94,13 @@ std::optional<Response> guard(const Request& req, const std::vector<std::string>
     return text_response(req, http::status::misdirected_request,
                          "this kiosk does not answer to that Host\n");
   bool safe = req.method() == http::verb::get || req.method() == http::verb::head;
+  // Fetch metadata (resource isolation): a browser says when another site or origin asked; only
+  // a top-level navigation may come that way (it shows the page, and carries no cookie when
+  // cross-site). A same-site page on another port carries the cookie: this refuses it.
+  auto fetch_site = header(req, "Sec-Fetch-Site");
+  if (!fetch_site.empty() && fetch_site != "same-origin" && fetch_site != "none" &&
+      !(safe && header(req, "Sec-Fetch-Mode") == "navigate"))
+    return text_response(req, http::status::forbidden, "cross-origin request refused\n");
   auto origin = header(req, http::field::origin);
   if (!safe && !origin.empty() && !auth::origin_same(origin, header(req, http::field::host), tls))
     return text_response(req, http::status::forbidden, "cross-origin request refused\n");
