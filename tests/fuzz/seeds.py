@@ -43,3 +43,10 @@ for folder in sorted(os.listdir(corpus)):
         if name.endswith((".png", ".jpg", ".webp")) and os.path.getsize(p) <= 32768:
             put("fuzz_scan", open(p, "rb").read())
 os.makedirs(os.path.join(out, "fuzz_chip_protocol"), exist_ok=True)
+# console (issue 15): Host, Origin, Cookie and a sign-in body, NUL-separated.
+for host, origin, cookie, body in [
+        ("127.0.0.1:8080", "http://127.0.0.1:8080", "kiosk_session=" + "a" * 64,
+         '{"name": "alice", "password": "pin-123456"}'),
+        ("[::1]:8443", "https://[::1]:8443", "a=1; kiosk_session=x; kiosk_session=y", '{"name": 1}'),
+        ("kiosk.test", "null", "", "{garbage")]:
+    put("fuzz_console_request", "\0".join([host, origin, cookie, body]).encode())
