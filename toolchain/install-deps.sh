@@ -10,6 +10,10 @@ packages=(
   zlib1g-dev libsodium-dev libsqlite3-dev doctest-dev
   libboost-dev libboost-system-dev
   libzxing-dev
+  libpng-dev  # kioskctl's image loader decodes PNG itself (no OpenCV codecs per process)
+  libjpeg62-turbo-dev  # the same, JPEG
+  libwebp-dev  # the same, WebP
+  libstb-dev  # bench/zxing_reader: ZXing-C++'s own reader loads images with stb_image
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev
   libpcsclite-dev pcscd vsmartcard-vpcd
   python3

@@ -39,7 +39,7 @@ ConsoleSetter number(T ConsoleConfig::*field, std::int64_t lo, std::int64_t hi) 
 
 ConsoleSetter path(std::string ConsoleConfig::*field) {
   return [=](ConsoleConfig& c, std::string_view v) -> std::optional<std::string> {
-    if (v.empty() || v.front() != '/') return std::string("needs an absolute path");
+    if (!v.empty() && v.front() != '/') return std::string("needs an absolute path");
     c.*field = std::string(v);
     return std::nullopt;
   };
@@ -51,7 +51,8 @@ const std::map<std::string, ConsoleSetter, std::less<>>& console_keys() {
   static const std::map<std::string, ConsoleSetter, std::less<>> keys = {
       {"self_listen",
        [](ConsoleConfig& c, std::string_view v) -> std::optional<std::string> {
-         if (auto why = address_literal(v)) return why;
+         if (!v.empty())
+           if (auto why = address_literal(v)) return why;
          c.self_listen = std::string(v);
          return std::nullopt;
        }},

@@ -78,13 +78,6 @@ Site load_site(const std::string& dir, Mode mode) {
   return site;
 }
 
-std::string default_www_dir() {
-  for (const char* d : {KIOSKD_WWW_INSTALLED, KIOSKD_WWW_SOURCE}) {
-    if (std::filesystem::exists(std::string(d) + "/officer.html")) return d;
-  }
-  return KIOSKD_WWW_INSTALLED;
-}
-
 Response text_response(const Request& req, http::status status, std::string body) {
   return make(req, status, std::move(body), "text/plain; charset=utf-8");
 }

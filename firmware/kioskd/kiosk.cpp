@@ -105,7 +105,8 @@ Result<boost::asio::ip::tcp::endpoint, std::string> Kiosk::start() {
     install("start-up:" + options_.initial_package, std::move(files), error);
   }
 
-  sources_ = make_sources(ioc_, config_);
+  sources_ =
+      make_sources(ioc_, config_, options_.devices ? *options_.devices : production_devices());
   for (const auto& p : sources_.problems) {
     on_status(p);
     log(p.device + ": " + p.detail);
@@ -136,8 +137,7 @@ Result<boost::asio::ip::tcp::endpoint, std::string> Kiosk::start_console() {
   // Holder records never cross the network in clear text.
   if (auto why = check_console(cc, config_.listen)) return Unexpected{"ui: " + *why};
   server_ctx_ = std::make_shared<ServerContext>();
-  std::string www = config_.www.empty() ? default_www_dir() : config_.www;
-  server_ctx_->site = load_site(www, config_.mode);
+  server_ctx_->site = load_site(config_.www, config_.mode);
   if (!server_ctx_->site.missing.empty()) log("ui: " + server_ctx_->site.missing);
   server_ctx_->max_connections = config_.max_connections;
   server_ctx_->max_per_client = cc.max_per_client;

@@ -18,6 +18,7 @@
 #include "firmware/kioskd/clock.h"
 #include "firmware/kioskd/config.h"
 #include "firmware/kioskd/console.h"
+#include "firmware/kioskd/devices.h"
 #include "firmware/kioskd/http_server.h"
 #include "firmware/kioskd/sd_notify.h"
 #include "firmware/kioskd/session.h"
@@ -32,6 +33,7 @@ namespace kiosk::kioskd {
 struct KioskOptions {
   bool echo_verdicts = false;   ///< print one line per verdict on stdout (--demo)
   std::string initial_package;  ///< a trust package directory installed at start-up ("" none)
+  const DeviceRegistry* devices = nullptr;  ///< the device factories; nullptr: production ones
 };
 
 class Kiosk {

@@ -42,6 +42,7 @@ for folder in sorted(os.listdir(corpus)):
         p = os.path.join(d, name)
         if name.endswith((".png", ".jpg", ".webp")) and os.path.getsize(p) <= 32768:
             put("fuzz_scan", open(p, "rb").read())
+            put("fuzz_image_file", open(p, "rb").read())
 os.makedirs(os.path.join(out, "fuzz_chip_protocol"), exist_ok=True)
 # console (issue 15): Host, Origin, Cookie and a sign-in body, NUL-separated.
 for host, origin, cookie, body in [

@@ -306,13 +306,14 @@ TEST_CASE("a corrupt config names the file, the line and the reason") {
     std::string text;
     std::string expect;
   } cases[] = {
-      {"[kiosk]\nid = A\n[ui]\nport = 80a\n", "kioskd.conf:4: port: '80a' is not a port"},
+      {"[kiosk]\nid = A\n[ui]\nport = 80a\n", "kioskd.conf:4: port: '80a' is not a whole number"},
       {"[kiosk]\njurisdictoin = 3101\n", "kioskd.conf:2: unknown key 'jurisdictoin' in [kiosk]"},
       {"[kiosk]\nid = A\nid = B\n", "kioskd.conf:3: 'id' given twice in [kiosk]"},
       {"[nope]\n", "kioskd.conf:1: unknown section [nope]"},
-      {"port = 1\n", "kioskd.conf:1: 'port' before any [section]"},
+      {"port = 1\n", "kioskd.conf:1: 'port' is outside any [section]"},
       {"[ui]\nlisten = example.com\n", "kioskd.conf:2: listen: 'example.com' is not an IP address"},
-      {"[kiosk]\nid = A\n", "kioskd.conf: [data] dir is required"},
+      {"[data]\ndir = /nonexistent-kiosk-state\n",
+       "kioskd.conf:2: [data] dir /nonexistent-kiosk-state: the state folder does not exist"},
       {"[clock]\nsource = fixed\n", "kioskd.conf: [clock] source = fixed needs fixed = EPOCH"},
       {"[kiosk]\ngarbage line\n", "kioskd.conf:2: expected 'key = value' or '[section]'"},
   };
