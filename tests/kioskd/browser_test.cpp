@@ -190,6 +190,16 @@ class Browser {
          "document.getElementById('signin').requestSubmit(); return true; })()");
     return wait_for("location.pathname === '/officer' && document.readyState === 'complete'");
   }
+  /// Signs in as the suite's test officer (Kioskd::cookie() made the account).
+  bool signed_in(Kioskd& k) {
+    k.cookie();
+    return ok() && sign_in(k.url, kTestOfficer, kTestPassword);
+  }
+  /// The officer's screen at `url`, rendered, as a PNG of `width` x `height`.
+  bool shot(const std::string& url, const std::string& file, int width, int height) {
+    officer_dom(url);
+    return screenshot(file, width, height);
+  }
   /// Opens the officer's screen at `url` and waits for the live state to render.
   std::string officer_dom(const std::string& url) {
     go(url);
@@ -221,12 +231,7 @@ TEST_CASE("officer screen in Chromium: outcome, document, reasons in both langua
   WsClient ws(k.port, "/ws", k.cookie());
   REQUIRE(ws.read_until([](const json::Value& s) { return entries_in(s) == 2; }));
   Browser b(dir.path, "about:blank");
-  REQUIRE(b.ok());
-  REQUIRE(b.sign_in(k.url, kTestOfficer, kTestPassword));
-  auto shot = [&](const std::string& url, const std::string& file, int w, int h) {
-    b.officer_dom(url);
-    return b.screenshot(file, w, h);
-  };
+  REQUIRE(b.signed_in(k));
 
   std::string en = b.officer_dom(k.url + "?lang=en");
   std::string tag = verdict_tag(en);
@@ -250,8 +255,8 @@ TEST_CASE("officer screen in Chromium: outcome, document, reasons in both langua
         std::string::npos);
 
   std::string shots = screens_dir();
-  CHECK(shot(k.url + "?lang=en", shots + "/officer-review-en-1280x800.png", 1280, 800));
-  CHECK(shot(k.url + "?lang=zh", shots + "/officer-review-zh-1920x1080.png", 1920, 1080));
+  CHECK(b.shot(k.url + "?lang=en", shots + "/officer-review-en-1280x800.png", 1280, 800));
+  CHECK(b.shot(k.url + "?lang=zh", shots + "/officer-review-zh-1920x1080.png", 1920, 1080));
   CHECK(screenshot(k.url + "self", shots + "/self-done-1280x800.png", "1280,800"));
 
   // The applicant's screen: the next step, no reason and no personal data.
@@ -265,12 +270,16 @@ TEST_CASE("officer screen in Chromium: outcome, document, reasons in both langua
         std::string::npos);
 
   // Cleared: the idle screen.
-  REQUIRE(ws.send("clear"));
-  REQUIRE(ws.read_until([](const json::Value& s) { return entries_in(s) == 0; }));
+  // A fresh officer WebSocket (the first one, unread while the browser worked, may have missed
+  // the server's pings and been closed).
+  WsClient again(k.port, "/ws", k.cookie());
+  REQUIRE(again.read());
+  REQUIRE(again.send("clear"));
+  REQUIRE(again.read_until([](const json::Value& s) { return entries_in(s) == 0; }));
   std::string idle = b.officer_dom(k.url + "?lang=en");
   CHECK(verdict_tag(idle).find("data-outcome=\"\"") != std::string::npos);
   CHECK(screenshot(k.url + "self", shots + "/self-idle-1920x1080.png", "1920,1080"));
-  CHECK(shot(k.url + "?lang=en", shots + "/officer-idle-en-1280x800.png", 1280, 800));
+  CHECK(b.shot(k.url + "?lang=en", shots + "/officer-idle-en-1280x800.png", 1280, 800));
   CHECK(k.stop() == 0);
 }
 
@@ -287,12 +296,7 @@ TEST_CASE("officer screen in Chromium: a forged letter shows REJECT and no holde
   WsClient ws(k.port, "/ws", k.cookie());
   REQUIRE(ws.read_until([](const json::Value& s) { return entries_in(s) == 1; }));
   Browser b(dir.path, "about:blank");
-  REQUIRE(b.ok());
-  REQUIRE(b.sign_in(k.url, kTestOfficer, kTestPassword));
-  auto shot = [&](const std::string& url, const std::string& file, int w, int h) {
-    b.officer_dom(url);
-    return b.screenshot(file, w, h);
-  };
+  REQUIRE(b.signed_in(k));
   std::string en = b.officer_dom(k.url + "?lang=en");
   std::string tag = verdict_tag(en);
   CHECK(tag.find("data-outcome=\"REJECT\"") != std::string::npos);
@@ -303,8 +307,8 @@ TEST_CASE("officer screen in Chromium: a forged letter shows REJECT and no holde
   std::string zh = b.officer_dom(k.url + "?lang=zh");
   CHECK(zh.find(std::string(text(Reason::kBadSignature, Language::kZh))) != std::string::npos);
   std::string shots = screens_dir();
-  CHECK(shot(k.url + "?lang=zh", shots + "/officer-reject-zh-1280x800.png", 1280, 800));
-  CHECK(shot(k.url + "?lang=en", shots + "/officer-reject-en-1920x1080.png", 1920, 1080));
+  CHECK(b.shot(k.url + "?lang=zh", shots + "/officer-reject-zh-1280x800.png", 1280, 800));
+  CHECK(b.shot(k.url + "?lang=en", shots + "/officer-reject-en-1920x1080.png", 1920, 1080));
   std::string self = dump_dom(k.url + "self");
   CHECK(self.find("data-next=\"counter\"") != std::string::npos);
   CHECK(k.stop() == 0);
@@ -327,8 +331,7 @@ TEST_CASE("officer screen in Chromium: the keyboard clears and moves between doc
   // A real browser shows the page (after the officer signs in); the test types into it over
   // the DevTools protocol.
   Browser b(dir.path, "about:blank");
-  REQUIRE(b.ok());
-  REQUIRE(b.sign_in(k.url, kTestOfficer, kTestPassword));
+  REQUIRE(b.signed_in(k));
   b.go(k.url + "?lang=en");
   // Wait until the page's own WebSocket is up (it renders the kiosk id from the live state).
   REQUIRE(
@@ -388,8 +391,8 @@ TEST_CASE("console in Chromium: the officer signs in; a page of another origin g
   ProcessOptions quiet;
   quiet.stderr_file = evil.path + "/server.err";
   quiet.stdout_file = evil.path + "/server.out";
-  Process server({"python3", "-m", "http.server", "--bind", "127.0.0.1", std::to_string(evil_port),
-                  "--directory", evil.path},
+  Process server({"/usr/bin/python3", "-m", "http.server", "--bind", "127.0.0.1",
+                  std::to_string(evil_port), "--directory", evil.path},
                  quiet);
   REQUIRE(wait_until([&] { return http_get(evil_port, "/evil.html").first == 200; }));
   b.go("http://127.0.0.1:" + std::to_string(evil_port) + "/evil.html");

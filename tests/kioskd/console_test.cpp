@@ -14,6 +14,7 @@
 #include <boost/asio/write.hpp>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include "firmware/audit/audit_log.h"
@@ -454,4 +455,54 @@ TEST_CASE("console: verdicts keep flowing to the signed-in officer while 200 cli
   CHECK(attacked.max() < 2000);
   CHECK(http_get(k.port, "/healthz").first != 0);
   CHECK(k.stop() == 0);
+}
+
+TEST_CASE("kioskctl officer: add, passwd, disable, list; exit codes; no hash printed") {
+  TempDir dir("console-ctl");
+  fs::create_directories(dir.path + "/data");
+  std::string db = dir.path + "/data/trust.db";
+  std::string ctl = kioskctl_path();
+  auto officer = [&](const std::string& args, const std::string& stdin_text, std::string* out) {
+    write_text(dir.path + "/in.txt", stdin_text);
+    int st = 0;
+    std::string o = sh("'" + ctl + "' officer " + args + " < '" + dir.path + "/in.txt'", &st);
+    if (out) *out = o;
+    return st;
+  };
+  std::string out;
+  CHECK(officer("add --db '" + db + "' --name li.wei --role supervisor", kSecret + "\n", &out) ==
+        0);
+  CHECK(officer("add --db '" + db + "' --name li.wei", kSecret + "\n", &out) == 1);  // exists
+  CHECK(officer("add --db '" + db + "' --name wang", "", &out) == 2);                // no password
+  CHECK(officer("add --db '" + db + "' --name wang", "12345\n", &out) == 2);         // too short
+  CHECK(officer("add --db '" + db + "' --name 'bad name'", kSecret + "\n", &out) == 2);
+  CHECK(officer("add --db '" + db + "' --name wang --role chief", kSecret + "\n", &out) == 2);
+  CHECK(officer("add --name wang", kSecret + "\n", &out) == 2);  // no --db
+  CHECK(officer("fire --db '" + db + "' --name wang", "", &out) == 2);
+  CHECK(officer("add --db '" + db + "' --name wang", "wang-pin-5566\r\n", &out) == 0);
+  CHECK(officer("passwd --db '" + db + "' --name zhao", "zhao-pin-1\n", &out) == 1);  // unknown
+  CHECK(officer("disable --db '" + db + "' --name zhao", "", &out) == 1);
+  CHECK(officer("disable --db '" + db + "' --name wang", "", &out) == 0);
+  CHECK(officer("passwd --db '" + db + "' --name li.wei", "li-new-pin-8\n", &out) == 0);
+  CHECK(officer("list --db '" + db + "'", "", &out) == 0);
+  CHECK(out.find("$argon2") == std::string::npos);
+  CHECK(out.find(kSecret) == std::string::npos);
+  std::istringstream lines(out);
+  std::string line;
+  std::vector<json::Value> rows;
+  while (std::getline(lines, line)) {
+    auto v = json::parse(line);
+    REQUIRE(v);
+    rows.push_back(*v);
+  }
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].get("name")->string == "li.wei");
+  CHECK(rows[0].get("role")->string == "supervisor");
+  CHECK(rows[0].get("enabled")->boolean);
+  CHECK(rows[1].get("name")->string == "wang");
+  CHECK_FALSE(rows[1].get("enabled")->boolean);
+  CHECK(rows[1].get("last_signin")->type == json::Value::Type::kNull);
+  // The store is still the kiosk's trust store: kioskctl trust commands use it as before.
+  CHECK(run({ctl, "trust", "install", "--db", db, "--anchors", vectors() + "/anchors", "--now",
+             "1796000000", vectors() + "/trust"}) == 0);
 }
