@@ -27,7 +27,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)auth::origin_same(parts[1], parts[0], size % 2 == 0);
   (void)auth::cookie_value(parts[2], auth::kSessionCookie);
   static auth::SessionTable table;
-  if (table.size() == 0) (void)table.create(auth::Officer{"alice"}, "127.0.0.1", 0);
+  if (table.size() == 0) {
+    auth::Officer alice;
+    alice.name = "alice";
+    (void)table.create(alice, "127.0.0.1", 0);
+  }
   (void)table.check(parts[3], 1);
   (void)table.peek(parts[3], 1);
   return 0;
