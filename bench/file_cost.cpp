@@ -217,6 +217,10 @@ int main(int argc, char** argv) {
   line("peak memory median", median(ks.rss), median(zs.rss), "MB");
   line("peak memory max", percentile(ks.rss, 1.0), percentile(zs.rss, 1.0), "MB");
   std::printf("%-22s %9d    %9d     of %d\n", "images read", ks.read, zs.read, positives);
+  // Each program's floor: its process start and an 8x8 image (no code).
+  line("floor (8x8 image) cpu", rows[0].k.cpu_ms, rows[0].z.cpu_ms, "ms");
+  line("floor peak memory", static_cast<double>(rows[0].k.rss_kb) / 1024,
+       static_cast<double>(rows[0].z.rss_kb) / 1024, "MB");
   std::printf(
       "cpu ratio per image: geometric mean x%.2f, median x%.2f, p90 x%.2f; within 2x: %d "
       "of %zu\n",

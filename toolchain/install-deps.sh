@@ -18,9 +18,13 @@ packages=(
   libpcsclite-dev pcscd vsmartcard-vpcd
   python3
   valgrind
-  libssl-dev  # console: kioskd serves HTTPS/WSS (Boost.Beast over OpenSSL)
+  libssl-dev  # SM2 with SM3 signatures (app/sign/sm2.cpp, OpenSSL 3); kioskd's HTTPS/WSS (console)
   openssl  # console: the tests make a test CA; docs show a PSB office issuing the certificate
-  curl  # console: the outside tests of the officer's console
+  lintian  # package-check.sh: the .deb packages have no lintian error
+  mmdebstrap  # package-check.sh: the clean Debian 12 root the packages are installed into
+  curl  # package-check.sh: the installed kioskd's officer page and state
+  iproute2  # package-check.sh: loopback up in its private network namespace
+  systemd  # package-check.sh: systemd-analyze verify of the unit
 )
 for arg in "$@"; do
   case "$arg" in

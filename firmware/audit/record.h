@@ -46,7 +46,11 @@ struct Record {
   std::string event;    ///< "signin", "signin-failed", "lock", "signout", "expired"
   std::string officer;  ///< the name given (as typed, for a failure)
   std::string client;   ///< the client's address
-  std::string prev;     ///< hex hash of the previous record; 64 zeros for the first ever
+  /// Since format 2: the retention cutoff, and how many seal epochs the purge removed (the seals
+  /// that remain start at this epoch). Absent in purge records of format 1.
+  std::optional<std::int64_t> cutoff;
+  std::optional<std::uint64_t> purged_epochs;
+  std::string prev;  ///< hex hash of the previous record; 64 zeros for the first ever
 };
 
 /// The canonical body: fixed key order, one line, only the fields of the record's kind.

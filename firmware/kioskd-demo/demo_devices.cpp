@@ -218,6 +218,7 @@ Result<std::unique_ptr<DemoDevices>, std::string> DemoDevices::create(boost::asi
     sim::VcardConfig vc;
     vc.ef = is.card->ef();
     vc.holder_seed = is.card->key_seed();
+    vc.holder_alg = is.card->alg();
     return Impl::Step{std::move(what),
                       [p, vc] {
                         if (p->reader) p->reader->insert(vc);

@@ -60,6 +60,7 @@ struct Config {
   std::string data_dir;
   std::string anchors_dir;
   std::int64_t audit_retention_days{};  ///< 0 keeps everything
+  std::int64_t audit_epoch_seconds{};   ///< seal length for a new sealing key
   // [trust]
   std::string watch_dir;  ///< "" for none
   std::int64_t watch_interval{};

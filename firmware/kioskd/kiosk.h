@@ -80,6 +80,9 @@ class Kiosk {
   Result<boost::asio::ip::tcp::endpoint, std::string> start_console();
   void audit_access(std::string_view event, std::string_view officer, std::string_view client);
   void arm_console_sweep();
+  void arm_seal();
+  void seal(bool stop);
+  void show_checkpoint();
 
   boost::asio::io_context& ioc_;
   const Config config_;
@@ -107,7 +110,8 @@ class Kiosk {
   std::unique_ptr<HttpServer> self_server_;
   std::optional<boost::asio::ip::tcp::endpoint> self_endpoint_;
   std::unique_ptr<TrustUpdater> updater_;
-  boost::asio::steady_timer session_timer_, watchdog_timer_, retention_timer_, console_timer_;
+  boost::asio::steady_timer session_timer_, watchdog_timer_, retention_timer_, seal_timer_,
+      console_timer_;
   bool stopped_ = false;
 };
 
