@@ -553,8 +553,9 @@ TEST_CASE("kioskctl audit: verify, export, check-export, pubkey, purge") {
 TEST_CASE("a session clears itself after the timeout") {
   TempDir dir("timeout");
   install_vector_trust(dir.path + "/data");
-  // Late enough for the officer to have signed in (Argon2id) and connected.
-  write_text(dir.path + "/f.feed", "4000 camera " + case_payload("wpnl-valid") + "\n");
+  // Late enough for the officer to have signed in (Argon2id, on a loaded machine) and connected.
+  REQUIRE(add_officer(dir.path, kTestOfficer, kTestPassword) == 0);
+  write_text(dir.path + "/f.feed", "8000 camera " + case_payload("wpnl-valid") + "\n");
   std::string conf = base_config(dir.path, "[devices]\nfeed = " + dir.path + "/f.feed\n");
   conf.replace(conf.find("session_timeout = 300"), 21, "session_timeout = 1");
   Kioskd k(dir.path, conf);
