@@ -421,7 +421,7 @@ TEST_CASE("kioskd: an emptied audit log starts in alarm, on the officer's screen
   {
     Kioskd k(dir.path, conf);
     REQUIRE(k.ready);
-    WsClient ws(k.port, "/ws");
+    WsClient ws(k.port, "/ws", k.cookie());
     auto s = ws.read_until(
         [&](const json::Value& v) {
           auto* a = officer_audit(v);
@@ -440,7 +440,7 @@ TEST_CASE("kioskd: an emptied audit log starts in alarm, on the officer's screen
   write_text(dir.path + "/data/audit.db", "");
   Kioskd k(dir.path, conf);
   REQUIRE(k.ready);
-  WsClient ws(k.port, "/ws");
+  WsClient ws(k.port, "/ws", k.cookie());
   auto s = ws.read_until(
       [&](const json::Value& v) {
         auto* a = officer_audit(v);

@@ -68,3 +68,10 @@ line = json.dumps({"audit_seal": body, "mac": "00" * 32})
 put("fuzz_audit", line.encode())
 put("fuzz_audit", ("\n".join(bodies[:4]) + "\n" + line + "\n").encode())
 put("fuzz_audit", b"kaudit1-1796000000-10-" + b"ab" * 32)
+# console (issue 15): Host, Origin, Cookie and a sign-in body, NUL-separated.
+for host, origin, cookie, body in [
+        ("127.0.0.1:8080", "http://127.0.0.1:8080", "kiosk_session=" + "a" * 64,
+         '{"name": "alice", "password": "pin-123456"}'),
+        ("[::1]:8443", "https://[::1]:8443", "a=1; kiosk_session=x; kiosk_session=y", '{"name": 1}'),
+        ("kiosk.test", "null", "", "{garbage")]:
+    put("fuzz_console_request", "\0".join([host, origin, cookie, body]).encode())

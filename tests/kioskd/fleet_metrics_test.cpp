@@ -87,7 +87,7 @@ TEST_CASE("metrics: a real scrape passes promtool and counts the verdicts played
   CHECK(value_of(text, "process_resident_memory_bytes") > 1e6);
   CHECK(text.find("kiosk_status_list_age_seconds{issuer=") != std::string::npos);
   // No personal data: the holder's name from the vectors never appears.
-  CHECK(http_get(k.port, "/api/state").second.find("\"name\"") != std::string::npos);
+  CHECK(http_get(k.port, "/api/state", k.cookie()).second.find("\"name\"") != std::string::npos);
   CHECK(text.find("\"name\"") == std::string::npos);
   CHECK(http_get(mport, "/api/state").first == 404);  // the screen's data is not on this listener
   CHECK(k.stop() == 0);

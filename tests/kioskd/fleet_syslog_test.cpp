@@ -217,7 +217,7 @@ TEST_CASE("a collector that answers garbage is named; the kiosk keeps verifying"
   CHECK(metric(mport, "kiosk_audit_forwarded_seq") == 0);
   CHECK(metric(mport, "kiosk_audit_forward_ok") == 0);
   // The officer's screen data says what is wrong.
-  CHECK(http_get(k.port, "/api/state")
+  CHECK(http_get(k.port, "/api/state", k.cookie())
             .second.find("\"forward_error\": \"collector answered garbage") != std::string::npos);
   CHECK(http_get(k.port, "/healthz").first == 200);
   CHECK(k.stop() == 0);

@@ -291,7 +291,8 @@ TEST_CASE("hostile files in the watched folder never hold up the officer page or
                                                "/usb\nwatch_interval = 1\n[devices]\nfeed = " +
                                                dir.path + "/f.feed\n"));
   REQUIRE(k.ready);
-  WsClient ws(k.port, "/ws");  // the officer clears the session so that each read is a verdict
+  WsClient ws(k.port, "/ws",
+              k.cookie());  // the officer clears the session so that each read is a verdict
   REQUIRE(ws.connected());
   // Hostile files: a 16 MiB unsigned payload that is costly to decode, a 24 MiB one, a 64 MiB
   // file over the cap, a FIFO; written elsewhere and moved in at once.
@@ -313,7 +314,7 @@ TEST_CASE("hostile files in the watched folder never hold up the officer page or
     auto t0 = clock::now();
     auto h = http_get(k.port, "/healthz");
     auto t1 = clock::now();
-    auto s = http_get(k.port, "/api/state");
+    auto s = http_get(k.port, "/api/state", k.cookie());
     auto t2 = clock::now();
     REQUIRE(h.first == 200);
     REQUIRE(s.first == 200);
@@ -338,7 +339,7 @@ TEST_CASE("hostile files in the watched folder never hold up the officer page or
   CHECK(health.back() < std::chrono::milliseconds(250));
   CHECK(state.back() < std::chrono::milliseconds(250));
   // Each skip is on the screen's trust panel with its reason.
-  auto s = http_get(k.port, "/api/state").second;
+  auto s = http_get(k.port, "/api/state", k.cookie()).second;
   CHECK(reported);
   CHECK(s.find("SKIPPED: a FIFO (not opened)") != std::string::npos);
   CHECK(s.find("SKIPPED: too large (67108864 bytes") != std::string::npos);
