@@ -18,6 +18,7 @@ packages=(
   libpcsclite-dev pcscd vsmartcard-vpcd
   python3
   valgrind
+  ccache  # test.sh: compiled objects kept between runs and clones
   libssl-dev  # SM2 with SM3 signatures (app/sign/sm2.cpp, OpenSSL 3); kioskd's HTTPS/WSS (console)
   openssl  # console: the tests make a test CA; docs show a PSB office issuing the certificate
   lintian  # package-check.sh: the .deb packages have no lintian error
