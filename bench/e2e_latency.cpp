@@ -277,9 +277,9 @@ int main(int argc, char** argv) {
        "--no-first-run", "--disable-background-networking", "--disable-component-update",
        "--disable-sync", "--user-data-dir=" + profile.path,
        "--remote-debugging-port=" + std::to_string(devtools), "--remote-allow-origins=*",
-       k.url + "?lang=en"},
+       "about:blank"},
       ProcessOptions{{}, dir.path + "/chromium.out", dir.path + "/chromium.err", {}});
-  std::string page_path = devtools_page(devtools, k.url);
+  std::string page_path = devtools_page(devtools, "about:blank");
   if (page_path.empty()) return fail("Chromium's page did not appear");
   WsClient cdp(devtools, page_path);
   int id = 0;
@@ -301,6 +301,27 @@ int main(int argc, char** argv) {
     if (!value) return std::nullopt;
     return *value;
   };
+  // The officer signs in: the session cookie goes into the browser, then the page is opened.
+  const std::string cookie = k.cookie();
+  if (cookie.empty()) return fail("the test officer could not sign in");
+  const std::string cookie_name = cookie.substr(0, cookie.find('='));
+  const std::string cookie_value = cookie.substr(cookie.find('=') + 1);
+  auto command = [&](const std::string& method, const std::string& params) {
+    int my = ++id;
+    if (!cdp.send("{\"id\": " + std::to_string(my) + ", \"method\": \"" + method +
+                  "\", \"params\": " + params + "}"))
+      return false;
+    return cdp
+        .read_until([&](const json::Value& msg) {
+          const json::Value* i = msg.get("id");
+          return i && i->number == my;
+        })
+        .has_value();
+  };
+  if (!command("Network.setCookie", "{\"name\": \"" + cookie_name + "\", \"value\": \"" +
+                                        cookie_value + "\", \"url\": \"" + k.url + "\"}") ||
+      !command("Page.navigate", "{\"url\": \"" + k.url + "?lang=en\"}"))
+    return fail("cannot open the officer's page signed in");
   if (!wait_until([&] {
         auto v = evaluate("document.getElementById('disconnected').hidden");
         return v && v->type == json::Value::Type::kBool && v->boolean;
@@ -333,7 +354,7 @@ int main(int argc, char** argv) {
                 " frames); raise --lead-frames");
 
   // The benchmark's own /ws connections: one listens, one clears.
-  WsClient listen(k.port, "/ws"), control(k.port, "/ws");
+  WsClient listen(k.port, "/ws", cookie), control(k.port, "/ws", cookie);
   std::thread listener([&] {
     std::size_t before = 0;
     // Stamped as each state is read; ends at the first state after `done` (the last clear).

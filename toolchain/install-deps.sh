@@ -22,6 +22,7 @@ packages=(
   rsyslog            # fleet: the audit collector in tests and toolchain/fleet.sh
   rsyslog-relp       # fleet: rsyslog's imrelp input (audit records over RELP)
   prometheus         # fleet: promtool (metrics and rules checks) and the fleet script's server
+  ccache  # test.sh: compiled objects kept between runs and clones
   libssl-dev  # SM2 with SM3 signatures (app/sign/sm2.cpp, OpenSSL 3); kioskd's HTTPS/WSS (console)
   openssl  # console: the tests make a test CA; docs show a PSB office issuing the certificate
   lintian  # package-check.sh: the .deb packages have no lintian error

@@ -11,7 +11,8 @@ targets=("$@")
 build=$root/build-fuzz
 if [ ! -f "$build/build.ninja" ]; then
   CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DKIOSK_FUZZ=ON -DKIOSK_TESTS=OFF -DKIOSK_BENCH=OFF >/dev/null
+    -DKIOSK_FUZZ=ON -DKIOSK_TESTS=OFF -DKIOSK_BENCH=OFF \
+    $(command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache) >/dev/null
 fi
 ninja -C "$build" "${targets[@]}" >/dev/null
 work=$build/corpus
