@@ -11,7 +11,7 @@ if [ ! -d "$shared" ]; then
   exit 0
 fi
 stale=0
-for part in vectors corpus; do
+for part in vectors corpus data/gbt2260; do
   if ! diff -rq "$shared/$part" "$root/tests/data/$part" >/dev/null 2>&1; then
     stale=1
     if [ "${1:-}" = "--check" ]; then
@@ -19,6 +19,7 @@ for part in vectors corpus; do
       diff -rq "$shared/$part" "$root/tests/data/$part" | head -20 || true
     else
       rm -rf "$root/tests/data/$part"
+      mkdir -p "$(dirname "$root/tests/data/$part")"
       cp -a "$shared/$part" "$root/tests/data/$part"
       chmod -R u+w "$root/tests/data/$part"
       echo "sync-shared: refreshed tests/data/$part"

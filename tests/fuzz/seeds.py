@@ -43,3 +43,7 @@ for folder in sorted(os.listdir(corpus)):
         if name.endswith((".png", ".jpg", ".webp")) and os.path.getsize(p) <= 32768:
             put("fuzz_scan", open(p, "rb").read())
 os.makedirs(os.path.join(out, "fuzz_chip_protocol"), exist_ok=True)
+# fuzz_mrz: the ICAO 9303 specimen, a TD1 card zone, and a name with diacritics.
+put("fuzz_mrz", b"P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10")
+put("fuzz_mrz", b"I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<")
+put("fuzz_mrz", "Zoë Groß-Müller O'Neil".encode())
