@@ -154,6 +154,14 @@ const std::map<std::string, std::map<std::string, Setter>, std::less<>>& table()
            {"skew", integer(&Config::skew, 0, 3600)},
            {"session_timeout", integer(&Config::session_timeout, 1, 86400)},
            {"utc_offset_minutes", integer(&Config::utc_offset_minutes, -720, 840)},
+           {"service",
+            [](Config& c, std::string_view v) -> std::optional<std::string> {
+              auto s = counter_service_from_name(v);
+              if (!s)
+                return "'" + std::string(v) + "' is not residence-permit or work-permit-check";
+              c.service = *s;
+              return std::nullopt;
+            }},
        }},
       {"ui",
        {
@@ -167,6 +175,7 @@ const std::map<std::string, std::map<std::string, Setter>, std::less<>>& table()
               return std::nullopt;
             }},
            {"www", text(&Config::www)},
+           {"places", text(&Config::places)},
            {"max_connections",
             [](Config& c, std::string_view v) -> std::optional<std::string> {
               auto n = to_int(v);
@@ -188,6 +197,7 @@ const std::map<std::string, std::map<std::string, Setter>, std::less<>>& table()
            {"url", set_url},
            {"url_interval", integer(&Config::url_interval, 10, 7 * 86400)},
            {"expiry_warning_days", integer(&Config::expiry_warning_days, 0, 365)},
+           {"freshness_limit_hours", integer(&Config::freshness_limit_hours, 1, 8760)},
        }},
       {"clock",
        {
@@ -232,10 +242,11 @@ const std::map<std::string, std::map<std::string, Setter>, std::less<>>& table()
            {"scanner_grab",
             [](Config& c, std::string_view v) { return check_boolean(v, c.devices.scanner_grab); }},
            {"feed",
-            [](Config& c, std::string_view v) -> std::optional<std::string> {
-              c.devices.feed = std::string(v);
-              return std::nullopt;
-            }},
+            [](Config& c, std::string_view v) -> std::
+                                                  optional<std::string> {
+                                                    c.devices.feed = std::string(v);
+                                                    return std::nullopt;
+                                                  }},
            {"feed_loop",
             [](Config& c, std::string_view v) { return check_boolean(v, c.devices.feed_loop); }},
        }},

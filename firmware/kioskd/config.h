@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/purpose.h"
 #include "app/result.h"
 
 namespace kiosk::kioskd {
@@ -42,10 +43,12 @@ struct Config {
   std::int64_t skew = 30;
   std::int64_t session_timeout = 120;     ///< seconds after the last read
   std::int64_t utc_offset_minutes = 480;  ///< where "today" starts (China Standard Time)
+  CounterService service = CounterService::kResidencePermit;  ///< what the purpose line answers
   // [ui]
   std::string listen = "127.0.0.1";
   std::uint16_t port = 8080;
-  std::string www;  ///< "" = the installed or source-tree default
+  std::string www;     ///< "" = the installed or source-tree default
+  std::string places;  ///< GB/T 2260 tables; "" = the installed or source-tree default
   std::size_t max_connections = 32;
   // [data]
   std::string data_dir;
@@ -57,6 +60,7 @@ struct Config {
   std::string url;  ///< "" for none; http://host[:port]/path
   std::int64_t url_interval = 3600;
   std::int64_t expiry_warning_days = 7;
+  std::int64_t freshness_limit_hours = 48;  ///< key set or status list older: amber by the verdict
   // [clock]
   ClockSource clock = ClockSource::kSystem;
   std::int64_t clock_fixed = 0;

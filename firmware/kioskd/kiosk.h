@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "app/places.h"
 #include "app/result.h"
 #include "app/verifier.h"
 #include "firmware/audit/audit_log.h"
@@ -18,6 +19,7 @@
 #include "firmware/kioskd/clock.h"
 #include "firmware/kioskd/config.h"
 #include "firmware/kioskd/http_server.h"
+#include "firmware/kioskd/replay_memory.h"
 #include "firmware/kioskd/sd_notify.h"
 #include "firmware/kioskd/session.h"
 #include "firmware/kioskd/sources.h"
@@ -62,6 +64,8 @@ class Kiosk {
   template <class VerifyFn>
   void present(Channel channel, const std::string& key, VerifyFn verify);
   void record(SessionEntry& entry);
+  bool take_mrz(const std::string& text);
+  void flag_replay(SessionEntry& entry, const std::string& text);
   void refresh_trust();
   void refresh_today();
   void broadcast();
@@ -96,6 +100,11 @@ class Kiosk {
   std::unique_ptr<TrustUpdater> updater_;
   boost::asio::steady_timer session_timer_, watchdog_timer_, retention_timer_;
   bool stopped_ = false;
+  Places places_;
+  PresentationMemory presentations_;
+  std::unique_ptr<CredentialDayMemory> day_memory_;
+  std::string pending_mrz_;   ///< the first line of a passport zone typed by a scanner
+  std::int64_t started_ = 0;  ///< makes session tags unique across restarts
 };
 
 }  // namespace kiosk::kioskd
