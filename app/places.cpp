@@ -129,6 +129,9 @@ std::string Places::place_or_code(std::string_view code, Language lang) const {
 }
 
 std::string Places::issuer(std::string_view iss, Language lang) const {
+  if (iss == "CN-MOHRSS")
+    return lang == Language::kZh ? "人力资源和社会保障部（国家）"
+                                 : "Ministry of Human Resources and Social Security (national)";
   if (iss.size() != 9 || iss.substr(0, 3) != "CN-") return std::string(iss);
   auto p = place(iss.substr(3), lang);
   if (!p) return std::string(iss);

@@ -14,6 +14,8 @@ packages=(
   libpcsclite-dev pcscd vsmartcard-vpcd
   python3
   valgrind
+  fonts-ocr-b  # OCR-B, the MRZ font: passport pages and glyph templates (kiosk-sim, mrz-glyphs)
+  libfreetype-dev  # renders OCR-B for kiosk-sim's passport pages and mrz-glyphs
 )
 for arg in "$@"; do
   case "$arg" in

@@ -12,5 +12,6 @@ int cmd_verify(const std::vector<std::string>& words);
 int cmd_audit(const std::vector<std::string>& words);
 int cmd_card(const std::vector<std::string>& words);
 int cmd_scan(const std::vector<std::string>& words);
+int cmd_mrz(const std::vector<std::string>& words);
 
 }  // namespace kiosk::ctl

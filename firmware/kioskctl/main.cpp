@@ -21,8 +21,9 @@ int main(int argc, char** argv) {
   if (cmd == "audit") return cmd_audit(words);
   if (cmd == "card") return cmd_card(words);
   if (cmd == "scan") return cmd_scan(words);
+  if (cmd == "mrz") return cmd_mrz(words);
   if (cmd == "--help" || cmd == "help") {
-    usage_error("commands: trust, verify, scan, card");
+    usage_error("commands: trust, verify, scan, mrz, card");
     return 0;
   }
   return usage_error("unknown command '" + cmd + "'");

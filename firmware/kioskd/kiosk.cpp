@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "app/mrz/mrz.h"
+#include "firmware/kioskd/camera_source.h"
 
 namespace kiosk::kioskd {
 
@@ -168,6 +169,12 @@ Result<boost::asio::ip::tcp::endpoint, std::string> Kiosk::start() {
     log(p.device + ": " + p.detail);
   }
   for (QrTextSource* s : sources_.qr_refs) {
+    if (auto* camera = dynamic_cast<CameraSource*>(s)) {
+      camera->set_coach([this](Advice a) {
+        advice_ = a;
+        broadcast();
+      });
+    }
     s->start([this](Channel ch, std::string text) { on_qr(ch, text); },
              [this](const DeviceStatus& st) { on_status(st); });
   }
@@ -417,6 +424,7 @@ KioskView Kiosk::view() const {
   v.today = today_;
   v.audit = audit_status_;
   v.places = places_.empty() ? nullptr : &places_;
+  v.advice = advice_;
   if (!config_.url.empty() && last_update_)
     v.next_update = last_update_->time + config_.url_interval;
   return v;

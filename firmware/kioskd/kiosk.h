@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "app/coach.h"
 #include "app/places.h"
 #include "app/result.h"
 #include "app/verifier.h"
@@ -103,6 +104,7 @@ class Kiosk {
   Places places_;
   PresentationMemory presentations_;
   std::unique_ptr<CredentialDayMemory> day_memory_;
+  Advice advice_ = Advice::kNone;  ///< the camera's coaching for the applicant
   std::string pending_mrz_;   ///< the first line of a passport zone typed by a scanner
   std::int64_t started_ = 0;  ///< makes session tags unique across restarts
 };

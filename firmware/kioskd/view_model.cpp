@@ -92,12 +92,8 @@ void write_entry(json::Writer& w, const SessionEntry& e, const KioskView& view) 
   // Nothing from an unverified payload is shown as fact (spec section 8, step 3).
   if (v.holder && v.document != Document::kUnknown && v.issuer_kid) {
     write_holder(w, *v.holder, kOfficerHolder);
-    w.key("names").begin_object();
-    write_names(w, view.places, *v.holder);
-    w.end_object();
   } else {
     w.null();
-    w.key("names").null();
   }
   w.key("audit_seq");
   if (e.audit_seq) {
@@ -106,6 +102,15 @@ void write_entry(json::Writer& w, const SessionEntry& e, const KioskView& view) 
     w.null();
   }
   w.key("audit_error").string(e.audit_error);
+  // Places and issuers by name, beside the record (which stays as the credential says).
+  w.key("names");
+  if (v.holder && v.document != Document::kUnknown && v.issuer_kid) {
+    w.begin_object();
+    write_names(w, view.places, *v.holder);
+    w.end_object();
+  } else {
+    w.null();
+  }
   w.end_object();
 }
 
@@ -273,6 +278,8 @@ std::string self_json(const KioskView& v) {
   for (const auto& d : v.devices)
     devices_ok = devices_ok || d.state == drivers::DeviceState::kReady;
   w.key("ready").boolean(devices_ok);
+  // While nothing is read yet: what the camera sees the applicant should do.
+  w.key("coach").string(entries.empty() ? name(v.advice) : "none");
   w.end_object();
   return w.take();
 }

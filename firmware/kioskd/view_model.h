@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "app/coach.h"
 #include "app/places.h"
 #include "app/trust.h"
 #include "firmware/kioskd/config.h"
@@ -44,6 +45,7 @@ struct KioskView {
   AuditStatus audit;
   const Places* places = nullptr;           ///< place and issuer names (null: codes shown)
   std::optional<std::int64_t> next_update;  ///< the next scheduled trust update, when one is
+  Advice advice = Advice::kNone;            ///< the camera's coaching for the applicant
 };
 
 /// How fresh the trust a verdict was checked against is: ages in seconds (nullopt when none was

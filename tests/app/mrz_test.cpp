@@ -1,7 +1,8 @@
-// app/mrz: the TD3 parser and its check digits, ICAO transliteration, and the field-by-field
-// cross-check with a holder record.
+// app/coach (the applicant's coaching) and app/mrz: the TD3 parser and its check digits, ICAO
+// transliteration, and the field-by-field cross-check with a holder record.
 #include <doctest/doctest.h>
 
+#include "app/coach.h"
 #include "app/mrz/cross_check.h"
 #include "app/mrz/mrz.h"
 #include "app/mrz/transliterate.h"
@@ -221,7 +222,8 @@ TEST_CASE("mrz: Germany's D and umlauts both ways") {
               .nationality = "D",
               .birth = "640812",
               .sex = 'M',
-              .expiry = "300101", .optional_data = ""};
+              .expiry = "300101",
+              .optional_data = ""};
   Td3 m = parsed(zone_text(f));
   HolderRecord h;
   h.name = "Jürgen Müller";
@@ -256,4 +258,32 @@ TEST_CASE("mrz: the screen's tone never turns a rejected credential green") {
   CHECK(screen_tone(Outcome::kAccept, Overall::kMatch) == "ok");
   CHECK(screen_tone(Outcome::kAccept, Overall::kMismatch) == "bad");
   CHECK(screen_tone(Outcome::kAccept, Overall::kReadAgain) == "warn");
+}
+
+TEST_CASE("coach: dark, glare, far and blurred frames get one advice each") {
+  auto frame = [](int w, int h, auto pixel) {
+    std::vector<std::uint8_t> px(static_cast<std::size_t>(w * h));
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x)
+        px[static_cast<std::size_t>(y * w + x)] = static_cast<std::uint8_t>(pixel(x, y));
+    return px;
+  };
+  auto view = [](const std::vector<std::uint8_t>& px, int w, int h) {
+    return scan::ImageView{px.data(), w, h, w, scan::PixelFormat::kGray8};
+  };
+  auto checker = frame(64, 64, [](int x, int y) { return ((x / 4 + y / 4) % 2) ? 200 : 40; });
+  FrameMeasure sharp = measure_frame(view(checker, 64, 64));
+  CHECK(advise(sharp) == Advice::kNone);
+  auto dark = frame(64, 64, [](int x, int y) { return ((x / 4 + y / 4) % 2) ? 60 : 10; });
+  CHECK(advise(measure_frame(view(dark, 64, 64))) == Advice::kBrighter);
+  auto glare = frame(64, 64, [](int x, int y) {
+    return x < 20 ? 255 : ((x / 4 + y / 4) % 2) ? 200 : 40;
+  });
+  CHECK(advise(measure_frame(view(glare, 64, 64))) == Advice::kTiltGlare);
+  auto flat = frame(64, 64, [](int, int) { return 128; });
+  CHECK(advise(measure_frame(view(flat, 64, 64))) == Advice::kHoldStill);
+  sharp.module_px = 1.5;
+  CHECK(advise(sharp) == Advice::kCloser);
+  CHECK(measure_frame(scan::ImageView{}).mean == 0);
+  CHECK(name(Advice::kTiltGlare) == "tilt");
 }

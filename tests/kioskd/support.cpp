@@ -129,6 +129,25 @@ bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds lim
 std::string kioskd_path() {
   return std::string(KIOSK_BUILD_DIR) + "/firmware/kioskd/kioskd";
 }
+std::string chromium() {
+  for (const char* p : {"/usr/bin/chromium", "/usr/bin/chromium-browser"})
+    if (std::filesystem::exists(p)) return p;
+  return "";
+}
+
+std::vector<std::string> chromium_args(const std::string& profile) {
+  return {chromium(),
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          "--user-data-dir=" + profile};
+}
+
 std::string kioskctl_path() {
   return std::string(KIOSK_BUILD_DIR) + "/firmware/kioskctl";
 }

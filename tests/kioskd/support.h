@@ -50,6 +50,11 @@ class Process {
 bool wait_until(const std::function<bool()>& cond,
                 std::chrono::milliseconds limit = std::chrono::seconds(20));
 
+/// The headless Chromium of the screen tests ("" when not installed) and its arguments with a
+/// throw-away profile directory.
+std::string chromium();
+std::vector<std::string> chromium_args(const std::string& profile);
+
 std::string kioskd_path();
 std::string kioskctl_path();
 std::string vectors();

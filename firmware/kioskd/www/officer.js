@@ -233,6 +233,24 @@
     if (!state.audit.chain_intact) au.appendChild(el("p", "warn", t("audit_break")));
     if (state.audit.message) au.appendChild(el("p", "small", state.audit.message));
     renderAlerts(state);
+    checkLayout();
+  }
+  // The layout's own check, for the officer's trust and the screenshot tests: no horizontal
+  // scroll, no outcome word cut, no card squeezed below a readable width.
+  function checkLayout() {
+    const problems = [];
+    const root = document.documentElement;
+    if (root.scrollWidth > root.clientWidth + 1) problems.push("hscroll");
+    for (const card of document.querySelectorAll("#documents .verdict")) {
+      if (card.scrollWidth > card.clientWidth + 1) problems.push("card-hscroll");
+      if (card.clientWidth < 280) problems.push("narrow");
+      const word = card.querySelector(".banner .word");
+      if (word) {
+        const w = word.getBoundingClientRect(), c = card.getBoundingClientRect();
+        if (w.right > c.right + 1 || w.left < c.left - 1 || w.width < 1) problems.push("cut");
+      }
+    }
+    document.body.setAttribute("data-layout", problems.length ? problems.join(" ") : "ok");
   }
   function s_class(ok) { return ok ? "ok" : "warn-strong"; }
 
@@ -260,6 +278,7 @@
     else if (k === "n") { send("next"); ev.preventDefault(); }
     else if (k === "l") { setLang(lang === "zh" ? "en" : "zh"); ev.preventDefault(); }
   });
+  window.addEventListener("resize", checkLayout);
   document.getElementById("lang-button").addEventListener("click", () => setLang(lang === "zh" ? "en" : "zh"));
   document.getElementById("clear-button").addEventListener("click", () => send("clear"));
   document.getElementById("next-button").addEventListener("click", () => send("next"));
