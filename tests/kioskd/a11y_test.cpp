@@ -18,19 +18,13 @@ TEST_CASE("officer page: axe-core in Chromium, no serious violation; keyboard al
     MESSAGE("SKIPPED: chromium is not installed (toolchain/install-deps.sh --with-browser)");
     return;
   }
-  std::string prefix = std::string(KIOSK_BUILD_DIR) + "/npm-a11y";
-  if (!fs::exists(prefix + "/node_modules/axe-core/axe.min.js") ||
-      !fs::exists(prefix + "/node_modules/puppeteer-core/package.json")) {
-    fs::create_directories(prefix);
-    std::string err;
-    int rc = run({"npm", "install", "--prefix", prefix, "--no-audit", "--no-fund", "--silent",
-                  "axe-core@4", "puppeteer-core@24"},
-                 nullptr, &err);
-    if (rc != 0) {
-      MESSAGE("SKIPPED: npm could not install axe-core and puppeteer-core: " << err);
-      return;
-    }
+  std::string why;
+  auto tools = npm_browser_tools(&why);
+  if (!tools) {
+    MESSAGE("SKIPPED: " << why);
+    return;
   }
+  const std::string& prefix = *tools;
   TempDir dir("a11y");
   install_vector_trust(dir.path + "/data");
   write_text(dir.path + "/f.feed",
@@ -44,9 +38,9 @@ TEST_CASE("officer page: axe-core in Chromium, no serious violation; keyboard al
   REQUIRE(ws.read_until(
       [](const json::Value& s) { return s.get("session")->get("entries")->array.size() == 2; }));
   std::string out, err;
-  int rc =
-      run({"node", std::string(KIOSK_SOURCE_DIR) + "/tests/kioskd/a11y_check.cjs", k.url, prefix},
-          &out, &err);
+  int rc = run({"/usr/bin/env", "node",
+                std::string(KIOSK_SOURCE_DIR) + "/tests/kioskd/a11y_check.cjs", k.url, prefix},
+               &out, &err);
   CAPTURE(out);
   CAPTURE(err);
   REQUIRE(rc == 0);

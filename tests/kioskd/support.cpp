@@ -148,6 +148,23 @@ std::vector<std::string> chromium_args(const std::string& profile) {
           "--user-data-dir=" + profile};
 }
 
+std::optional<std::string> npm_browser_tools(std::string* why) {
+  std::string prefix = std::string(KIOSK_BUILD_DIR) + "/npm-a11y";
+  if (std::filesystem::exists(prefix + "/node_modules/axe-core/axe.min.js") &&
+      std::filesystem::exists(prefix + "/node_modules/puppeteer-core/package.json"))
+    return prefix;
+  std::filesystem::create_directories(prefix);
+  std::string err;
+  int rc = run({"/usr/bin/env", "npm", "install", "--prefix", prefix, "--no-audit", "--no-fund",
+                "--silent", "axe-core@4", "puppeteer-core@24"},
+               nullptr, &err);
+  if (rc != 0) {
+    *why = "npm could not install axe-core and puppeteer-core: " + err;
+    return std::nullopt;
+  }
+  return prefix;
+}
+
 std::string kioskctl_path() {
   return std::string(KIOSK_BUILD_DIR) + "/firmware/kioskctl";
 }

@@ -40,6 +40,9 @@
   function renderEntry(e, focused, count) {
     const card = el("article", "verdict " + e.outcome.toLowerCase() + (focused ? " focused" : ""));
     if (focused) card.id = "verdict";
+    // Each card scrolls on its own: reachable by keyboard, named for a screen reader.
+    card.tabIndex = 0;
+    card.setAttribute("aria-label", e.outcome_text[lang] + " · " + e.document_text[lang]);
     card.setAttribute("data-outcome", e.outcome);
     card.setAttribute("data-document", e.document);
     card.setAttribute("data-entry", e.id);
