@@ -186,3 +186,19 @@ TEST_CASE("replay: a letter's credential id in two sessions of one day, kept in 
   CHECK(bytes.find(std::string("\x01\x02\x03", 3)) == std::string::npos);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("applicant message: the camera's coaching while nothing is read, and nothing personal") {
+  Config c;
+  Session s;
+  TrustSnapshot t;
+  KioskView v;
+  v.config = &c;
+  v.session = &s;
+  v.trust = &t;
+  v.advice = Advice::kBrighter;
+  CHECK(self_json(v).find("\"coach\": \"brighter\"") != std::string::npos);
+  s.add(verified(Document::kWpnl, Outcome::kAccept, test::sample_holder(), {1}));
+  std::string done = self_json(v);
+  CHECK(done.find("\"coach\": \"none\"") != std::string::npos);  // read: no more coaching
+  CHECK(done.find("C01X00T47") == std::string::npos);
+}
