@@ -1,6 +1,8 @@
 #include "app/cbor.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <limits>
 
 namespace kiosk::cbor {
@@ -71,29 +73,42 @@ bool key_less(const KeyId& a, const KeyId& b) {
                                       b.bytes.end());
 }
 
+/// Reads the head of the item at `pos` (advanced past it): major type, additional information
+/// and argument. Indefinite lengths and reserved additional information are errors.
+std::optional<Error> read_head(ByteView in, std::size_t& pos, unsigned& major, unsigned& ai,
+                               std::uint64_t& arg) {
+  if (pos >= in.size()) return Error::kTruncated;
+  std::uint8_t ib = in[pos++];
+  major = ib >> 5;
+  ai = ib & 0x1F;
+  arg = 0;
+  if (ai < 24) {
+    arg = ai;
+  } else if (ai <= 27) {
+    std::size_t n = std::size_t{1} << (ai - 24);
+    if (in.size() - pos < n) return Error::kTruncated;
+    for (std::size_t k = 0; k < n; ++k)
+      arg = arg << 8 | in[pos++];
+  } else if (ai == 31) {
+    return Error::kIndefinite;
+  } else {
+    return Error::kReserved;
+  }
+  return std::nullopt;
+}
+
 class Decoder {
  public:
-  Decoder(ByteView in, int max_depth) : in_(in), max_depth_(max_depth) {}
+  Decoder(ByteView in, int max_depth, std::size_t max_items = SIZE_MAX)
+      : in_(in), max_depth_(max_depth), budget_(max_items) {}
 
   std::optional<Error> item(Item& out, int depth) {
+    if (budget_ == 0) return Error::kTooMany;
+    --budget_;
     std::size_t start = pos_;
-    if (pos_ >= in_.size()) return Error::kTruncated;
-    std::uint8_t ib = in_[pos_++];
-    unsigned major = ib >> 5;
-    unsigned ai = ib & 0x1F;
+    unsigned major = 0, ai = 0;
     std::uint64_t arg = 0;
-    if (ai < 24) {
-      arg = ai;
-    } else if (ai <= 27) {
-      std::size_t n = std::size_t{1} << (ai - 24);
-      if (in_.size() - pos_ < n) return Error::kTruncated;
-      for (std::size_t k = 0; k < n; ++k)
-        arg = arg << 8 | in_[pos_++];
-    } else if (ai == 31) {
-      return Error::kIndefinite;
-    } else {
-      return Error::kReserved;
-    }
+    if (auto e = read_head(in_, pos_, major, ai, arg)) return e;
     out.value = arg;
     switch (major) {
       case 0:
@@ -118,6 +133,7 @@ class Decoder {
         // Every item takes at least one byte: a count beyond the input is truncated, and checking
         // it first bounds the allocation by the input size.
         if (arg > (in_.size() - pos_) / per) return Error::kTruncated;
+        if (arg > budget_ / per) return Error::kTooMany;  // before allocating them
         out.type = major == 4 ? Type::kArray : Type::kMap;
         out.items.resize(static_cast<std::size_t>(arg * per));
         for (auto& child : out.items) {
@@ -179,6 +195,80 @@ class Decoder {
   ByteView in_;
   std::size_t pos_ = 0;
   int max_depth_;
+  std::size_t budget_;
+};
+
+/// The well-formedness walk of `check`: the rules of Decoder without building items.
+class Checker {
+ public:
+  Checker(ByteView in, int max_depth) : in_(in), max_depth_(max_depth) {}
+
+  /// Walks one item; `id` (when given) receives its identity as a map key.
+  std::optional<Error> item(int depth, KeyId* id) {
+    std::size_t start = pos_;
+    unsigned major = 0, ai = 0;
+    std::uint64_t arg = 0;
+    if (auto e = read_head(in_, pos_, major, ai, arg)) return e;
+    KeyId key{9, 0, {}};
+    switch (major) {
+      case 0:
+      case 1:
+        key = {static_cast<std::uint8_t>(major), arg, {}};
+        break;
+      case 2:
+      case 3: {
+        if (arg > in_.size() - pos_) return Error::kTruncated;
+        ByteView content = in_.subspan(pos_, static_cast<std::size_t>(arg));
+        pos_ += static_cast<std::size_t>(arg);
+        if (major == 3 && !valid_utf8(content)) return Error::kInvalidUtf8;
+        key = {static_cast<std::uint8_t>(major), 0, content};
+        break;
+      }
+      case 4:
+        if (depth >= max_depth_) return Error::kTooDeep;
+        if (arg > in_.size() - pos_) return Error::kTruncated;
+        for (std::uint64_t i = 0; i < arg; ++i) {
+          if (auto e = item(depth + 1, nullptr)) return e;
+        }
+        break;
+      case 5: {
+        if (depth >= max_depth_) return Error::kTooDeep;
+        if (arg > (in_.size() - pos_) / 2) return Error::kTruncated;
+        std::array<KeyId, kCheckedMapPairs> keys;
+        for (std::uint64_t i = 0; i < arg; ++i) {
+          KeyId k;
+          if (auto e = item(depth + 1, &k)) return e;
+          if (arg <= kCheckedMapPairs) {
+            for (std::uint64_t j = 0; j < i; ++j) {
+              if (!key_less(keys[j], k) && !key_less(k, keys[j])) return Error::kDuplicateKey;
+            }
+            keys[i] = k;
+          }
+          if (auto e = item(depth + 1, nullptr)) return e;
+        }
+        break;
+      }
+      case 6:
+        if (depth >= max_depth_) return Error::kTooDeep;
+        if (auto e = item(depth + 1, nullptr)) return e;
+        break;
+      case 7:
+        if (ai == 24 && arg < 32) return Error::kReserved;
+        break;
+    }
+    if (id) {
+      *id = key;
+      if (key.cls == 9) id->bytes = in_.subspan(start, pos_ - start);
+    }
+    return std::nullopt;
+  }
+
+  std::size_t pos() const { return pos_; }
+
+ private:
+  ByteView in_;
+  std::size_t pos_ = 0;
+  int max_depth_;
 };
 
 }  // namespace
@@ -207,6 +297,21 @@ Result<Item, Error> decode(ByteView in, int max_depth) {
   return item;
 }
 
+Result<Item, Error> decode_bounded(ByteView in, std::size_t max_items, int max_depth) {
+  Decoder d(in, max_depth, max_items);
+  Item item;
+  if (auto e = d.item(item, 0)) return Unexpected{*e};
+  if (d.pos() != in.size()) return Unexpected{Error::kTrailing};
+  return item;
+}
+
+std::optional<Error> check(ByteView in, int max_depth) {
+  Checker c(in, max_depth);
+  if (auto e = c.item(0, nullptr)) return e;
+  if (c.pos() != in.size()) return Error::kTrailing;
+  return std::nullopt;
+}
+
 const char* error_name(Error e) {
   switch (e) {
     case Error::kTruncated:
@@ -223,6 +328,8 @@ const char* error_name(Error e) {
       return "text not UTF-8";
     case Error::kTrailing:
       return "trailing bytes";
+    case Error::kTooMany:
+      return "too many items";
   }
   return "?";
 }

@@ -52,12 +52,24 @@ enum class Error {
   kDuplicateKey,  ///< two equal keys in one map
   kInvalidUtf8,   ///< a text string that is not UTF-8
   kTrailing,      ///< bytes after the top-level item
+  kTooMany,       ///< more items than the caller's budget (decode_bounded)
 };
 
 constexpr int kMaxDepth = 8;
 
-/// Decodes exactly one item filling all of `in`.
+/// Decodes exactly one item filling all of `in`. Memory: about 72 bytes per item, so up to ~72
+/// times the input for hostile input; use decode_bounded or check for untrusted large input.
 Result<Item, Error> decode(ByteView in, int max_depth = kMaxDepth);
+
+/// As decode, but refuses (kTooMany) input of more than `max_items` items before allocating
+/// them: memory stays below about 72 * max_items bytes whatever the input.
+Result<Item, Error> decode_bounded(ByteView in, std::size_t max_items, int max_depth = kMaxDepth);
+
+/// Checks that `in` is exactly one item that decode would accept, without building it: no heap
+/// memory, time linear in the input. Duplicate keys are found in maps of up to
+/// kCheckedMapPairs pairs; larger maps are left to decode. nullopt: well-formed.
+constexpr std::size_t kCheckedMapPairs = 8;
+std::optional<Error> check(ByteView in, int max_depth = kMaxDepth);
 
 const char* error_name(Error e);
 

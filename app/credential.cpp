@@ -87,18 +87,35 @@ struct Fields {
   }
 };
 
-// cnf: {1: COSE_Key}, COSE_Key {1: 1 (OKP), -1: 6 (Ed25519), -2: x}
-std::optional<PublicKey> parse_cnf(const cbor::Item& cnf) {
+constexpr std::int64_t kKtyOkp = 1, kKtyEc2 = 2;
+constexpr std::int64_t kCrvEd25519 = 6;
+constexpr std::int64_t kCrvSm2 = -65601;  // private use (spec section 9)
+
+// cnf: {1: COSE_Key}, COSE_Key {1: 1 (OKP), -1: 6 (Ed25519), -2: x} or
+// {1: 2 (EC2), -1: -65601 (SM2), -2: x, -3: y} with 32-byte coordinates of a point on the curve.
+std::optional<VerifyKey> parse_cnf(const cbor::Item& cnf) {
   if (!cnf.is_map()) return std::nullopt;
   const cbor::Item* key = cnf.find(1);
   if (!key || !key->is_map()) return std::nullopt;
   const cbor::Item* kty = key->find(1);
   const cbor::Item* crv = key->find(-1);
   const cbor::Item* x = key->find(-2);
-  if (!kty || !kty->is_uint() || kty->value != 1) return std::nullopt;
-  if (!crv || !crv->is_uint() || crv->value != 6) return std::nullopt;
-  if (!x || !x->is_bytes()) return std::nullopt;
-  return to_array<32>(x->bytes);
+  if (!kty || !crv || !x || !x->is_bytes()) return std::nullopt;
+  auto kty_v = kty->as_int64();
+  auto crv_v = crv->as_int64();
+  if (!kty_v || !crv_v) return std::nullopt;
+  if (*kty_v == kKtyOkp && *crv_v == kCrvEd25519) {
+    return VerifyKey::make(SigAlg::kEd25519, x->bytes);
+  }
+  if (*kty_v == kKtyEc2 && *crv_v == kCrvSm2) {
+    const cbor::Item* y = key->find(-3);
+    if (!y || !y->is_bytes() || x->bytes.size() != 32 || y->bytes.size() != 32) return std::nullopt;
+    Bytes point = {0x04};
+    point.insert(point.end(), x->bytes.begin(), x->bytes.end());
+    point.insert(point.end(), y->bytes.begin(), y->bytes.end());
+    return VerifyKey::make(SigAlg::kSm2, point);
+  }
+  return std::nullopt;
 }
 
 std::optional<Reason> parse_wp(const cbor::Item& m, WorkPermit& wp) {

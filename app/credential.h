@@ -37,7 +37,7 @@ struct Credential {
   std::uint64_t nbf = 0;
   std::uint64_t iat = 0;
   Bytes cti;
-  std::optional<PublicKey> cnf;  ///< holder key (docs 1 and 4)
+  std::optional<VerifyKey> cnf;  ///< holder key (docs 1 and 4): Ed25519 or SM2, validated
   WorkPermit wp;
 };
 

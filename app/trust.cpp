@@ -42,17 +42,25 @@ std::optional<IssuerKey> parse_entry(const cbor::Item& e) {
   const cbor::Item* nbf = uint_field(e, 6);
   const cbor::Item* exp = uint_field(e, 7);
   const cbor::Item* st = uint_field(e, 8);
+  const cbor::Item* alg = e.find(9);  // spec 1.1: absent means EdDSA (-8)
   if (!kid || !kid->is_bytes() || !pub || !pub->is_bytes() || !iss || !iss->is_text() || !docs ||
       !docs->is_array() || !reg || !reg->is_text() || !nbf || !exp || !st) {
     return std::nullopt;
   }
+  std::optional<SigAlg> sig_alg = SigAlg::kEd25519;
+  if (alg) {
+    auto v = alg->is_int() ? alg->as_int64() : std::nullopt;
+    sig_alg = v ? sign::from_cose(*v) : std::nullopt;
+  }
+  if (!sig_alg) return std::nullopt;  // an alg neither -8 nor -65600
   auto kid_a = to_array<8>(kid->bytes);
-  auto pub_a = to_array<32>(pub->bytes);
-  if (!kid_a || !pub_a || *kid_a != key_id(*pub_a)) return std::nullopt;
+  // The key must fit its alg (32 bytes; an on-curve 65-byte point), checked once, here.
+  auto pub_k = VerifyKey::make(*sig_alg, pub->bytes);
+  if (!kid_a || !pub_k || *kid_a != pub_k->kid()) return std::nullopt;
   if (st->value > 1) return std::nullopt;
   IssuerKey k;
   k.kid = *kid_a;
-  k.pub = *pub_a;
+  k.pub = std::move(*pub_k);
   k.iss = std::string(iss->text());
   for (const auto& d : docs->items) {
     if (!d.is_uint()) return std::nullopt;
@@ -68,7 +76,7 @@ std::optional<IssuerKey> parse_entry(const cbor::Item& e) {
 }  // namespace
 
 std::optional<KeySet> parse_keyset_payload(ByteView payload) {
-  auto m = cbor::decode(payload);
+  auto m = cbor::decode_bounded(payload, trust_item_budget(payload.size()));
   if (!m || !m->is_map()) return std::nullopt;
   const cbor::Item* seq = uint_field(*m, 1);
   const cbor::Item* iat = uint_field(*m, 2);
@@ -94,7 +102,7 @@ std::optional<KeySet> parse_keyset_payload(ByteView payload) {
 }
 
 std::optional<std::string> status_list_iss(ByteView payload) {
-  auto m = cbor::decode(payload);
+  auto m = cbor::decode_bounded(payload, trust_item_budget(payload.size()));
   if (!m || !m->is_map()) return std::nullopt;
   const cbor::Item* iss = m->find(1);
   if (!iss || !iss->is_text()) return std::nullopt;
@@ -102,7 +110,7 @@ std::optional<std::string> status_list_iss(ByteView payload) {
 }
 
 std::optional<StatusList> parse_status_payload(ByteView payload) {
-  auto m = cbor::decode(payload);
+  auto m = cbor::decode_bounded(payload, trust_item_budget(payload.size()));
   if (!m || !m->is_map()) return std::nullopt;
   const cbor::Item* iss = m->find(1);
   const cbor::Item* seq = uint_field(*m, 2);

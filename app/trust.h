@@ -2,6 +2,7 @@
 // (section 7) and the time floor (section 8). Parsing is pure; persistence lives in keys/.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -15,7 +16,7 @@ namespace kiosk {
 
 struct IssuerKey {
   Kid kid{};
-  PublicKey pub{};
+  VerifyKey pub;  ///< algorithm-tagged (entry field 9), validated when the bundle was parsed
   std::string iss;
   std::vector<std::uint64_t> docs;  ///< the docs it may sign
   std::string reg;                  ///< GB/T 2260 prefix of the locations it may sign for; "" = any
@@ -44,14 +45,28 @@ struct StatusList {
   Bytes bits;              ///< ceil(size / 8) bytes, entry i is bit 0x80 >> (i % 8) of byte i / 8
 
   /// O(1). Precondition: i < size.
-  bool revoked(std::uint64_t i) const { return (bits[static_cast<std::size_t>(i / 8)] & (0x80u >> (i % 8))) != 0; }
+  bool revoked(std::uint64_t i) const {
+    return (bits[static_cast<std::size_t>(i / 8)] & (0x80u >> (i % 8))) != 0;
+  }
 };
 
 /// What a trust file is, by its protected header 3 (content type).
 enum class TrustKind { kKeySet, kStatusList };
 
 constexpr std::size_t kMaxStatusBits = 16u * 1024 * 1024;  ///< decompressed bitstring, bytes
-constexpr std::size_t kMaxTrustFile = 32u * 1024 * 1024;   ///< any trust file, bytes
+/// Any trust file, bytes. The largest real one is a status list of kMaxStatusBits incompressible
+/// bits: zlib adds 5 bytes per 64 KiB stored block, so 16 MiB + ~1.3 KiB + the header. The cap
+/// leaves room for that and keeps an unsigned file's cost (the file, plus the Sig_structure copy
+/// Ed25519 verification needs) under 2 x 20 MiB.
+constexpr std::size_t kMaxTrustFile = 20u * 1024 * 1024;
+/// Items a trust payload may decode to (after its signature verified): with about 72 bytes per
+/// item, at most 18 times the payload's size and never more than ~38 MB. A bundle entry takes
+/// about 20 items in about 80 bytes, so this admits ~26,000 issuer keys.
+constexpr std::size_t kMaxTrustItems = std::size_t{1} << 19;
+/// The item budget for a payload of `n` bytes.
+constexpr std::size_t trust_item_budget(std::size_t n) {
+  return std::min(64 + n / 4, kMaxTrustItems);
+}
 
 /// The content type of a parsed trust file; nullopt when it is neither "wp-keyset" nor "wp-status".
 std::optional<TrustKind> trust_kind(const cose::Sign1& msg);

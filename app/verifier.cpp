@@ -172,7 +172,9 @@ Verdict verify_chip(const ChipInput& chip, const TrustSnapshot& trust,
   return judge(*cred, Document::kSscChip, trust, settings, now, [&]() -> std::optional<Reason> {
     Bytes msg(kChipAuthContext.begin(), kChipAuthContext.end());
     msg.insert(msg.end(), chip.challenge.begin(), chip.challenge.end());
-    if (!ed25519_verify(chip.signature, msg, *cred->cnf)) return Reason::kHolderBindingFailed;
+    // The chip answers by the alg of cnf (spec section 9): the key's own algorithm.
+    if (!sign::verify(cred->cnf->alg(), *cred->cnf, msg, chip.signature))
+      return Reason::kHolderBindingFailed;
     return std::nullopt;
   });
 }

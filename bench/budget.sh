@@ -67,6 +67,7 @@ else
     cat >"$scratch/kioskd.conf" <<EOF
 [ui]
 port = $port
+www = $root/firmware/kioskd/www
 [data]
 dir = $scratch/kdata
 anchors = $root/tests/data/vectors/anchors
@@ -76,8 +77,12 @@ camera_width = 1280
 camera_height = 720
 camera_fps = 30
 EOF
-    KIOSK_BUDGET_KIOSKD_ARGS="--config $scratch/kioskd.conf"
-    echo "kioskd: --config with camera = sim:scene, 1280x720 at 30 fps"
+    # The simulated camera is kioskd-demo's (the production kioskd has no simulated device): the
+    # same kiosk library and daemon, with the camera chosen by this configuration.
+    demo=$(find_bin "$native" kioskd-demo)
+    [ -n "$demo" ] && kioskd=$demo
+    KIOSK_BUDGET_KIOSKD_ARGS="--config $scratch/kioskd.conf --no-demo"
+    echo "$(basename "$kioskd"): --config with camera = sim:scene, 1280x720 at 30 fps"
   fi
   # shellcheck disable=SC2086
   t0=$(date +%s%N)

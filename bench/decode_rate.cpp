@@ -2,7 +2,15 @@
 // rendered kiosk scenes. Prints per-folder and total counts, side by side, from one run.
 //
 //   decode_rate [--corpus DIR | --no-corpus] [--set DIR] [--scenes N] [--seed S] [--stages LIST]
-//               [--ablation] [--list-misses] [--hint]
+//               [--ablation] [--list-misses] [--hint] [--budget MS]
+//
+// Beside the pipeline with every stage run to the end, the "camera" column is what kioskd's
+// camera path reads on each image as one live frame: its stages (scan::camera_stages()), rotated
+// by the frame count, and a FrameBudget of --budget MS (kioskd's camera_deadline_ms, 22 by
+// default) that learns stage costs over the frames before, as kioskd's does over a session. The
+// budget is fed thread CPU time (one core's cost; kioskd feeds it wall time). "cam_3f" is the
+// same path given the image for up to three frames (a code held still for 0.1 s), the rotation
+// bringing other fallbacks first; cam_fp and cam_wrg count texts from any of those frames.
 //
 // --hint passes each scene's true code region as the previous frame's hint (tracking a code
 // that the last frame read); without it every frame is scanned as a first sight.
@@ -23,6 +31,7 @@
 #define ZX_USE_UTF8
 #include <ZXing/ReadBarcode.h>
 
+#include "app/scan/frame_budget.h"
 #include "app/scan/scanner.h"
 #include "bench/sample.h"
 
@@ -69,8 +78,10 @@ bool g_use_hint = false;  // pass the scene's true code region as the previous f
 
 struct Tally {
   int images = 0, negatives = 0, zx = 0, pipe = 0, zx_fp = 0, pipe_fp = 0, zx_wrong = 0,
-      pipe_wrong = 0;
+      pipe_wrong = 0, cam = 0, cam_fp = 0, cam_wrong = 0, cam3 = 0;
 };
+
+double g_budget_ms = 22;  // kioskd's default camera_deadline_ms
 
 // Thread CPU time: the cost on one core, whatever else the (shared) machine is doing.
 struct CpuClock {
@@ -96,11 +107,44 @@ kiosk::scan::ScanReport run(const Sample& s, const std::vector<Stage>& stages) {
   return std::move(r).value();
 }
 
+std::vector<std::string> texts_of(const kiosk::scan::ScanReport& rep) {
+  std::vector<std::string> texts;
+  for (const auto& c : rep.codes)
+    texts.push_back(c.text);
+  return texts;
+}
+
+// kioskd's camera path on one frame (camera_source.cpp): its stages rotated by the frame
+// count, each fallback asked of the budget.
+class CameraPath {
+ public:
+  kiosk::scan::ScanReport frame(const Sample& s) {
+    kiosk::scan::ScanOptions o;
+    o.stages = kiosk::scan::rotated_stages(stages_, frames_++);
+    if (g_use_hint) o.hint = s.hint;
+    o.afford = [&](Stage next) { return budget_.afford(next, now_ms()); };
+    budget_.begin(now_ms());
+    auto r = kiosk::scan::scan(kiosk::bench::view_of(s.image), o);
+    budget_.end(now_ms());
+    if (!r) return {};
+    return std::move(r).value();
+  }
+
+ private:
+  static double now_ms() {
+    return std::chrono::duration<double, std::milli>(CpuClock::now().time_since_epoch()).count();
+  }
+  const std::vector<Stage> stages_ = kiosk::scan::camera_stages();
+  kiosk::scan::FrameBudget budget_{g_budget_ms};
+  std::uint64_t frames_ = 0;
+};
+
 void report(const std::string& title, const std::vector<Sample>& samples,
             const std::vector<Stage>& stages) {
   std::map<std::string, Tally> folders;
   std::map<Stage, int> by_stage;
-  double zx_ms = 0, pipe_ms = 0;
+  double zx_ms = 0, pipe_ms = 0, cam_ms = 0;
+  CameraPath camera;
   for (const Sample& s : samples) {
     auto t0 = CpuClock::now();
     Outcome z = judge(s, zxing_alone(s.image));
@@ -108,11 +152,20 @@ void report(const std::string& title, const std::vector<Sample>& samples,
     t0 = CpuClock::now();
     auto rep = run(s, stages);
     pipe_ms += ms_since(t0);
-    std::vector<std::string> texts;
-    for (const auto& c : rep.codes)
-      texts.push_back(c.text);
-    Outcome p = judge(s, texts);
+    Outcome p = judge(s, texts_of(rep));
     if (p.decoded) by_stage[rep.codes.front().stage]++;
+    t0 = CpuClock::now();
+    Outcome c = judge(s, texts_of(camera.frame(s)));
+    cam_ms += ms_since(t0);
+    // The same code held still for two more frames (0.1 s at 30 fps): the rotation brings
+    // other fallbacks first. Any text from them counts as a false or wrong read too.
+    Outcome c3 = c;
+    for (int more = 0; more < 2 && !c3.decoded; ++more) {
+      Outcome next = judge(s, texts_of(camera.frame(s)));
+      c3.decoded = next.decoded;
+      c.false_positive |= next.false_positive;
+      c.wrong |= next.wrong;
+    }
     if (g_list_misses && !s.expected.empty() && !p.decoded)
       std::printf("miss %s/%s (%dx%d)\n", s.folder.c_str(), s.name.c_str(), s.image.cols,
                   s.image.rows);
@@ -127,27 +180,35 @@ void report(const std::string& title, const std::vector<Sample>& samples,
       t->pipe_fp += p.false_positive;
       t->zx_wrong += z.wrong;
       t->pipe_wrong += p.wrong;
+      t->cam += c.decoded;
+      t->cam3 += c3.decoded;
+      t->cam_fp += c.false_positive;
+      t->cam_wrong += c.wrong;
     }
   }
   std::printf("\n== %s: %zu images\n", title.c_str(), samples.size());
-  std::printf("%-20s %6s %6s %6s %8s %7s %7s %7s %7s\n", "folder", "images", "neg", "zxing",
-              "pipeline", "zx_fp", "pipe_fp", "zx_wrg", "pp_wrg");
-  for (const auto& [name, t] : folders) {
-    if (name == "TOTAL") continue;
-    std::printf("%-20s %6d %6d %6d %8d %7d %7d %7d %7d\n", name.c_str(), t.images, t.negatives,
-                t.zx, t.pipe, t.zx_fp, t.pipe_fp, t.zx_wrong, t.pipe_wrong);
-  }
+  std::printf("%-20s %6s %6s %6s %8s %7s %7s %7s %7s %7s %7s %7s %7s\n", "folder", "images", "neg",
+              "zxing", "pipeline", "camera", "cam_3f", "zx_fp", "pipe_fp", "cam_fp", "zx_wrg",
+              "pp_wrg", "cam_wrg");
+  auto row = [](const std::string& name, const Tally& t) {
+    std::printf("%-20s %6d %6d %6d %8d %7d %7d %7d %7d %7d %7d %7d %7d\n", name.c_str(), t.images,
+                t.negatives, t.zx, t.pipe, t.cam, t.cam3, t.zx_fp, t.pipe_fp, t.cam_fp, t.zx_wrong,
+                t.pipe_wrong, t.cam_wrong);
+  };
+  for (const auto& [name, t] : folders)
+    if (name != "TOTAL") row(name, t);
   const Tally& t = folders["TOTAL"];
-  std::printf("%-20s %6d %6d %6d %8d %7d %7d %7d %7d\n", "TOTAL", t.images, t.negatives, t.zx,
-              t.pipe, t.zx_fp, t.pipe_fp, t.zx_wrong, t.pipe_wrong);
-  std::printf("decoded (of %d with a code): zxing %d, pipeline %d\n", t.images - t.negatives, t.zx,
-              t.pipe);
+  row("TOTAL", t);
+  std::printf(
+      "decoded (of %d with a code): zxing %d, pipeline (all stages) %d, camera path "
+      "(one frame, budget %.0f ms) %d\n",
+      t.images - t.negatives, t.zx, t.pipe, g_budget_ms, t.cam);
   std::printf("read by stage:");
   for (const auto& [stage, n] : by_stage)
     std::printf(" %s %d", std::string(kiosk::scan::stage_name(stage)).c_str(), n);
-  std::printf("\nmean time per image: zxing %.1f ms, pipeline %.1f ms\n",
-              zx_ms / static_cast<double>(std::max<std::size_t>(1, samples.size())),
-              pipe_ms / static_cast<double>(std::max<std::size_t>(1, samples.size())));
+  auto n = static_cast<double>(std::max<std::size_t>(1, samples.size()));
+  std::printf("\nmean time per image: zxing %.1f ms, pipeline %.1f ms, camera path %.1f ms\n",
+              zx_ms / n, pipe_ms / n, cam_ms / n);
 }
 
 // Each stage alone on every image: how many it reads, how many no other stage reads, what it
@@ -265,6 +326,8 @@ int main(int argc, char** argv) {
       g_use_hint = true;
     } else if (a == "--list-misses") {
       g_list_misses = true;
+    } else if (a == "--budget") {
+      g_budget_ms = std::stod(next());
     } else if (a == "--ablation") {
       do_ablation = true;
     } else if (a == "--stages") {
@@ -276,7 +339,8 @@ int main(int argc, char** argv) {
       stages = *s;
     } else {
       std::cerr << "usage: decode_rate [--corpus DIR | --no-corpus] [--set DIR] [--scenes N] "
-                   "[--seed S] [--stages LIST] [--ablation] [--list-misses] [--hint]\n";
+                   "[--seed S] [--stages LIST] [--ablation] [--list-misses] [--hint] "
+                   "[--budget MS]\n";
       return 2;
     }
   }

@@ -35,7 +35,7 @@ int main() {
   auto store = keys::TrustStore::open(db);
   if (!store) return 1;
   keys::Anchors anchors;
-  anchors.keys.push_back(KeyPair(pki.root).public_key());
+  anchors.keys.push_back(pki.root_key());
   if (!(*store)->install(build_keyset(pki), anchors, now)) return 1;
   for (const TestStatusList& l : pki.status) {
     if (!(*store)->install(build_status_list(pki, l), anchors, now)) return 1;

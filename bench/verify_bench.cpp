@@ -1,7 +1,13 @@
 // Verifier throughput per document from QR text (or chip answer), side by side with bare
-// libsodium Ed25519 verification of the same signatures, and the status-list lookup budget.
+// libsodium Ed25519 verification of the same signatures; the same for SM2 (tests/data/vectors-sm2)
+// beside bare OpenSSL SM2 verification (EVP, key imported and signatures DER-encoded before the
+// clock starts); and the status-list lookup budget.
 //   build/bench/verify_bench [SECONDS_PER_ROW]
 #include <malloc.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
 
 #include <chrono>
 #include <cstdio>
@@ -70,7 +76,7 @@ volatile int g_sink;
 
 struct Signed {
   Bytes msg, sig;
-  PublicKey pub;
+  VerifyKey pub;
 };
 
 /// The issuer signature of a credential exactly as the verifier checks it.
@@ -84,7 +90,68 @@ Signed issuer_signature(ByteView cred_bytes, const KeySet& ks) {
 }
 
 bool bare(const Signed& s) {
-  return crypto_sign_verify_detached(s.sig.data(), s.msg.data(), s.msg.size(), s.pub.data()) == 0;
+  return crypto_sign_verify_detached(s.sig.data(), s.msg.data(), s.msg.size(),
+                                     s.pub.raw().data()) == 0;
+}
+
+/// A signature ready for bare OpenSSL SM2 verification: the key imported, r || s as DER.
+struct BareSm2 {
+  Bytes msg, der;
+  EVP_PKEY* pkey = nullptr;
+};
+
+BareSm2 bare_sm2_of(const Signed& s) {
+  BareSm2 b;
+  b.msg = s.msg;
+  OSSL_PARAM_BLD* bld = OSSL_PARAM_BLD_new();
+  OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "SM2", 0);
+  OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, s.pub.raw().data(),
+                                   s.pub.raw().size());
+  OSSL_PARAM* params = OSSL_PARAM_BLD_to_param(bld);
+  EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_name(nullptr, "SM2", nullptr);
+  if (EVP_PKEY_fromdata_init(ctx) != 1 ||
+      EVP_PKEY_fromdata(ctx, &b.pkey, EVP_PKEY_PUBLIC_KEY, params) != 1)
+    std::abort();
+  EVP_PKEY_CTX_free(ctx);
+  OSSL_PARAM_free(params);
+  OSSL_PARAM_BLD_free(bld);
+  ECDSA_SIG* es = ECDSA_SIG_new();
+  ECDSA_SIG_set0(es, BN_bin2bn(s.sig.data(), 32, nullptr),
+                 BN_bin2bn(s.sig.data() + 32, 32, nullptr));
+  unsigned char* der = nullptr;
+  int n = i2d_ECDSA_SIG(es, &der);
+  b.der.assign(der, der + n);
+  OPENSSL_free(der);
+  ECDSA_SIG_free(es);
+  return b;
+}
+
+bool bare_sm2(const BareSm2& b) {
+  EVP_MD_CTX* md = EVP_MD_CTX_new();
+  EVP_PKEY_CTX* pctx = nullptr;
+  bool ok = EVP_DigestVerifyInit(md, &pctx, EVP_sm3(), nullptr, b.pkey) == 1 &&
+            EVP_PKEY_CTX_set1_id(pctx, "1234567812345678", 16) > 0 &&
+            EVP_DigestVerifyUpdate(md, b.msg.data(), b.msg.size()) == 1 &&
+            EVP_DigestVerifyFinal(md, b.der.data(), b.der.size()) == 1;
+  EVP_MD_CTX_free(md);
+  return ok;
+}
+
+/// The trust package of a vector set, parsed directly (no SQLite in the timed path anyway).
+TrustSnapshot load_trust(const std::string& dir) {
+  TrustSnapshot trust;
+  Bytes ks = read_bytes(dir + "/keyset.cose");
+  auto msg = cose::parse_sign1(ks);
+  trust.keyset = parse_keyset_payload(msg->payload);
+  if (!trust.keyset) std::abort();
+  for (const auto& e : std::filesystem::directory_iterator(dir + "/status")) {
+    Bytes b = read_bytes(e.path());
+    auto m = cose::parse_sign1(b);
+    auto l = parse_status_payload(m->payload);
+    trust.status.emplace(l->iss, std::move(*l));
+  }
+  trust.time_floor = static_cast<std::int64_t>(trust.keyset->iat);
+  return trust;
 }
 
 Bytes unwrap(const std::string& qr) {
@@ -173,6 +240,52 @@ int main(int argc, char** argv) {
         [&] { g_sink = bare(issuer) + bare(aa); });
     std::printf("%-10s %14.0f %14.0f %10.3f  (2 signatures per verdict)\n", "SSC_CHIP", v, b,
                 b / v);
+  }
+
+  // SM2 with SM3 (spec section 9): the vectors-sm2 documents, all-SM2 PKI.
+  {
+    auto sm2_cases = json::parse(read_text(data + "/vectors-sm2/cases.json"));
+    if (!sm2_cases) return 1;
+    TrustSnapshot sm2_trust = load_trust(data + "/vectors-sm2/trust");
+    const std::int64_t sm2_now = 1796100000;  // the vectors-sm2 cases' time
+    auto sm2_input = [&](const char* id) -> const json::Value& {
+      for (const auto& c : sm2_cases->get("cases")->array) {
+        if (c.get("id")->string == id) return *c.get("input");
+      }
+      std::abort();
+    };
+    std::printf("\n%-10s %14s %14s %10s  %s\n", "SM2 doc", "verdicts/s", "bare SM2/s", "ratio",
+                "bare = the same signatures, OpenSSL EVP only");
+    {
+      std::string qr = sm2_input("sm2-ecard-valid").get("qr")->string;
+      Bytes cose = unwrap(qr);
+      auto p = parse_presentation(cose);
+      auto c = parse_credential(p->credential);
+      BareSm2 issuer = bare_sm2_of(issuer_signature(p->credential, *sm2_trust.keyset));
+      BareSm2 holder =
+          bare_sm2_of(Signed{cose::sig_structure(p->cose.protected_bytes, p->cose.payload),
+                             Bytes(p->cose.signature.begin(), p->cose.signature.end()), *c->cnf});
+      if (verify_qr(qr, sm2_trust, settings, sm2_now).outcome != Outcome::kAccept) std::abort();
+      if (!bare_sm2(issuer) || !bare_sm2(holder)) std::abort();
+      auto [v, b] = side_by_side(
+          secs,
+          [&] { g_sink = static_cast<int>(verify_qr(qr, sm2_trust, settings, sm2_now).outcome); },
+          [&] { g_sink = bare_sm2(issuer) + bare_sm2(holder); });
+      std::printf("%-10s %14.0f %14.0f %10.3f  (2 signatures per verdict; target ratio <= 1.3)\n",
+                  "E_SSC", v, b, b / v);
+    }
+    for (auto [doc, id] :
+         {std::pair{"WPNL", "sm2-wpnl-valid"}, std::pair{"WP_CARD", "sm2-wpcard-valid"}}) {
+      std::string qr = sm2_input(id).get("qr")->string;
+      Bytes cose = unwrap(qr);
+      BareSm2 issuer = bare_sm2_of(issuer_signature(cose, *sm2_trust.keyset));
+      if (verify_qr(qr, sm2_trust, settings, sm2_now).outcome != Outcome::kAccept) std::abort();
+      auto [v, b] = side_by_side(
+          secs,
+          [&] { g_sink = static_cast<int>(verify_qr(qr, sm2_trust, settings, sm2_now).outcome); },
+          [&] { g_sink = bare_sm2(issuer); });
+      std::printf("%-10s %14.0f %14.0f %10.3f  (1 signature per verdict)\n", doc, v, b, b / v);
+    }
   }
 
   // Status list with 10 million entries: memory held and lookup cost.

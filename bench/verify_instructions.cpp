@@ -74,10 +74,10 @@ int main() {
   CALLGRIND_DUMP_STATS_AT("verifier");
   CALLGRIND_TOGGLE_COLLECT;
   for (int i = 0; i < kN; ++i) {
-    g_sink =
-        crypto_sign_verify_detached(c->cose.signature.data(), m1.data(), m1.size(),
-                                    key->pub.data()) +
-        crypto_sign_verify_detached(p->cose.signature.data(), m2.data(), m2.size(), c->cnf->data());
+    g_sink = crypto_sign_verify_detached(c->cose.signature.data(), m1.data(), m1.size(),
+                                         key->pub.raw().data()) +
+             crypto_sign_verify_detached(p->cose.signature.data(), m2.data(), m2.size(),
+                                         c->cnf->raw().data());
   }
   CALLGRIND_TOGGLE_COLLECT;
   CALLGRIND_DUMP_STATS_AT("bare");

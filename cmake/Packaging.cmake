@@ -1,29 +1,24 @@
 # Debian packages of the kiosk (CPack DEB), for the native build (amd64) and the cross builds
 # (arm64, armhf: the architecture comes from the toolchain file):
-#   onecard-kiosk               kioskd, kioskctl, the systemd unit, /etc/kiosk/kioskd.conf, the
-#                               production trust anchors (keys/anchors/*.pub) in
-#                               /usr/share/kiosk/anchors; postinst makes user `kiosk` and
-#                               /var/lib/kiosk
-#   onecard-kiosk-sim           kiosk-sim (when the target exists)
+#   onecard-kiosk               kioskd, kioskctl, the screens (/usr/share/kiosk/www), the place
+#                               names (/usr/share/kiosk/gbt2260, GB/T 2260 tables), the one
+#                               systemd unit, /etc/kiosk/kioskd.conf (a conffile, every key at its
+#                               default: it starts as installed), the production anchors folder
+#                               /usr/share/kiosk/anchors (keys/anchors/*.pub); postinst makes the
+#                               system user `kiosk` and /var/lib/kiosk
+#   onecard-kiosk-sim           kiosk-sim, kiosk-scenes, kioskd-demo, the conformance vectors
+#                               (/usr/share/kiosk/vectors, for kioskd-demo --demo-vectors)
 #   onecard-kiosk-test-anchors  the test vectors' anchors in /usr/share/kiosk/test-anchors, never
 #                               in the production anchor folder
-# Build them with `cpack --config BUILD/CPackConfig.cmake -B BUILD/packages` after the build (see
-# docs/embedded.md). Installs to FHS paths: the package prefix is "/" and the destinations below
-# are relative to it (for a plain `cmake --install`, pass `--prefix /` and a DESTDIR).
-# Programs are installed only when their target exists, so this file works before and after the
-# branches that add kioskd and kiosk-sim are merged.
+# One command builds them all for amd64 and arm64: toolchain/build-packages.sh (README). By hand:
+# `cpack --config BUILD/CPackConfig.cmake -B BUILD/packages` after the build. The version is the
+# project's, or KIOSK_PKG_VERSION (`cpack -D KIOSK_PKG_VERSION=...` is not read: pass
+# -DKIOSK_PKG_VERSION=... to cmake, or `cpack -D CPACK_PACKAGE_VERSION=...`).
+# Installs to FHS paths: the package prefix is "/" and the destinations below are relative to it.
 
 set(KIOSK_PKG_NAME onecard-kiosk)
 set(KIOSK_PACKAGING_DIR ${PROJECT_SOURCE_DIR}/firmware/packaging)
-# kioskd's own unit and default config win over the generic ones here when its branch ships them.
-set(KIOSK_UNIT_FILE ${KIOSK_PACKAGING_DIR}/kioskd.service)
-if(EXISTS ${PROJECT_SOURCE_DIR}/firmware/kioskd/kioskd.service)
-  set(KIOSK_UNIT_FILE ${PROJECT_SOURCE_DIR}/firmware/kioskd/kioskd.service)
-endif()
-set(KIOSK_CONF_FILE ${KIOSK_PACKAGING_DIR}/kioskd.conf)
-if(EXISTS ${PROJECT_SOURCE_DIR}/firmware/kioskd/kioskd.conf)
-  set(KIOSK_CONF_FILE ${PROJECT_SOURCE_DIR}/firmware/kioskd/kioskd.conf)
-endif()
+set(KIOSK_PKG_VERSION ${PROJECT_VERSION} CACHE STRING "Version of the Debian packages")
 
 set(KIOSK_PKG_BINARIES "")  # component=file pairs, for the Depends of cross-built packages
 foreach(prog kioskd kioskctl)
@@ -32,20 +27,44 @@ foreach(prog kioskd kioskctl)
     list(APPEND KIOSK_PKG_BINARIES "kiosk=$<TARGET_FILE:${prog}>")
   endif()
 endforeach()
-set(KIOSK_PKG_COMPONENTS kiosk test-anchors)
-if(TARGET kiosk-sim)
-  install(TARGETS kiosk-sim RUNTIME DESTINATION usr/bin COMPONENT sim)
-  list(APPEND KIOSK_PKG_BINARIES "sim=$<TARGET_FILE:kiosk-sim>")
-  list(APPEND KIOSK_PKG_COMPONENTS sim)
-endif()
+set(KIOSK_PKG_COMPONENTS kiosk test-anchors sim)
+foreach(prog kiosk-sim kiosk-scenes kioskd-demo)
+  if(TARGET ${prog})
+    install(TARGETS ${prog} RUNTIME DESTINATION usr/bin COMPONENT sim)
+    list(APPEND KIOSK_PKG_BINARIES "sim=$<TARGET_FILE:${prog}>")
+  endif()
+endforeach()
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/tests/data/vectors/ DESTINATION usr/share/kiosk/vectors
+        COMPONENT sim)
 
 set(KIOSK_PKG_CONFFILES "")
 if(TARGET kioskd)
-  install(FILES ${KIOSK_UNIT_FILE} DESTINATION lib/systemd/system RENAME kioskd.service
+  install(FILES ${KIOSK_PACKAGING_DIR}/kioskd.service DESTINATION lib/systemd/system
           COMPONENT kiosk)
-  install(FILES ${KIOSK_CONF_FILE} DESTINATION etc/kiosk RENAME kioskd.conf COMPONENT kiosk)
+  install(FILES ${KIOSK_PACKAGING_DIR}/kioskd.conf DESTINATION etc/kiosk COMPONENT kiosk)
   string(APPEND KIOSK_PKG_CONFFILES "/etc/kiosk/kioskd.conf\n")
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/firmware/kioskd/www/ DESTINATION usr/share/kiosk/www
+          COMPONENT kiosk)
+  # The GB/T 2260 place names the screens show ([ui] places), with their licence and README.
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/tests/data/data/gbt2260/ DESTINATION usr/share/kiosk/gbt2260
+          COMPONENT kiosk)
 endif()
+# Documentation and copyright of every package (Debian policy 12.5, 12.7).
+foreach(comp kiosk sim test-anchors)
+  if(comp STREQUAL "kiosk")
+    set(pkg ${KIOSK_PKG_NAME})
+  else()
+    set(pkg ${KIOSK_PKG_NAME}-${comp})
+  endif()
+  install(FILES ${KIOSK_PACKAGING_DIR}/copyright DESTINATION usr/share/doc/${pkg} COMPONENT ${comp})
+  # changelog.gz: gzip -9n of the packaging changelog, made at configure time (reproducible).
+  set(clog ${PROJECT_BINARY_DIR}/packaging/${pkg}/changelog.gz)
+  file(MAKE_DIRECTORY ${PROJECT_BINARY_DIR}/packaging/${pkg})
+  execute_process(COMMAND gzip -9nc ${KIOSK_PACKAGING_DIR}/changelog OUTPUT_FILE ${clog})
+  install(FILES ${clog} DESTINATION usr/share/doc/${pkg} COMPONENT ${comp})
+endforeach()
+install(FILES ${PROJECT_SOURCE_DIR}/docs/kioskd-config.md DESTINATION usr/share/doc/${KIOSK_PKG_NAME}
+        COMPONENT kiosk)
 
 # Production anchors: whatever keys/anchors/*.pub holds (nothing today). Data, not sources: a glob.
 file(GLOB KIOSK_ANCHORS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/keys/anchors/*.pub)
@@ -58,7 +77,8 @@ install(FILES ${PROJECT_SOURCE_DIR}/tests/data/vectors/anchors/root.pub
         DESTINATION usr/share/kiosk/test-anchors COMPONENT test-anchors)
 file(WRITE ${PROJECT_BINARY_DIR}/packaging/README.test-anchors
   "These are the anchors of the project's test vectors (tests/data/vectors/anchors).\n"
-  "Their private keys are public: never use them as a production kiosk's anchors.\n")
+  "Their private keys are public: never use them as a production kiosk's anchors.\n"
+  "kioskd uses them only when [data] anchors = /usr/share/kiosk/test-anchors is set by hand.\n")
 install(FILES ${PROJECT_BINARY_DIR}/packaging/README.test-anchors
         DESTINATION usr/share/kiosk/test-anchors RENAME README COMPONENT test-anchors)
 
@@ -81,9 +101,9 @@ endif()
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME ${KIOSK_PKG_NAME})
-set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_PACKAGE_VERSION ${KIOSK_PKG_VERSION})
 set(CPACK_PACKAGE_VENDOR "One-Card kiosk project")
-set(CPACK_PACKAGE_CONTACT "One-Card kiosk maintainers <kiosk@localhost>")
+set(CPACK_PACKAGE_CONTACT "One-Card kiosk maintainers <kiosk@onecard-kiosk.invalid>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Offline work-permit credential verification kiosk")
 set(CPACK_PACKAGING_INSTALL_PREFIX "/")
 set(CPACK_COMPONENTS_ALL ${KIOSK_PKG_COMPONENTS})
@@ -99,8 +119,9 @@ default configuration\nVerifies work-permit credentials (QR codes, social-securi
 offline against a signed key set.")
 set(CPACK_DEBIAN_KIOSK_PACKAGE_CONTROL_EXTRA "${KIOSK_KIOSK_CONTROL_EXTRA}")
 set(CPACK_DEBIAN_KIOSK_PACKAGE_RECOMMENDS "pcscd")
+set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS "adduser")  # postinst; shlibdeps adds the libraries
 set(CPACK_DEBIAN_SIM_PACKAGE_NAME ${KIOSK_PKG_NAME}-sim)
-set(CPACK_COMPONENT_SIM_DESCRIPTION "One-Card counter kiosk simulator (kiosk-sim), for field tests")
+set(CPACK_COMPONENT_SIM_DESCRIPTION "One-Card counter kiosk simulator and demo (TEST material)\nkiosk-sim, kiosk-scenes and kioskd-demo (kioskd with simulated devices), and the conformance\nvectors. Every key here comes from a public seed: never for a production counter.")
 set(CPACK_DEBIAN_TEST-ANCHORS_PACKAGE_NAME ${KIOSK_PKG_NAME}-test-anchors)
 set(CPACK_DEBIAN_TEST-ANCHORS_PACKAGE_ARCHITECTURE all)
 set(CPACK_COMPONENT_TEST-ANCHORS_DESCRIPTION

@@ -7,23 +7,30 @@
 
 namespace kiosk::keys {
 
-const PublicKey* Anchors::find(const Kid& kid) const {
+const VerifyKey* Anchors::find(const Kid& kid) const {
   for (const auto& k : keys) {
-    if (key_id(k) == kid) return &k;
+    if (k.kid() == kid) return &k;
   }
   return nullptr;
 }
 
-std::optional<PublicKey> parse_anchor(std::string_view text) {
+std::optional<VerifyKey> parse_anchor(std::string_view text) {
   auto is_space = [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; };
   while (!text.empty() && is_space(text.front()))
     text.remove_prefix(1);
   while (!text.empty() && is_space(text.back()))
     text.remove_suffix(1);
-  if (text.size() != 64) return std::nullopt;
+  SigAlg alg;
+  if (text.size() == 2 * sign::public_key_bytes(SigAlg::kEd25519)) {
+    alg = SigAlg::kEd25519;
+  } else if (text.size() == 2 * sign::public_key_bytes(SigAlg::kSm2)) {
+    alg = SigAlg::kSm2;
+  } else {
+    return std::nullopt;
+  }
   auto bytes = from_hex(text);
   if (!bytes) return std::nullopt;
-  return to_array<32>(*bytes);
+  return VerifyKey::make(alg, *bytes);
 }
 
 Result<Anchors, std::string> load_anchors(const std::string& dir) {
@@ -44,7 +51,10 @@ Result<Anchors, std::string> load_anchors(const std::string& dir) {
     if (in.bad()) return Unexpected{p.string() + ": cannot read"};
     text.resize(static_cast<std::size_t>(in.gcount()));
     auto key = parse_anchor(text);
-    if (!key) return Unexpected{p.string() + ": not an anchor (64 hex characters expected)"};
+    if (!key)
+      return Unexpected{p.string() +
+                        ": not an anchor (64 hex characters for Ed25519 or 130 for an SM2 point on "
+                        "the curve expected)"};
     anchors.keys.push_back(*key);
   }
   if (anchors.keys.empty()) return Unexpected{dir + ": no *.pub trust anchor found"};

@@ -1,5 +1,6 @@
-// Trust anchors: the raw Ed25519 keys the firmware carries, one `*.pub` file (64 hex characters)
-// each. Only bundles signed by an anchor are installed.
+// Trust anchors: the keys the firmware carries, one `*.pub` file each: 64 hex characters for an
+// Ed25519 key, 130 for an SM2 point (spec section 9). Only bundles signed by an anchor are
+// installed.
 #pragma once
 
 #include <string>
@@ -7,16 +8,18 @@
 
 #include "app/crypto.h"
 #include "app/result.h"
+#include "app/sign/sign.h"
 
 namespace kiosk::keys {
 
 struct Anchors {
-  std::vector<PublicKey> keys;
-  const PublicKey* find(const Kid& kid) const;
+  std::vector<VerifyKey> keys;
+  const VerifyKey* find(const Kid& kid) const;
 };
 
-/// Parses one anchor file's text: 64 hex characters, surrounding white space allowed.
-std::optional<PublicKey> parse_anchor(std::string_view text);
+/// Parses one anchor file's text: 64 hex characters (Ed25519) or 130 (an SM2 point on the
+/// curve), surrounding white space allowed.
+std::optional<VerifyKey> parse_anchor(std::string_view text);
 
 /// Loads every `*.pub` in `dir`. Fails naming the file for an unreadable or malformed anchor, and
 /// when the directory holds none.

@@ -47,7 +47,7 @@ InstallDecision keyset(const cose::Sign1& msg, ByteView file, const Anchors& anc
   InstallDecision d;
   d.kind = TrustKind::kKeySet;
   if (!msg.kid) return d;  // MALFORMED
-  const PublicKey* anchor = anchors.find(*msg.kid);
+  const VerifyKey* anchor = anchors.find(*msg.kid);
   if (!anchor) {
     d.result = InstallResult::kUnknownKey;
     return d;
@@ -87,8 +87,10 @@ InstallDecision status(const cose::Sign1& msg, ByteView file, const InstalledTru
     d.result = InstallResult::kBadSignature;
     return d;
   }
+  // KEY_SCOPE: a list of another issuer, or one signed by a revoked key (version 1.1: a
+  // compromised key must not un-revoke anything).
   auto iss = status_list_iss(msg.payload);
-  if (iss && *iss != key->iss) {
+  if ((iss && *iss != key->iss) || key->st == 1) {
     d.result = InstallResult::kKeyScope;
     return d;
   }
@@ -120,7 +122,10 @@ InstallDecision decide_install(ByteView file, const Anchors& anchors, const Inst
   auto kind = trust_kind(*msg);
   if (!kind) return malformed;
   // A payload that is not even CBOR is "not decodable": MALFORMED before any key is looked at.
-  if (auto payload = cbor::decode(msg->payload); !payload || !payload->is_map()) return malformed;
+  // Verify before you parse: this only walks it (no memory, linear time); it is decoded once
+  // its signature has verified.
+  if (msg->payload.empty() || (msg->payload[0] >> 5) != 5 || cbor::check(msg->payload))
+    return malformed;
   return *kind == TrustKind::kKeySet ? keyset(*msg, file, anchors, current, now)
                                      : status(*msg, file, current, now);
 }

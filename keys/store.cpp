@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 
 #include "app/zlib_codec.h"
 
@@ -11,7 +12,9 @@ namespace kiosk::keys {
 namespace {
 
 constexpr int kApplicationId = 0x4B545331;  // "KTS1"
-constexpr int kSchemaVersion = 1;
+// Version 2 (spec 1.1): a status list lifts the time floor no further than its `installed_at`;
+// a version 1 store is migrated on opening (see migrate_v1).
+constexpr int kSchemaVersion = 2;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS keyset (
@@ -67,7 +70,7 @@ std::optional<std::string> check_store(sqlite3* db) {
   if (!app || !ver || !tables)
     return "not an SQLite database (" + std::string(sqlite3_errmsg(db)) + ")";
   bool fresh = *app == 0 && *ver == 0 && *tables == 0;
-  if (!fresh && (*app != kApplicationId || *ver != kSchemaVersion)) {
+  if (!fresh && (*app != kApplicationId || *ver < 1 || *ver > kSchemaVersion)) {
     return "not a kiosk trust store (application id or schema version differs)";
   }
   Stmt s(db, "PRAGMA quick_check");
@@ -77,6 +80,8 @@ std::optional<std::string> check_store(sqlite3* db) {
     return std::string("integrity check: ") + (res ? res : "?");
   return std::nullopt;
 }
+
+bool migrate_v1(sqlite3* db);
 
 Result<sqlite3*, StoreError> open_and_init(const std::string& path, std::string* why_unusable) {
   sqlite3* db = nullptr;
@@ -111,6 +116,10 @@ Result<sqlite3*, StoreError> open_and_init(const std::string& path, std::string*
       sqlite3_close(db);
       return Unexpected{StoreError{m}};
     }
+  } else if (query_int(db, "PRAGMA user_version").value_or(0) == 1 && !migrate_v1(db)) {
+    std::string m = errmsg(db, path + ": cannot migrate the trust store to version 2");
+    sqlite3_close(db);
+    return Unexpected{StoreError{m}};
   }
   return db;
 }
@@ -148,6 +157,61 @@ Bytes column_blob(sqlite3_stmt* s, int col) {
 
 std::int64_t clamp64(std::uint64_t v) {
   return v > static_cast<std::uint64_t>(INT64_MAX) ? INT64_MAX : static_cast<std::int64_t>(v);
+}
+
+/// Version 1 raised the stored floor to a status list's `iat` even when it lay in the future. A
+/// stored floor that equals such an uncapped `iat` (and no longer agrees with the capped one) is
+/// brought down to what the installed material vouches for under version 1.1; any other stored
+/// floor (an audit record's time, a bundle's `iat`) stays. One transaction with the version bump.
+bool migrate_v1(sqlite3* db) {
+  std::string sql = R"sql(
+BEGIN IMMEDIATE;
+UPDATE meta SET value = max(
+    coalesce((SELECT max(min(s.iat, s.installed_at)) FROM v1_status AS s), 0),
+    coalesce((SELECT value FROM v1_keyset_iat), 0))
+  WHERE key = 'time_floor'
+    AND value IN (SELECT iat FROM v1_status WHERE iat > installed_at);
+)sql";
+  // The iat of each stored list and of the bundle are inside COSE payloads: read them here.
+  if (exec(db,
+           "CREATE TEMP TABLE v1_status (iat INTEGER, installed_at INTEGER);"
+           "CREATE TEMP TABLE v1_keyset_iat (value INTEGER);") != SQLITE_OK)
+    return false;
+  {
+    Stmt s(db, "SELECT cose, installed_at FROM status");
+    Stmt ins(db, "INSERT INTO v1_status VALUES (?, ?)");
+    if (!s.ok() || !ins.ok()) return false;
+    while (s.step() == SQLITE_ROW) {
+      Bytes cose_bytes = column_blob(s.get(), 0);
+      auto msg = cose::parse_sign1(cose_bytes);
+      if (!msg) continue;
+      auto list = parse_status_payload(msg->payload);
+      if (!list) continue;
+      sqlite3_reset(ins.get());
+      sqlite3_bind_int64(ins.get(), 1, clamp64(list->iat));
+      sqlite3_bind_int64(ins.get(), 2, sqlite3_column_int64(s.get(), 1));
+      if (ins.step() != SQLITE_DONE) return false;
+    }
+  }
+  {
+    Stmt s(db, "SELECT cose FROM keyset WHERE id = 1");
+    Stmt ins(db, "INSERT INTO v1_keyset_iat VALUES (?)");
+    if (!s.ok() || !ins.ok()) return false;
+    if (s.step() == SQLITE_ROW) {
+      Bytes cose_bytes = column_blob(s.get(), 0);
+      auto msg = cose::parse_sign1(cose_bytes);
+      auto ks = msg ? parse_keyset_payload(msg->payload) : std::nullopt;
+      if (ks) {
+        sqlite3_bind_int64(ins.get(), 1, clamp64(ks->iat));
+        if (ins.step() != SQLITE_DONE) return false;
+      }
+    }
+  }
+  sql += "PRAGMA user_version=" + std::to_string(kSchemaVersion) + "; COMMIT;";
+  bool ok = exec(db, sql.c_str()) == SQLITE_OK;
+  if (!ok) exec(db, "ROLLBACK");
+  exec(db, "DROP TABLE temp.v1_status; DROP TABLE temp.v1_keyset_iat;");
+  return ok;
 }
 
 }  // namespace
@@ -203,7 +267,7 @@ Result<InstalledTrust, StoreError> TrustStore::load_installed() {
     Bytes cose_bytes = column_blob(s.get(), 1);
     auto msg = cose::parse_sign1(cose_bytes);
     if (!msg || !iss) continue;
-    auto m = cbor::decode(msg->payload);
+    auto m = cbor::decode_bounded(msg->payload, trust_item_budget(msg->payload.size()));
     const cbor::Item* seq = m ? m->find(2) : nullptr;
     if (!seq || !seq->is_uint()) continue;
     cur.status.emplace(iss, std::make_pair(seq->value, std::move(cose_bytes)));
@@ -237,7 +301,8 @@ Result<InstallResult, StoreError> TrustStore::install(ByteView file, const Ancho
     sqlite3_bind_int64(s.get(), 3, now);
     if (!s.ok() || s.step() != SQLITE_DONE)
       return Unexpected{StoreError{errmsg(db_, path_ + ": write status list")}};
-    iat = d.status->iat;
+    // Version 1.1: a list dated in the future lifts the floor no further than the install time.
+    iat = std::min(d.status->iat, static_cast<std::uint64_t>(std::max<std::int64_t>(now, 0)));
   }
   {
     Stmt s(db_,
@@ -274,6 +339,15 @@ Result<TrustSnapshot, StoreError> TrustStore::snapshot() {
   }
   if (!snap.keyset)
     return snap;  // lists cannot be trusted without the bundle that vouches for them
+  std::map<std::string, std::int64_t, std::less<>> installed_at;
+  {
+    Stmt s(db_, "SELECT iss, installed_at FROM status");
+    if (!s.ok()) return Unexpected{StoreError{errmsg(db_, path_ + ": read status lists")}};
+    while (s.step() == SQLITE_ROW) {
+      auto* iss = reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0));
+      if (iss) installed_at[iss] = sqlite3_column_int64(s.get(), 1);
+    }
+  }
   for (auto& [iss, entry] : cur->status) {
     auto msg = cose::parse_sign1(entry.second);
     if (!msg || !msg->kid) continue;
@@ -281,7 +355,10 @@ Result<TrustSnapshot, StoreError> TrustStore::snapshot() {
     if (!key || key->iss != iss || !cose::verify(*msg, key->pub)) continue;
     auto list = parse_status_payload(msg->payload);
     if (!list) continue;
-    snap.time_floor = std::max(snap.time_floor, clamp64(list->iat));
+    // Version 1.1: each list's iat counts capped at the kiosk's now when it was installed.
+    auto at = installed_at.find(iss);
+    std::int64_t cap = at == installed_at.end() ? 0 : at->second;
+    snap.time_floor = std::max(snap.time_floor, std::min(clamp64(list->iat), cap));
     snap.status.emplace(iss, std::move(*list));
   }
   return snap;

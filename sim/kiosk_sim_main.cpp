@@ -1,7 +1,7 @@
 // kiosk-sim: the issuing authority, the applicant's phone, the paper letter and the chip card in
 // one tool, deterministic by seed. Everything it makes is TEST MATERIAL.
 //
-//   kiosk-sim keys --out DIR [--seed N] [--now EPOCH]
+//   kiosk-sim keys --out DIR [--seed N] [--now EPOCH] [--alg ed25519|sm2]
 //   kiosk-sim issue --keys DIR --doc ecard|wpnl|wpcard|chip --variant NAME [--now EPOCH]
 //                   [--seed N] [--city NAME] [--force] [--live [--count N] [--interval S]]
 //   kiosk-sim issue --list-variants
@@ -38,7 +38,7 @@ using namespace kiosk;
 using namespace kiosk::sim;
 
 constexpr std::string_view kUsage =
-    "usage: kiosk-sim keys --out DIR [--seed N] [--now EPOCH]\n"
+    "usage: kiosk-sim keys --out DIR [--seed N] [--now EPOCH] [--alg ed25519|sm2]\n"
     "       kiosk-sim issue --keys DIR --doc ecard|wpnl|wpcard|chip --variant NAME [--now EPOCH]\n"
     "                       [--seed N] [--city NAME] [--force]\n"
     "                       [--live [--count N] [--interval SECONDS]]\n"
@@ -138,7 +138,7 @@ bool time_and_seed(const Args& a, std::int64_t& now, std::uint64_t& seed, std::s
 
 int cmd_keys(int argc, char** argv) {
   std::string err;
-  auto a = parse(argc, argv, 2, {"out", "seed", "now"}, {}, err);
+  auto a = parse(argc, argv, 2, {"out", "seed", "now", "alg"}, {}, err);
   if (!a) return usage(err);
   const std::string* out = a->get("out");
   if (!out) return usage("keys needs --out DIR");
@@ -146,7 +146,17 @@ int cmd_keys(int argc, char** argv) {
   std::int64_t now;
   std::uint64_t seed;
   if (!time_and_seed(*a, now, seed, err)) return usage(err);
-  TestPki pki = make_test_pki(seed, now);
+  // --alg sm2: every key (anchor, issuers; holders and chips of what `issue` makes with these
+  // keys) is SM2 with SM3 (spec section 9). Ed25519 material is byte-identical to before.
+  SigAlg alg = SigAlg::kEd25519;
+  if (const std::string* s = a->get("alg")) {
+    if (*s == "sm2") {
+      alg = SigAlg::kSm2;
+    } else if (*s != "ed25519") {
+      return usage("--alg must be ed25519 or sm2, got '" + *s + "'");
+    }
+  }
+  TestPki pki = make_test_pki(seed, now, alg);
   auto w = write_keys_dir(pki, *out);
   if (!w) {
     std::cerr << "kiosk-sim: " << w.error() << "\n";

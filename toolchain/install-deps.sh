@@ -10,10 +10,20 @@ packages=(
   zlib1g-dev libsodium-dev libsqlite3-dev doctest-dev
   libboost-dev libboost-system-dev
   libzxing-dev
+  libpng-dev  # kioskctl's image loader decodes PNG itself (no OpenCV codecs per process)
+  libjpeg62-turbo-dev  # the same, JPEG
+  libwebp-dev  # the same, WebP
+  libstb-dev  # bench/zxing_reader: ZXing-C++'s own reader loads images with stb_image
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev
   libpcsclite-dev pcscd vsmartcard-vpcd
   python3
   valgrind
+  libssl-dev  # SM2 with SM3 signatures (app/sign/sm2.cpp, OpenSSL 3)
+  lintian  # package-check.sh: the .deb packages have no lintian error
+  mmdebstrap  # package-check.sh: the clean Debian 12 root the packages are installed into
+  curl  # package-check.sh: the installed kioskd's officer page and state
+  iproute2  # package-check.sh: loopback up in its private network namespace
+  systemd  # package-check.sh: systemd-analyze verify of the unit
   fonts-ocr-b  # OCR-B, the MRZ font: passport pages and glyph templates (kiosk-sim, mrz-glyphs)
   libfreetype-dev  # renders OCR-B for kiosk-sim's passport pages and mrz-glyphs
 )

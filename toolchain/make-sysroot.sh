@@ -26,6 +26,7 @@ seeds=(
   libzxing-dev
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev
   libpcsclite-dev
+  libpng-dev libjpeg62-turbo-dev libwebp-dev  # kioskctl's image loader (firmware/kioskctl/image_file)
 )
 # Packages of the closure that hold no library or header the build or the tests use (maintainer
 # tooling, interpreters, the init system). Skipping them keeps the download smaller; none of them

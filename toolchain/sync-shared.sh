@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Refreshes the repository's byte-for-byte copies of ../shared/vectors and ../shared/corpus
-# (with their licence files), so that a clone builds and tests on its own.
+# Refreshes the repository's byte-for-byte copies of the shared inputs listed in `parts` below
+# (with their licence and README files), so that a clone builds and tests on its own.
+# To copy one more shared folder, add its name to `parts` (one a line): ../shared/NAME is copied
+# to tests/data/NAME.
 #   toolchain/sync-shared.sh          copy ../shared into tests/data
 #   toolchain/sync-shared.sh --check  exit 1 (and say what differs) when the copies are stale
 set -euo pipefail
@@ -10,8 +12,14 @@ if [ ! -d "$shared" ]; then
   echo "sync-shared: no $shared here; the copies in tests/data stand as they are"
   exit 0
 fi
+parts=(
+  vectors      # spec conformance vectors (Ed25519)
+  vectors-sm2  # spec section 9 vectors (SM2 with SM3)
+  corpus       # hostile and real-world inputs
+  data/gbt2260 # GB/T 2260 place names (the screens show places by name)
+)
 stale=0
-for part in vectors corpus data/gbt2260; do
+for part in "${parts[@]}"; do
   if ! diff -rq "$shared/$part" "$root/tests/data/$part" >/dev/null 2>&1; then
     stale=1
     if [ "${1:-}" = "--check" ]; then

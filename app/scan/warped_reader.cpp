@@ -8,6 +8,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "app/scan/finder_patterns.h"
+#include "app/scan/model1.h"
 #include "app/scan/module_grid.h"
 #include "app/scan/read_qr.h"
 
@@ -177,8 +178,8 @@ cv::Mat sample_modules(const cv::Mat& gray, const ModuleGrid& grid, int dim, dou
 
 enum class Threshold : std::uint8_t { kLocalMidrange, kLocalMean, kGlobal };
 
-// The modules `v` thresholded, as a clean rendering: dark modules black, with a quiet zone.
-cv::Mat render_modules(const cv::Mat& v, Threshold how) {
+// The modules `v` thresholded: 1 for a dark module, 0 for a light one.
+cv::Mat threshold_modules(const cv::Mat& v, Threshold how) {
   cv::Mat t;
   switch (how) {
     case Threshold::kLocalMidrange: {
@@ -202,11 +203,20 @@ cv::Mat render_modules(const cv::Mat& v, Threshold how) {
       break;
     }
   }
-  int side = (v.cols + 2 * kQuietZone) * kRenderModule;
-  cv::Mat out(side, side, CV_8U, cv::Scalar(255));
+  cv::Mat dark(v.size(), CV_8U, cv::Scalar(0));
   for (int y = 0; y < v.rows; ++y)
     for (int x = 0; x < v.cols; ++x)
-      if (v.at<double>(y, x) < t.at<double>(y, x))
+      dark.at<std::uint8_t>(y, x) = v.at<double>(y, x) < t.at<double>(y, x) ? 1 : 0;
+  return dark;
+}
+
+// The modules as a clean rendering: dark modules black, with a quiet zone.
+cv::Mat render_modules(const cv::Mat& dark) {
+  int side = (dark.cols + 2 * kQuietZone) * kRenderModule;
+  cv::Mat out(side, side, CV_8U, cv::Scalar(255));
+  for (int y = 0; y < dark.rows; ++y)
+    for (int x = 0; x < dark.cols; ++x)
+      if (dark.at<std::uint8_t>(y, x) != 0)
         out(cv::Rect((x + kQuietZone) * kRenderModule, (y + kQuietZone) * kRenderModule,
                      kRenderModule, kRenderModule))
             .setTo(0);
@@ -223,7 +233,10 @@ std::optional<Code> decode(const cv::Mat& gray, const ModuleGrid& grid, int dim,
     cv::Mat v = sample_modules(gray, grid, dim, spread);
     if (v.empty()) return std::nullopt;
     for (Threshold how : {Threshold::kLocalMidrange, Threshold::kLocalMean, Threshold::kGlobal}) {
-      text = read_pure_qr(render_modules(v, how));
+      cv::Mat dark = threshold_modules(v, how);
+      text = read_pure_qr(render_modules(dark));
+      // ZXing 1.4 reads only Model 2; a Model 1 code has the same finders and sizes.
+      if (!text && dim <= kModel1MaxDimension) text = read_model1(dark);
       if (text) break;
     }
     if (text) break;

@@ -1,5 +1,6 @@
 #include "firmware/audit/audit_log.h"
 
+#include <sodium.h>
 #include <sqlite3.h>
 #include <sys/resource.h>
 
@@ -10,12 +11,13 @@
 #include <filesystem>
 
 #include "app/bytes.h"
+#include "firmware/audit/seal.h"
 
 namespace kiosk::audit {
 namespace {
 
 constexpr int kApplicationId = 0x4b41554c;  // "KAUL"
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;           // 2: seals and checkpoints (format 1 migrates in place)
 constexpr const char* kSchema = R"(
 CREATE TABLE IF NOT EXISTS records(
   seq INTEGER PRIMARY KEY,
@@ -31,7 +33,25 @@ BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS records_no_delete BEFORE DELETE ON records
 WHEN (SELECT count(*) FROM purge_permit) = 0
 BEGIN SELECT RAISE(ABORT, 'audit records are removed only by a retention purge'); END;
+CREATE TABLE IF NOT EXISTS seals(
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  first INTEGER NOT NULL,
+  last INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  mac BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS seals_kind ON seals(kind, id);
+CREATE TRIGGER IF NOT EXISTS seals_no_update BEFORE UPDATE ON seals
+BEGIN SELECT RAISE(ABORT, 'audit seals are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS seals_no_delete BEFORE DELETE ON seals
+WHEN (SELECT count(*) FROM purge_permit) = 0
+BEGIN SELECT RAISE(ABORT, 'audit seals are removed only by a retention purge'); END;
 )";
+
+/// A purge may not remove records younger than this (a purge record claiming otherwise is a
+/// finding of `audit verify`).
+constexpr std::int64_t kMinRetention = 86400;
 
 int exec(sqlite3* db, const char* sql) {
   return sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
@@ -133,6 +153,11 @@ std::optional<std::string> check_file(sqlite3* db) {
   int n = sqlite3_column_int(tables.get(), 0);
   if (n == 0 && id == 0) return std::nullopt;  // new, empty file
   if (id != kApplicationId) return std::string("not an audit log (application_id differs)");
+  Stmt uv(db, "PRAGMA user_version");
+  if (!uv.ok() || uv.step() != SQLITE_ROW) return std::string(sqlite3_errmsg(db));
+  if (sqlite3_column_int(uv.get(), 0) > kSchemaVersion)
+    return std::string("written by a newer kiosk (format ") +
+           std::to_string(sqlite3_column_int(uv.get(), 0)) + ")";
   Stmt qc(db, "PRAGMA quick_check");
   if (!qc.ok() || qc.step() != SQLITE_ROW) return std::string(sqlite3_errmsg(db));
   auto* res = reinterpret_cast<const char*>(sqlite3_column_text(qc.get(), 0));
@@ -188,43 +213,80 @@ std::string column_text(sqlite3_stmt* s, int col) {
 
 }  // namespace
 
+std::string seal_key_path(const std::string& log_path, const std::string& key_dir) {
+  if (!key_dir.empty()) return key_dir + "/audit-seal.key";
+  auto slash = log_path.rfind('/');
+  return (slash == std::string::npos ? std::string(".") : log_path.substr(0, slash)) +
+         "/audit-seal.key";
+}
+
+namespace {
+
+/// Renames `path` (and its journal) to `path.SUFFIX-TIME[.N]`; returns the new name or the error.
+Result<std::string, std::string> set_aside(const std::string& path, const std::string& suffix) {
+  namespace fs = std::filesystem;
+  std::string aside = path + "." + suffix + "-" + std::to_string(wall_clock());
+  for (int n = 1; fs::exists(aside); ++n)
+    aside = path + "." + suffix + "-" + std::to_string(wall_clock()) + "." + std::to_string(n);
+  std::error_code ec;
+  fs::rename(path, aside, ec);
+  if (ec) return Unexpected{ec.message()};
+  if (fs::exists(path + "-journal")) fs::rename(path + "-journal", aside + "-journal", ec);
+  return aside;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<AuditLog>, AuditError> AuditLog::open(const std::string& path,
                                                              std::string kiosk_id, std::int64_t now,
-                                                             OpenReport* report) {
+                                                             OpenReport* report,
+                                                             const SealOptions& options) {
+  namespace fs = std::filesystem;
   OpenReport local;
   OpenReport& rep = report ? *report : local;
+  // The sealing key first: when it has sealed an epoch, a log must exist.
+  std::string key_path = seal_key_path(path, options.key_dir);
+  bool key_missing = false;
+  auto key = SealKeyFile::open(key_path, &key_missing);
+  if (!key && !key_missing) return Unexpected{AuditError{AuditError::Kind::kCorrupt, key.error()}};
+  bool log_expected = key && (*key)->next() > 0;
+  std::vector<std::string> alarms;
+  std::error_code ec;
+  auto status = fs::symlink_status(path, ec);
+  bool exists = !ec && fs::exists(status);
+  if (log_expected && (!exists || (fs::is_regular_file(status) && fs::file_size(path, ec) == 0))) {
+    std::string what = exists ? "audit log is empty (0 bytes)" : "audit log is missing";
+    if (exists) {
+      auto aside = set_aside(path, "empty");
+      if (!aside) return Unexpected{AuditError{AuditError::Kind::kIo, path + ": " + *aside}};
+      what += ", set aside as " + *aside;
+    }
+    alarms.push_back(what + ", yet the sealing key has sealed " + std::to_string((*key)->next()) +
+                     " epochs: every earlier record is lost; a new log starts in alarm");
+  }
   std::string unusable;
   auto db = open_db(path, false, &unusable);
-  std::string set_aside;
   if (!db) {
-    if (unusable.empty()) return Unexpected{db.error()};
-    namespace fs = std::filesystem;
-    std::string aside = path + ".corrupt-" + std::to_string(wall_clock());
-    for (int n = 1; fs::exists(aside); ++n)
-      aside = path + ".corrupt-" + std::to_string(wall_clock()) + "." + std::to_string(n);
-    std::error_code ec;
-    fs::rename(path, aside, ec);
-    if (ec)
+    if (unusable.empty() || unusable.rfind("written by a newer", 0) == 0)
+      return Unexpected{db.error()};
+    auto aside = set_aside(path, "corrupt");
+    if (!aside)
       return Unexpected{
           AuditError{AuditError::Kind::kCorrupt,
-                     path + ": " + unusable + "; cannot set it aside: " + ec.message()}};
-    if (fs::exists(path + "-journal")) fs::rename(path + "-journal", aside + "-journal", ec);
-    set_aside = "previous audit log unusable (" + unusable + "), set aside as " + aside;
-    rep.notices.push_back(path + ": " + set_aside);
+                     path + ": " + unusable + "; cannot set it aside: " + aside.error()}};
+    alarms.push_back("previous audit log unusable (" + unusable + "), set aside as " + *aside);
     db = open_db(path, false, nullptr);
     if (!db) return Unexpected{db.error()};
   }
   std::unique_ptr<AuditLog> log(new AuditLog(*db, path, std::move(kiosk_id)));
+  if (key) log->key_ = std::move(*key);
   auto chain = log->check();
   if (!chain) return Unexpected{chain.error()};
   rep.chain = *chain;
-  if (!set_aside.empty()) {
-    Record seg;
-    seg.kind = RecordKind::kSegment;
-    seg.time = now;
-    seg.break_at = 0;
-    seg.note = set_aside;
-    auto r = log->append(std::move(seg));
+  auto sealing = log->start_sealing(now, options, !alarms.empty(), rep, alarms);
+  if (!sealing) return Unexpected{sealing.error()};
+  for (const auto& a : alarms) {
+    auto r = log->alarm(now, a, rep);
     if (!r) return Unexpected{r.error()};
   }
   for (const auto& b : chain->unacknowledged()) {
@@ -239,7 +301,127 @@ Result<std::unique_ptr<AuditLog>, AuditError> AuditLog::open(const std::string& 
     rep.notices.push_back(path + ": " + note + "; a new segment starts at record " +
                           std::to_string(r->seq));
   }
+  auto sealed = log->seal_due(now);
+  if (!sealed) return Unexpected{sealed.error()};
   return log;
+}
+
+Result<bool, AuditError> AuditLog::alarm(std::int64_t now, const std::string& what,
+                                         OpenReport& rep) {
+  Record seg;
+  seg.kind = RecordKind::kSegment;
+  seg.time = now;
+  seg.break_at = 0;
+  seg.note = "ALARM: " + what;
+  auto r = append(std::move(seg));
+  if (!r) return Unexpected{r.error()};
+  rep.alarms.push_back(what);
+  rep.notices.push_back(path_ + ": ALARM: " + what);
+  return true;
+}
+
+Result<bool, AuditError> AuditLog::start_sealing(std::int64_t now, const SealOptions& options,
+                                                 bool alarmed, OpenReport& rep,
+                                                 std::vector<std::string>& alarms) {
+  // The last closing seal in the log, if any.
+  std::optional<std::uint64_t> sealed_through;
+  {
+    Stmt s(db_, "SELECT last FROM seals WHERE kind IN ('seal','stop') ORDER BY id DESC LIMIT 1");
+    if (!s.ok()) return Unexpected{error(db_, path_, path_ + ": cannot read the seals")};
+    int rc = s.step();
+    if (rc == SQLITE_ROW) {
+      sealed_through = static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 0));
+    } else if (rc != SQLITE_DONE) {
+      return Unexpected{error(db_, path_, path_ + ": cannot read the seals")};
+    }
+  }
+  if (!key_) {
+    if (sealed_through)
+      alarms.push_back("the sealing key is missing though the log holds seals through epoch " +
+                       std::to_string(*sealed_through) +
+                       ": a new key is made; the old seals verify only with the old key");
+    std::string key_path = seal_key_path(path_, options.key_dir);
+    VerifyKey vk;
+    auto made = SealKeyFile::create(key_path, now < 0 ? 0 : now, options.epoch_seconds, &vk);
+    if (!made) return Unexpected{AuditError{AuditError::Kind::kIo, made.error()}};
+    key_ = std::move(*made);
+    rep.new_verify_key = format_verify_key(vk);
+    sodium_memzero(vk.k0.data(), vk.k0.size());
+    auto h = head();
+    if (!h) return Unexpected{h.error()};
+    if (h->first > 0)
+      rep.notices.push_back(path_ + ": sealing starts; records 1 to " + std::to_string(h->first) +
+                            ", written before it, are covered from the first seal on");
+  } else if (sealed_through && *sealed_through + 1 > key_->next()) {
+    // A stop between a seal's commit and the key's advance: move the key on (forward only).
+    auto adv = key_->advance_to(*sealed_through + 1);
+    if (!adv) return Unexpected{AuditError{AuditError::Kind::kIo, adv.error()}};
+  } else if (!alarmed && key_->next() > 0 &&
+             (!sealed_through || *sealed_through + 1 < key_->next())) {
+    std::string found = sealed_through ? "its seals end at epoch " + std::to_string(*sealed_through)
+                                       : "it holds no seal";
+    alarms.push_back("audit log replaced (an older copy?) or its tail deleted: " + found +
+                     " but the sealing key has sealed through epoch " +
+                     std::to_string(key_->next() - 1));
+  }
+  return true;
+}
+
+Result<std::pair<std::uint64_t, std::string>, AuditError> AuditLog::head() {
+  Stmt s(db_, "SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1");
+  if (!s.ok()) return Unexpected{error(db_, path_, path_ + ": cannot read the last record")};
+  int rc = s.step();
+  if (rc == SQLITE_ROW)
+    return std::make_pair(static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 0)),
+                          to_hex(column_hash(s.get(), 1)));
+  if (rc != SQLITE_DONE)
+    return Unexpected{error(db_, path_, path_ + ": cannot read the last record")};
+  return std::make_pair(std::uint64_t{0}, genesis_prev());
+}
+
+Result<std::string, AuditError> AuditLog::insert_seal(const Seal& seal, const SealKey& key) {
+  std::string text = seal_body(seal);
+  Hash mac = seal_mac(key, text);
+  Stmt ins(db_, "INSERT INTO seals(kind, first, last, seq, body, mac) VALUES(?,?,?,?,?,?)");
+  if (!ins.ok()) return Unexpected{error(db_, path_, path_ + ": cannot prepare a seal")};
+  std::string kind(name(seal.kind));
+  sqlite3_bind_text(ins.get(), 1, kind.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(ins.get(), 2, static_cast<sqlite3_int64>(seal.first));
+  sqlite3_bind_int64(ins.get(), 3, static_cast<sqlite3_int64>(seal.last));
+  sqlite3_bind_int64(ins.get(), 4, static_cast<sqlite3_int64>(seal.seq));
+  sqlite3_bind_text(ins.get(), 5, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_blob(ins.get(), 6, mac.data(), static_cast<int>(mac.size()), SQLITE_TRANSIENT);
+  if (ins.step() != SQLITE_DONE) return Unexpected{error(db_, path_, path_ + ": cannot seal")};
+  return format_seal_line(text, mac);
+}
+
+Result<std::string, AuditError> AuditLog::seal_due(std::int64_t now, bool stop) {
+  if (!key_) return std::string();
+  std::int64_t e = key_->epoch_of(now);
+  std::int64_t through = stop ? e : e - 1;
+  if (through < 0 || static_cast<std::uint64_t>(through) < key_->next()) return std::string();
+  {
+    Transaction tx(db_, path_);
+    if (!tx.ok()) return Unexpected{error(db_, path_, path_ + ": cannot start a seal")};
+    auto h = head();
+    if (!h) return Unexpected{h.error()};
+    Seal seal{stop ? SealKind::kStop : SealKind::kSeal,
+              kiosk_,
+              key_->next(),
+              static_cast<std::uint64_t>(through),
+              h->first,
+              h->second,
+              now};
+    auto line = insert_seal(seal, key_->key());
+    if (!line) return Unexpected{line.error()};
+    AuditError err;
+    if (!tx.commit(path_ + ": cannot commit a seal", &err)) return Unexpected{err};
+    last_line_ = std::move(*line);
+  }
+  // Only once the seal is durable does the key move on (and the old one is overwritten).
+  auto adv = key_->advance_to(static_cast<std::uint64_t>(through) + 1);
+  if (!adv) return Unexpected{AuditError{AuditError::Kind::kIo, adv.error()}};
+  return last_line_;
 }
 
 Result<std::unique_ptr<AuditLog>, AuditError> AuditLog::open_read_only(const std::string& path) {
@@ -255,25 +437,47 @@ AuditLog::~AuditLog() {
 }
 
 Result<Record, AuditError> AuditLog::append(Record r) {
+  auto sealed = seal_due(r.time);
+  if (!sealed) return Unexpected{sealed.error()};
   Transaction tx(db_, path_);
   if (!tx.ok()) return Unexpected{error(db_, path_, path_ + ": cannot start an append")};
   auto stored = append_locked(std::move(r));
   if (!stored) return stored;
+  std::string line;
+  if (key_) {
+    // The checkpoint of the new head, in the same transaction: no extra fsync.
+    auto h = head();
+    if (!h) return Unexpected{h.error()};
+    Seal cp{SealKind::kCheckpoint, kiosk_,    key_->next(), key_->next(),
+            stored->seq,           h->second, stored->time};
+    auto l = insert_seal(cp, key_->key());
+    if (!l) return Unexpected{l.error()};
+    line = std::move(*l);
+  }
   AuditError err;
   if (!tx.commit(path_ + ": cannot commit the record", &err)) return Unexpected{err};
+  if (!line.empty()) last_line_ = std::move(line);
   return stored;
 }
 
 Result<Record, AuditError> AuditLog::append_locked(Record r) {
   std::uint64_t last_seq = 0;
   std::string prev = genesis_prev();
+  if (r.kind == RecordKind::kPurge) {
+    // The purge may have removed every record: its anchor follows the last one removed.
+    last_seq = r.purged_through;
+    prev = r.purged_hash;
+  }
   {
     Stmt s(db_, "SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1");
     if (!s.ok()) return Unexpected{error(db_, path_, path_ + ": cannot read the last record")};
     int rc = s.step();
     if (rc == SQLITE_ROW) {
-      last_seq = static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 0));
-      prev = to_hex(column_hash(s.get(), 1));
+      auto seq = static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 0));
+      if (seq >= last_seq) {
+        last_seq = seq;
+        prev = to_hex(column_hash(s.get(), 1));
+      }
     } else if (rc != SQLITE_DONE) {
       return Unexpected{error(db_, path_, path_ + ": cannot read the last record")};
     }
@@ -297,6 +501,9 @@ Result<Record, AuditError> AuditLog::append_locked(Record r) {
 }
 
 Result<std::uint64_t, AuditError> AuditLog::purge_before(std::int64_t cutoff, std::int64_t now) {
+  if (cutoff > now - kMinRetention)
+    return Unexpected{AuditError{AuditError::Kind::kIo,
+                                 path_ + ": a purge keeps at least the last day of records"}};
   Transaction tx(db_, path_);
   if (!tx.ok()) return Unexpected{error(db_, path_, path_ + ": cannot start a purge")};
   // The purged records are a contiguous prefix: up to the first record at or after the cutoff.
@@ -322,10 +529,29 @@ Result<std::uint64_t, AuditError> AuditLog::purge_before(std::int64_t cutoff, st
     last = column_hash(s.get(), 0);
     removed = static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 1));
   }
+  // Seals and checkpoints of the purged records go too, but no seal of an epoch that began at or
+  // after the cutoff: the seals that remain stay contiguous from `purged_epochs` on.
+  std::string seal_cond = "seq <= " + std::to_string(through);
+  if (key_) {
+    std::int64_t keep_from = key_->epoch_of(cutoff);
+    seal_cond += " AND (kind = 'checkpoint' OR last < " + std::to_string(keep_from) + ")";
+  }
   std::string del = "INSERT INTO purge_permit VALUES(1); DELETE FROM records WHERE seq <= " +
-                    std::to_string(through) + "; DELETE FROM purge_permit;";
+                    std::to_string(through) + "; DELETE FROM seals WHERE " + seal_cond +
+                    "; DELETE FROM purge_permit;";
   if (exec(db_, del.c_str()) != SQLITE_OK) return Unexpected{error(db_, path_, path_ + ": purge")};
+  std::uint64_t purged_epochs = 0;
+  {
+    Stmt s(db_, "SELECT min(first) FROM seals WHERE kind IN ('seal','stop')");
+    if (!s.ok() || s.step() != SQLITE_ROW) return Unexpected{error(db_, path_, path_ + ": purge")};
+    if (sqlite3_column_type(s.get(), 0) != SQLITE_NULL)
+      purged_epochs = static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 0));
+    else if (key_)
+      purged_epochs = key_->next();
+  }
   Record anchor;
+  anchor.cutoff = cutoff;
+  anchor.purged_epochs = purged_epochs;
   anchor.kind = RecordKind::kPurge;
   anchor.time = now;
   anchor.purged_through = through;
@@ -339,7 +565,8 @@ Result<std::uint64_t, AuditError> AuditLog::purge_before(std::int64_t cutoff, st
 
 Result<bool, AuditError> AuditLog::for_each(std::uint64_t from_seq,
                                             const std::function<void(const StoredRecord&)>& fn) {
-  Stmt s(db_, "SELECT seq, body, hash FROM records WHERE seq >= ? ORDER BY seq");
+  Stmt s(db_,
+         "SELECT seq, body, hash, time, kind, outcome FROM records WHERE seq >= ? ORDER BY seq");
   if (!s.ok()) return Unexpected{error(db_, path_, path_ + ": cannot read the records")};
   sqlite3_bind_int64(s.get(), 1, static_cast<sqlite3_int64>(from_seq));
   int rc;
@@ -348,6 +575,10 @@ Result<bool, AuditError> AuditLog::for_each(std::uint64_t from_seq,
     r.seq = static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 0));
     r.body = column_text(s.get(), 1);
     r.hash = column_hash(s.get(), 2);
+    r.has_columns = true;
+    r.time = sqlite3_column_int64(s.get(), 3);
+    r.kind = column_text(s.get(), 4);
+    r.outcome = column_text(s.get(), 5);
     fn(r);
   }
   if (rc != SQLITE_DONE) return Unexpected{error(db_, path_, path_ + ": cannot read the records")};
@@ -361,11 +592,66 @@ Result<ChainReport, AuditError> AuditLog::check() {
   return checker.finish();
 }
 
+Result<bool, AuditError> AuditLog::for_each_seal(const std::function<void(const StoredSeal&)>& fn) {
+  auto rows = seals_after(-1, 0);
+  if (!rows) return Unexpected{rows.error()};
+  for (const auto& r : *rows)
+    fn(r);
+  return true;
+}
+
+Result<std::vector<StoredSeal>, AuditError> AuditLog::seals_after(std::int64_t after_id,
+                                                                  std::size_t limit) {
+  Stmt s(db_,
+         "SELECT id, kind, first, last, seq, body, mac FROM seals WHERE id > ? ORDER BY id "
+         "LIMIT ?");
+  if (!s.ok()) return Unexpected{error(db_, path_, path_ + ": cannot read the seals")};
+  sqlite3_bind_int64(s.get(), 1, after_id);
+  sqlite3_bind_int64(s.get(), 2, limit ? static_cast<sqlite3_int64>(limit) : -1);
+  std::vector<StoredSeal> out;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) {
+    StoredSeal r;
+    r.id = sqlite3_column_int64(s.get(), 0);
+    r.kind = column_text(s.get(), 1);
+    r.first = static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 2));
+    r.last = static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 3));
+    r.seq = static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 4));
+    r.body = column_text(s.get(), 5);
+    r.mac = column_hash(s.get(), 6);
+    out.push_back(std::move(r));
+  }
+  if (rc != SQLITE_DONE) return Unexpected{error(db_, path_, path_ + ": cannot read the seals")};
+  return out;
+}
+
+Result<std::vector<StoredRecord>, AuditError> AuditLog::records_after(std::uint64_t after_seq,
+                                                                      std::size_t limit) {
+  std::vector<StoredRecord> out;
+  Stmt s(db_, "SELECT seq, body, hash FROM records WHERE seq > ? ORDER BY seq LIMIT ?");
+  if (!s.ok()) return Unexpected{error(db_, path_, path_ + ": cannot read the records")};
+  sqlite3_bind_int64(s.get(), 1, static_cast<sqlite3_int64>(after_seq));
+  sqlite3_bind_int64(s.get(), 2, limit ? static_cast<sqlite3_int64>(limit) : -1);
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) {
+    StoredRecord r;
+    r.seq = static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 0));
+    r.body = column_text(s.get(), 1);
+    r.hash = column_hash(s.get(), 2);
+    out.push_back(std::move(r));
+  }
+  if (rc != SQLITE_DONE) return Unexpected{error(db_, path_, path_ + ": cannot read the records")};
+  return out;
+}
+
 Result<std::map<std::string, std::uint64_t>, AuditError> AuditLog::outcome_counts(
     std::int64_t since) {
+  // The time column only narrows the scan (through its index); what is counted is read from the
+  // hashed body, which `check()` ties to the chain.
   Stmt s(db_,
-         "SELECT outcome, count(*) FROM records WHERE kind = 'verdict' AND time >= ? "
-         "GROUP BY outcome");
+         "SELECT json_extract(body, '$.outcome'), count(*) FROM records WHERE time >= ?1 "
+         "AND json_extract(body, '$.kind') = 'verdict' AND json_extract(body, '$.time') >= ?1 "
+         "GROUP BY 1");
   if (!s.ok()) return Unexpected{error(db_, path_, path_ + ": cannot count")};
   sqlite3_bind_int64(s.get(), 1, since);
   std::map<std::string, std::uint64_t> out;

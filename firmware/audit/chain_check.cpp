@@ -26,6 +26,10 @@ void ChainChecker::feed(const StoredRecord& r) {
     broken(r.seq, "record altered: its hash does not match its body");
   } else if (!rec) {
     broken(r.seq, "record unreadable: its body is not an audit record");
+  } else if (r.has_columns &&
+             (r.time != rec->time || r.kind != name(rec->kind) ||
+              r.outcome != (rec->kind == RecordKind::kVerdict ? rec->outcome : std::string()))) {
+    broken(r.seq, "record altered: a column (time, kind or outcome) differs from its hashed body");
   } else if (rec->seq != r.seq) {
     broken(r.seq, "record moved: its body says seq " + std::to_string(rec->seq));
   } else if (have_prev_ && r.seq != prev_seq_ + 1) {
@@ -37,6 +41,9 @@ void ChainChecker::feed(const StoredRecord& r) {
   if (rec) {
     if (!have_prev_) first_prev_ = rec->prev;
     if (rec->time > report_.newest_time) report_.newest_time = rec->time;
+    if (have_prev_ && rec->time < prev_time_)
+      report_.clock_back.emplace_back(r.seq, prev_time_ - rec->time);
+    prev_time_ = rec->time;
     switch (rec->kind) {
       case RecordKind::kVerdict:
         ++report_.verdicts;
@@ -44,10 +51,12 @@ void ChainChecker::feed(const StoredRecord& r) {
       case RecordKind::kSegment:
         ++report_.segments;
         acked_.insert(rec->break_at);
+        report_.segment_notes.emplace_back(r.seq, rec->note);
         break;
       case RecordKind::kPurge:
         ++report_.purges;
-        purges_.emplace_back(rec->purged_through, rec->purged_hash);
+        report_.anchors.push_back({r.seq, rec->time, rec->purged_through, rec->purged_hash,
+                                   rec->cutoff, rec->purged_epochs});
         break;
     }
   }
@@ -62,8 +71,8 @@ ChainReport ChainChecker::finish() {
     // The first record follows the genesis, or the last record a purge removed.
     bool anchored = false;
     if (report_.first_seq == 1 && first_prev_ == genesis_prev()) anchored = true;
-    for (const auto& [through, hash] : purges_) {
-      if (through + 1 == report_.first_seq && hash == first_prev_) anchored = true;
+    for (const auto& a : report_.anchors) {
+      if (a.through + 1 == report_.first_seq && a.hash == first_prev_) anchored = true;
     }
     if (!anchored) {
       report_.breaks.insert(report_.breaks.begin(),

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -11,11 +12,25 @@
 
 namespace kiosk::audit {
 
-/// A record as stored: its body and the hash stored beside it.
+/// A record as stored: its body and the hash stored beside it, and (from the log, not from an
+/// export) the columns that screens and counts read, which must agree with the hashed body.
 struct StoredRecord {
   std::uint64_t seq = 0;
   std::string body;
   Hash hash{};
+  bool has_columns = false;
+  std::int64_t time = 0;
+  std::string kind, outcome;
+};
+
+/// A purge anchor as the chain holds it.
+struct PurgeAnchor {
+  std::uint64_t seq = 0;  ///< the purge record's own seq
+  std::int64_t time = 0;
+  std::uint64_t through = 0;
+  std::string hash;
+  std::optional<std::int64_t> cutoff;
+  std::optional<std::uint64_t> purged_epochs;
 };
 
 struct ChainBreak {
@@ -31,6 +46,11 @@ struct ChainReport {
   std::int64_t newest_time = 0;
   std::uint64_t verdicts = 0, segments = 0, purges = 0;
   std::vector<ChainBreak> breaks;
+  std::vector<PurgeAnchor> anchors;
+  /// Segment records (seq, note): each a past alarm that stays visible to every audit.
+  std::vector<std::pair<std::uint64_t, std::string>> segment_notes;
+  /// Records dated before the record preceding them (seq, seconds back).
+  std::vector<std::pair<std::uint64_t, std::int64_t>> clock_back;
 
   bool intact() const { return breaks.empty(); }
   /// Breaks not yet reported by a segment record: what the log must record before appending.
@@ -49,8 +69,8 @@ class ChainChecker {
   std::uint64_t prev_seq_ = 0;
   std::string prev_hash_;
   std::string first_prev_;
-  std::vector<std::pair<std::uint64_t, std::string>> purges_;  ///< purged_through, purged_hash
   std::set<std::uint64_t> acked_;
+  std::int64_t prev_time_ = 0;
 };
 
 }  // namespace kiosk::audit

@@ -12,7 +12,7 @@ Result<std::string, std::string> export_signed(AuditLog& log, const KioskSecrets
   std::string out = json::Writer()
                         .begin_object()
                         .key("format")
-                        .string("onecard-kiosk-audit-export-v1")
+                        .string("onecard-kiosk-audit-export-v2")
                         .key("kiosk")
                         .string(kiosk_id)
                         .key("exported_at")
@@ -40,13 +40,16 @@ Result<std::string, std::string> export_signed(AuditLog& log, const KioskSecrets
     out += "\n";
   });
   if (!r) return Unexpected{r.error().message};
+  auto seals = log.for_each_seal([&](const StoredSeal& row) { out += row.line() + "\n"; });
+  if (!seals) return Unexpected{seals.error().message};
   auto sig = kp.sign(as_bytes(out));
   out += "{\"signature\": \"" + to_hex(sig) + "\"}\n";
   return out;
 }
 
 Result<ExportCheck, std::string> check_export(std::string_view text,
-                                              const std::optional<PublicKey>& expected) {
+                                              const std::optional<PublicKey>& expected,
+                                              VerifyOptions options) {
   if (text.empty() || text.back() != '\n')
     return Unexpected{std::string("not an export: truncated")};
   auto last_start = text.rfind('\n', text.size() - 2);
@@ -61,7 +64,9 @@ Result<ExportCheck, std::string> check_export(std::string_view text,
   auto first_end = signed_part.find('\n');
   auto header = json::parse(signed_part.substr(0, first_end));
   const json::Value* fmt = header ? header->get("format") : nullptr;
-  if (!fmt || !fmt->is_string() || fmt->string != "onecard-kiosk-audit-export-v1")
+  if (!fmt || !fmt->is_string() ||
+      (fmt->string != "onecard-kiosk-audit-export-v1" &&
+       fmt->string != "onecard-kiosk-audit-export-v2"))
     return Unexpected{std::string("not an export: unknown header")};
   ExportCheck check;
   const json::Value* pk = header->get("public_key");
@@ -75,26 +80,50 @@ Result<ExportCheck, std::string> check_export(std::string_view text,
   if (!ed25519_verify(*sig, as_bytes(signed_part), check.key))
     return Unexpected{std::string("signature does not verify: the file was altered")};
 
-  ChainChecker checker;
+  // Records first in the file, seals after; the verifier wants the seals first.
+  std::vector<StoredRecord> records;
+  std::vector<StoredSeal> seals;
   std::size_t pos = first_end + 1;
   while (pos < signed_part.size()) {
     auto end = signed_part.find('\n', pos);
-    auto line = json::parse(signed_part.substr(pos, end - pos));
+    std::string_view text_line = signed_part.substr(pos, end - pos);
     pos = end + 1;
+    if (text_line.rfind("{\"audit_seal\"", 0) == 0) {
+      auto l = parse_seal_line(text_line);
+      if (!l) return Unexpected{std::string("signed but malformed seal line")};
+      StoredSeal row;
+      row.id = static_cast<std::int64_t>(seals.size() + 1);
+      row.kind = std::string(name(l->seal.kind));
+      row.first = l->seal.first;
+      row.last = l->seal.last;
+      row.seq = l->seal.seq;
+      row.body = std::move(l->body);
+      row.mac = l->mac;
+      seals.push_back(std::move(row));
+      continue;
+    }
+    if (!seals.empty()) return Unexpected{std::string("signed but a record line follows a seal")};
+    auto line = json::parse(text_line);
     const json::Value* seq = line ? line->get("seq") : nullptr;
     const json::Value* hash = line ? line->get("hash") : nullptr;
     const json::Value* body = line ? line->get("body") : nullptr;
     auto hb = hash && hash->is_string() ? from_hex(hash->string) : std::nullopt;
     auto ha = hb ? to_array<32>(*hb) : std::nullopt;
-    if (!seq || !seq->is_number() || seq->number < 0 || !ha || !body || !body->is_string())
+    if (!seq || !seq->is_number() || seq->number < 0 || seq->number > 9007199254740992.0 || !ha ||
+        !body || !body->is_string())
       return Unexpected{std::string("signed but malformed record line")};
     StoredRecord rec;
     rec.seq = static_cast<std::uint64_t>(seq->number);
     rec.body = body->string;
     rec.hash = *ha;
-    checker.feed(rec);
+    records.push_back(std::move(rec));
   }
-  check.chain = checker.finish();
+  Verifier v(std::move(options));
+  for (const auto& row : seals)
+    v.feed_seal(row);
+  for (const auto& rec : records)
+    v.feed_record(rec);
+  check.report = v.finish();
   return check;
 }
 

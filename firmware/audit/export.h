@@ -1,9 +1,15 @@
 // The signed export of the audit log: a text file an auditor can check away from the kiosk.
 //
-//   line 1   {"format": "onecard-kiosk-audit-export-v1", "kiosk": ID, "exported_at": T,
+//   line 1   {"format": "onecard-kiosk-audit-export-v2", "kiosk": ID, "exported_at": T,
 //             "public_key": HEX, "records": N, "chain": "intact"|"broken"}
 //   then     {"seq": N, "hash": HEX, "body": "<the record body, exactly as hashed>"} per record
+//   then     {"audit_seal": "<seal body>", "mac": HEX} per seal and checkpoint row, in order
 //   last     {"signature": HEX}   Ed25519 by the kiosk's export key over every byte before it
+//
+// The signature only says which kiosk wrote the file: its key sits on the kiosk, so root there can
+// sign anything. What an auditor can trust comes from the seals, checked with the verification
+// key the kiosk never kept (check_export with VerifyOptions::key). Format v1 (no seals) is still
+// read.
 #pragma once
 
 #include <optional>
@@ -14,6 +20,7 @@
 #include "app/result.h"
 #include "firmware/audit/audit_log.h"
 #include "firmware/audit/kiosk_secrets.h"
+#include "firmware/audit/verify.h"
 
 namespace kiosk::audit {
 
@@ -22,14 +29,16 @@ Result<std::string, std::string> export_signed(AuditLog& log, const KioskSecrets
                                                std::string_view kiosk_id, std::int64_t now);
 
 struct ExportCheck {
-  PublicKey key{};    ///< the key the file names (and was signed with)
-  std::string kiosk;  ///< the kiosk id in the header
-  ChainReport chain;  ///< the chain of the exported records
+  PublicKey key{};      ///< the key the file names (and was signed with)
+  std::string kiosk;    ///< the kiosk id in the header
+  VerifyReport report;  ///< the records, seals and checkpoints, verified as a log is
 };
 
-/// Checks an export's signature (against `expected` when given, else the key it names) and the
-/// chain of its records. Fails with the reason when the file is not a signed export.
+/// Checks an export's signature (against `expected` when given, else the key it names), then its
+/// records, seals and checkpoints as verify_log does (with `options`). Fails with the reason when
+/// the file is not a signed export.
 Result<ExportCheck, std::string> check_export(std::string_view text,
-                                              const std::optional<PublicKey>& expected);
+                                              const std::optional<PublicKey>& expected,
+                                              VerifyOptions options = {});
 
 }  // namespace kiosk::audit

@@ -62,6 +62,9 @@ std::string body(const Record& r) {
     case RecordKind::kPurge:
       w.key("purged_through").number(static_cast<std::int64_t>(r.purged_through));
       w.key("purged_hash").string(r.purged_hash);
+      if (r.cutoff) w.key("cutoff").number(*r.cutoff);
+      if (r.purged_epochs)
+        w.key("purged_epochs").number(static_cast<std::int64_t>(*r.purged_epochs));
       break;
   }
   w.key("prev").string(r.prev);
@@ -116,6 +119,16 @@ std::optional<Record> parse_body(std::string_view text) {
     if (!through || !hash) return std::nullopt;
     r.purged_through = *through;
     r.purged_hash = *hash;
+    if (const json::Value* c = v->get("cutoff")) {
+      auto cutoff = as_uint(c);
+      if (!cutoff) return std::nullopt;
+      r.cutoff = static_cast<std::int64_t>(*cutoff);
+    }
+    if (const json::Value* e = v->get("purged_epochs")) {
+      auto epochs = as_uint(e);
+      if (!epochs) return std::nullopt;
+      r.purged_epochs = *epochs;
+    }
   } else {
     return std::nullopt;
   }

@@ -41,7 +41,11 @@ struct Record {
   // kPurge
   std::uint64_t purged_through = 0;
   std::string purged_hash;  ///< hex
-  std::string prev;         ///< hex hash of the previous record; 64 zeros for the first ever
+  /// Since format 2: the retention cutoff, and how many seal epochs the purge removed (the seals
+  /// that remain start at this epoch). Absent in purge records of format 1.
+  std::optional<std::int64_t> cutoff;
+  std::optional<std::uint64_t> purged_epochs;
+  std::string prev;  ///< hex hash of the previous record; 64 zeros for the first ever
 };
 
 /// The canonical body: fixed key order, one line, only the fields of the record's kind.

@@ -8,33 +8,12 @@
 #include "firmware/kioskctl/commands.h"
 #include "firmware/kioskctl/common.h"
 #include "keys/store.h"
+#include "keys/trust_file.h"
 
 namespace kiosk::ctl {
 namespace {
 
 namespace fs = std::filesystem;
-
-/// Reads a whole file of at most `limit` bytes; nullopt (with `why`) otherwise.
-std::optional<Bytes> read_file(const fs::path& p, std::size_t limit, std::string& why) {
-  std::error_code ec;
-  auto size = fs::file_size(p, ec);
-  if (ec) {
-    why = ec.message();
-    return std::nullopt;
-  }
-  if (size > limit) {
-    why = "larger than " + std::to_string(limit) + " bytes";
-    return std::nullopt;
-  }
-  std::ifstream in(p, std::ios::binary);
-  Bytes b(static_cast<std::size_t>(size));
-  in.read(reinterpret_cast<char*>(b.data()), static_cast<std::streamsize>(b.size()));
-  if (!in || in.gcount() != static_cast<std::streamsize>(size)) {
-    why = "read error";
-    return std::nullopt;
-  }
-  return b;
-}
 
 /// A trust package directory: keyset.cose first, then every status/*.cose in name order.
 std::vector<fs::path> package_files(const fs::path& dir) {
@@ -83,11 +62,12 @@ int install(const std::vector<std::string>& words) {
       files.push_back(path);
     }
     for (const fs::path& f : files) {
-      std::string why;
-      auto bytes = read_file(f, kMaxTrustFile, why);
+      // A regular file of at most kMaxTrustFile bytes, read into a buffer of its size; a FIFO,
+      // a device or an oversized file is MALFORMED without being read.
+      auto bytes = keys::read_trust_file(f.string());
       if (!bytes) {
         std::cout << f.string() << ": MALFORMED" << std::endl;
-        std::cerr << "kioskctl: " << f.string() << ": " << why << "\n";
+        std::cerr << "kioskctl: " << f.string() << ": " << bytes.error() << "\n";
         all_ok = false;
         continue;
       }

@@ -1,19 +1,25 @@
 #include "firmware/kioskd/config.h"
 
-#include "drivers/scanner/line_framer.h"
-#include "firmware/kioskd/device_spec.h"
+#include <unistd.h>
 
-#include <algorithm>
+#include <boost/asio/ip/address.hpp>
 #include <cctype>
 #include <charconv>
+#include <filesystem>
 #include <fstream>
-#include <functional>
-#include <map>
 #include <set>
 #include <sstream>
 
+#include "drivers/scanner/line_framer.h"
+#include "firmware/kioskd/devices.h"
+#include "firmware/kioskd/http_fetch.h"
+
 namespace kiosk::kioskd {
 namespace {
+
+namespace fs = std::filesystem;
+using Why = std::optional<std::string>;
+using Setter = std::function<Why(Config&, std::string_view)>;
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
@@ -23,81 +29,115 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-std::optional<std::int64_t> to_int(std::string_view s) {
-  std::int64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
-  return v;
+std::string quoted(std::string_view v) {
+  return "'" + std::string(v) + "'";
 }
 
-using Setter = std::function<std::optional<std::string>(Config&, std::string_view)>;
-
-// Reads a whole number in lo..hi into `out`; else says why not (and leaves `out` alone).
-std::optional<std::string> read_integer(std::string_view v, std::int64_t lo, std::int64_t hi,
-                                        std::int64_t& out) {
-  auto n = to_int(v);
-  if (!n) return "'" + std::string(v) + "' is not a whole number";
-  if (*n < lo || *n > hi)
-    return std::to_string(*n) + " is out of range " + std::to_string(lo) + ".." +
-           std::to_string(hi);
-  out = *n;
-  return std::nullopt;
+// A whole number in lo..hi; else why not.
+Result<std::int64_t, std::string> whole_number(std::string_view v, std::int64_t lo,
+                                               std::int64_t hi) {
+  std::int64_t n = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (v.empty() || ec != std::errc() || p != v.data() + v.size())
+    return Unexpected{quoted(v) + " is not a whole number"};
+  if (n < lo || n > hi)
+    return Unexpected{std::to_string(n) + " is out of range " + std::to_string(lo) + ".." +
+                      std::to_string(hi)};
+  return n;
 }
 
-Setter integer(std::int64_t Config::*field, std::int64_t lo, std::int64_t hi) {
-  return [=](Config& c, std::string_view v) { return read_integer(v, lo, hi, c.*field); };
-}
-
-Setter text(std::string Config::*field, bool may_be_empty = false) {
-  return [=](Config& c, std::string_view v) -> std::optional<std::string> {
-    if (v.empty() && !may_be_empty) return std::string("needs a value");
-    c.*field = std::string(v);
-    return std::nullopt;
-  };
-}
-
-Setter device(std::string DeviceConfig::*field,
-              std::optional<std::string> (*check)(std::string_view) = nullptr) {
-  return [=](Config& c, std::string_view v) -> std::optional<std::string> {
-    if (v.empty()) return std::string("needs a value ('none' when not fitted)");
-    if (check)
-      if (auto why = check(v)) return why;
-    c.devices.*field = std::string(v);
+template <class T>
+Setter number(T Config::*field, std::int64_t lo, std::int64_t hi) {
+  return [=](Config& c, std::string_view v) -> Why {
+    auto n = whole_number(v, lo, hi);
+    if (!n) return n.error();
+    c.*field = static_cast<T>(*n);
     return std::nullopt;
   };
 }
 
 template <class T>
 Setter device_number(T DeviceConfig::*field, std::int64_t lo, std::int64_t hi) {
-  return [=](Config& c, std::string_view v) -> std::optional<std::string> {
-    std::int64_t n = 0;
-    if (auto why = read_integer(v, lo, hi, n)) return why;
-    c.devices.*field = static_cast<T>(n);
+  return [=](Config& c, std::string_view v) -> Why {
+    auto n = whole_number(v, lo, hi);
+    if (!n) return n.error();
+    c.devices.*field = static_cast<T>(*n);
     return std::nullopt;
   };
 }
 
-std::optional<std::string> check_boolean(std::string_view v, bool& out) {
-  if (v == "yes" || v == "true" || v == "on" || v == "1") {
-    out = true;
-  } else if (v == "no" || v == "false" || v == "off" || v == "0") {
-    out = false;
-  } else {
-    return "'" + std::string(v) + "' is not yes or no";
-  }
+Setter boolean(bool DeviceConfig::*field) {
+  return [=](Config& c, std::string_view v) -> Why {
+    if (v == "yes" || v == "true" || v == "on" || v == "1") {
+      c.devices.*field = true;
+    } else if (v == "no" || v == "false" || v == "off" || v == "0") {
+      c.devices.*field = false;
+    } else {
+      return quoted(v) + " is not yes or no";
+    }
+    return std::nullopt;
+  };
+}
+
+// An absolute path (the daemon's working folder is not the operator's).
+Why check_path(std::string_view v) {
+  if (v.empty() || v.front() != '/') return quoted(v) + " is not an absolute path";
   return std::nullopt;
 }
 
-std::optional<std::string> set_jurisdiction(Config& c, std::string_view v) {
+Setter path(std::string Config::*field, bool may_be_empty = false) {
+  return [=](Config& c, std::string_view v) -> Why {
+    if (!(v.empty() && may_be_empty))
+      if (auto why = check_path(v)) return why;
+    c.*field = std::string(v);
+    return std::nullopt;
+  };
+}
+
+template <class E>
+Setter one_of(E Config::*field, std::vector<std::pair<std::string_view, E>> names) {
+  return [=](Config& c, std::string_view v) -> Why {
+    std::string list;
+    for (const auto& [n, e] : names) {
+      if (v == n) {
+        c.*field = e;
+        return std::nullopt;
+      }
+      list += (list.empty() ? "" : ", ") + std::string(n);
+    }
+    return quoted(v) + " is not one of " + list;
+  };
+}
+
+Setter device(std::string DeviceConfig::*field, Why (*check)(std::string_view)) {
+  return [=](Config& c, std::string_view v) -> Why {
+    if (v.empty()) return std::string("needs a value ('none' when not fitted)");
+    if (auto why = check(v)) return why;
+    c.devices.*field = std::string(v);
+    return std::nullopt;
+  };
+}
+
+Why set_id(Config& c, std::string_view v) {
+  if (v.empty() || v.size() > 64) return std::string("needs 1 to 64 characters");
+  for (char ch : v)
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_' && ch != '.')
+      return std::string("may hold only letters, digits, '-', '_' and '.'");
+  c.kiosk_id = std::string(v);
+  return std::nullopt;
+}
+
+Why set_jurisdiction(Config& c, std::string_view v) {
   c.jurisdiction.clear();
+  if (v.empty()) return std::nullopt;
   std::size_t pos = 0;
   while (pos <= v.size()) {
     auto comma = v.find(',', pos);
     auto part = trim(v.substr(pos, comma == std::string_view::npos ? v.size() - pos : comma - pos));
     if (part.empty() || part.size() > 6)
-      return "jurisdiction prefixes are 1 to 6 digits, separated by commas";
+      return std::string("jurisdiction prefixes are 1 to 6 digits, separated by commas");
     for (char ch : part)
-      if (ch < '0' || ch > '9') return "'" + std::string(part) + "' is not a GB/T 2260 prefix";
+      if (ch < '0' || ch > '9') return quoted(part) + " is not a GB/T 2260 prefix";
     c.jurisdiction.emplace_back(part);
     if (comma == std::string_view::npos) break;
     pos = comma + 1;
@@ -105,166 +145,182 @@ std::optional<std::string> set_jurisdiction(Config& c, std::string_view v) {
   return std::nullopt;
 }
 
-std::optional<std::string> set_listen(Config& c, std::string_view v) {
+Why set_listen(Config& c, std::string_view v) {
   // An address literal only: the UI is never bound by a name that DNS could change.
-  bool v4 = !v.empty() && v.find_first_not_of("0123456789.") == std::string_view::npos &&
-            std::count(v.begin(), v.end(), '.') == 3;
-  bool v6 = !v.empty() && v.find(':') != std::string_view::npos &&
-            v.find_first_not_of("0123456789abcdefABCDEF:.") == std::string_view::npos;
-  if (!v4 && !v6) return "'" + std::string(v) + "' is not an IP address";
+  boost::system::error_code ec;
+  auto a = boost::asio::ip::make_address(std::string(v), ec);
+  if (ec || v.empty()) return quoted(v) + " is not an IP address";
+  if (a.is_v6() && a.to_v6().scope_id() != 0) return quoted(v) + ": no scoped addresses";
   c.listen = std::string(v);
   return std::nullopt;
 }
 
-std::optional<std::string> set_url(Config& c, std::string_view v) {
-  if (!v.empty() && v.substr(0, 7) != "http://")
-    return std::string("only http:// URLs (the files are signed; TLS adds nothing here)");
-  if (v.size() > 7 && (v[7] == '/' || v[7] == ':')) return std::string("the URL has no host");
+Why set_url(Config& c, std::string_view v) {
+  if (!v.empty()) {
+    if (v.substr(0, 7) != "http://")
+      return std::string("only http:// URLs (the files are signed; TLS adds nothing here)");
+    auto u = parse_http_url(v);
+    // The port as the fetch would connect to it: 1..65535.
+    if (!u || u->port.size() > 5 || std::stoul(u->port) < 1 || std::stoul(u->port) > 65535)
+      return quoted(v) + " is not http://HOST[:PORT]/PATH (PORT 1..65535)";
+  }
   c.url = std::string(v);
   return std::nullopt;
 }
 
-const std::map<std::string, std::map<std::string, Setter>, std::less<>>& table() {
-  static const std::map<std::string, std::map<std::string, Setter>, std::less<>> t = {
-      {"kiosk",
-       {
-           {"id",
-            [](Config& c, std::string_view v) -> std::optional<std::string> {
-              if (v.empty() || v.size() > 64) return std::string("needs 1 to 64 characters");
-              for (char ch : v)
-                if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_' &&
-                    ch != '.')
-                  return std::string("may hold only letters, digits, '-', '_' and '.'");
-              c.kiosk_id = std::string(v);
-              return std::nullopt;
-            }},
-           {"mode",
-            [](Config& c, std::string_view v) -> std::optional<std::string> {
-              if (v == "counter") {
-                c.mode = Mode::kCounter;
-              } else if (v == "self-service") {
-                c.mode = Mode::kSelfService;
-              } else {
-                return "'" + std::string(v) + "' is not counter or self-service";
-              }
-              return std::nullopt;
-            }},
-           {"jurisdiction", set_jurisdiction},
-           {"max_age", integer(&Config::max_age, 1, 3600)},
-           {"skew", integer(&Config::skew, 0, 3600)},
-           {"session_timeout", integer(&Config::session_timeout, 1, 86400)},
-           {"utc_offset_minutes", integer(&Config::utc_offset_minutes, -720, 840)},
-           {"service",
-            [](Config& c, std::string_view v) -> std::optional<std::string> {
-              auto s = counter_service_from_name(v);
-              if (!s)
-                return "'" + std::string(v) + "' is not residence-permit or work-permit-check";
-              c.service = *s;
-              return std::nullopt;
-            }},
-       }},
-      {"ui",
-       {
-           {"listen", set_listen},
-           {"port",
-            [](Config& c, std::string_view v) -> std::optional<std::string> {
-              auto n = to_int(v);
-              if (!n || *n < 0 || *n > 65535)
-                return "'" + std::string(v) + "' is not a port (0..65535, 0 = any free port)";
-              c.port = static_cast<std::uint16_t>(*n);
-              return std::nullopt;
-            }},
-           {"www", text(&Config::www)},
-           {"places", text(&Config::places)},
-           {"max_connections",
-            [](Config& c, std::string_view v) -> std::optional<std::string> {
-              auto n = to_int(v);
-              if (!n || *n < 1 || *n > 1024) return std::string("needs 1..1024");
-              c.max_connections = static_cast<std::size_t>(*n);
-              return std::nullopt;
-            }},
-       }},
-      {"data",
-       {
-           {"dir", text(&Config::data_dir)},
-           {"anchors", text(&Config::anchors_dir)},
-           {"audit_retention_days", integer(&Config::audit_retention_days, 0, 36500)},
-       }},
-      {"trust",
-       {
-           {"watch_dir", text(&Config::watch_dir, true)},
-           {"watch_interval", integer(&Config::watch_interval, 1, 3600)},
-           {"url", set_url},
-           {"url_interval", integer(&Config::url_interval, 10, 7 * 86400)},
-           {"expiry_warning_days", integer(&Config::expiry_warning_days, 0, 365)},
-           {"freshness_limit_hours", integer(&Config::freshness_limit_hours, 1, 8760)},
-       }},
-      {"clock",
-       {
-           {"source",
-            [](Config& c, std::string_view v) -> std::optional<std::string> {
-              if (v == "system") {
-                c.clock = ClockSource::kSystem;
-              } else if (v == "fixed") {
-                c.clock = ClockSource::kFixed;
-              } else if (v == "offset") {
-                c.clock = ClockSource::kOffset;
-              } else {
-                return "'" + std::string(v) + "' is not system, fixed or offset";
-              }
-              return std::nullopt;
-            }},
-           {"fixed", integer(&Config::clock_fixed, 0, INT64_C(253402300799))},
-           {"offset", integer(&Config::clock_offset, -INT64_C(3153600000), INT64_C(3153600000))},
-       }},
-      {"devices",
-       {
-           {"camera", device(&DeviceConfig::camera, check_camera_address)},
-           {"scanner", device(&DeviceConfig::scanner, check_scanner_address)},
-           {"reader", device(&DeviceConfig::reader, check_reader_address)},
-           {"camera_width", device_number(&DeviceConfig::camera_width, 0, 7680)},
-           {"camera_height", device_number(&DeviceConfig::camera_height, 0, 4320)},
-           {"camera_fps", device_number(&DeviceConfig::camera_fps, 0, 240)},
-           {"camera_deadline_ms", device_number(&DeviceConfig::camera_deadline_ms, 10, 5000)},
-           {"camera_text",
-            [](Config& c, std::string_view v) -> std::optional<std::string> {
-              c.devices.camera_text = std::string(v);
-              return std::nullopt;
-            }},
-           {"scanner_baud", device_number(&DeviceConfig::scanner_baud, 1200, 921600)},
-           {"scanner_terminator",
-            [](Config& c, std::string_view v) -> std::optional<std::string> {
-              if (!drivers::Terminator::parse(v))
-                return "'" + std::string(v) + "' is not CR, LF, CRLF or a byte as 0xNN";
-              c.devices.scanner_terminator = std::string(v);
-              return std::nullopt;
-            }},
-           {"scanner_grab",
-            [](Config& c, std::string_view v) { return check_boolean(v, c.devices.scanner_grab); }},
-           {"feed",
-            [](Config& c, std::string_view v) -> std::
-                                                  optional<std::string> {
-                                                    c.devices.feed = std::string(v);
-                                                    return std::nullopt;
-                                                  }},
-           {"feed_loop",
-            [](Config& c, std::string_view v) { return check_boolean(v, c.devices.feed_loop); }},
-       }},
-  };
-  return t;
+Why set_text(std::string DeviceConfig::*field, Config& c, std::string_view v) {
+  c.devices.*field = std::string(v);
+  return std::nullopt;
 }
 
 }  // namespace
+
+const std::vector<ConfigKey>& config_keys() {
+  // The one table: section, key, default (as written in the file), type, help, parser.
+  static const std::vector<ConfigKey> keys = {
+      {"kiosk", "id", "kiosk", "1-64 of A-Z a-z 0-9 - _ .",
+       "shown on the screens and in every audit record", set_id},
+      {"kiosk", "mode", "counter", "counter | self-service",
+       "what / serves: the officer's screen or the applicant's (both stay at /officer, /self)",
+       one_of(&Config::mode, {{"counter", Mode::kCounter}, {"self-service", Mode::kSelfService}})},
+      {"kiosk", "jurisdiction", "", "GB/T 2260 prefixes (1-6 digits), comma separated",
+       "credentials must be for one of these places; empty: not applied", set_jurisdiction},
+      {"kiosk", "max_age", "90", "1..3600 seconds", "how long an e-card QR stays fresh",
+       number(&Config::max_age, 1, 3600)},
+      {"kiosk", "skew", "30", "0..3600 seconds", "how far a phone's clock may run ahead",
+       number(&Config::skew, 0, 3600)},
+      {"kiosk", "session_timeout", "120", "1..86400 seconds",
+       "after the last read, the screen clears", number(&Config::session_timeout, 1, 86400)},
+      {"kiosk", "utc_offset_minutes", "480", "-720..840 minutes",
+       "where today starts for the day's counts (480: China Standard Time)",
+       number(&Config::utc_offset_minutes, -720, 840)},
+      {"kiosk", "service", "residence-permit", "residence-permit | work-permit-check",
+       "what this counter serves: the screens' purpose line answers for it",
+       [](Config& c, std::string_view v) -> Why {
+         auto s = counter_service_from_name(v);
+         if (!s) return quoted(v) + " is not residence-permit or work-permit-check";
+         c.service = *s;
+         return std::nullopt;
+       }},
+      {"ui", "listen", "127.0.0.1", "IPv4 or IPv6 literal",
+       "the screens' address (loopback: the kiosk's own browser)", set_listen},
+      {"ui", "port", "8080", "0..65535 (0: any free port)", "the screens' TCP port",
+       number(&Config::port, 0, 65535)},
+      {"ui", "www", "/usr/share/kiosk/www", "absolute path",
+       "the screens' files (officer.html, self.html, kiosk.css, *.js)", path(&Config::www)},
+      {"ui", "places", "/usr/share/kiosk/gbt2260", "absolute path of a readable folder",
+       "the GB/T 2260 place names (provinces.csv, cities.csv, areas.csv) the screens show",
+       path(&Config::places)},
+      {"ui", "max_connections", "32", "1..1024",
+       "HTTP and WebSocket connections at once; more are answered 503",
+       number(&Config::max_connections, 1, 1024)},
+      {"data", "dir", "/var/lib/kiosk", "absolute path of an existing, writable folder",
+       "the state folder: trust.db, audit.db and the kiosk's keys", path(&Config::data_dir)},
+      {"data", "anchors", "/usr/share/kiosk/anchors", "absolute path of a readable folder",
+       "the trust anchors (*.pub) the key set must chain to", path(&Config::anchors_dir)},
+      {"data", "audit_retention_days", "365", "0..36500 days (0: keep every record)",
+       "older audit records are purged (the chain stays anchored)",
+       number(&Config::audit_retention_days, 0, 36500)},
+      {"data", "audit_epoch_seconds", "60", "1..86400 seconds",
+       "the seal length of a new audit sealing key (docs/audit.md)",
+       number(&Config::audit_epoch_seconds, 1, 86400)},
+      {"trust", "watch_dir", "", "absolute path, or empty for none",
+       "a folder polled for a trust package (keyset.cose, status/*.cose), e.g. a USB stick",
+       path(&Config::watch_dir, true)},
+      {"trust", "watch_interval", "5", "1..3600 seconds", "between polls of watch_dir",
+       number(&Config::watch_interval, 1, 3600)},
+      {"trust", "url", "", "http://HOST[:PORT]/PATH, or empty for none",
+       "where BASE/manifest lists the trust files to fetch", set_url},
+      {"trust", "url_interval", "3600", "10..604800 seconds", "between fetches of url",
+       number(&Config::url_interval, 10, 7 * 86400)},
+      {"trust", "expiry_warning_days", "7", "0..365 days",
+       "the screen warns this long before the trust bundle expires",
+       number(&Config::expiry_warning_days, 0, 365)},
+      {"trust", "freshness_limit_hours", "48", "1..8760 hours",
+       "a key set or status list older than this turns the verdict amber",
+       number(&Config::freshness_limit_hours, 1, 8760)},
+      {"clock", "source", "system", "system | fixed | offset",
+       "the time credentials are checked at",
+       one_of(&Config::clock, {{"system", ClockSource::kSystem},
+                               {"fixed", ClockSource::kFixed},
+                               {"offset", ClockSource::kOffset}})},
+      {"clock", "fixed", "0", "0..253402300799 (Unix time)", "with source = fixed: this instant",
+       number(&Config::clock_fixed, 0, INT64_C(253402300799))},
+      {"clock", "offset", "0", "-3153600000..3153600000 seconds",
+       "with source = offset: the system clock plus this",
+       number(&Config::clock_offset, -INT64_C(3153600000), INT64_C(3153600000))},
+      {"devices", "camera", "none", "none | /dev/videoN | N",
+       "the camera whose frames are scanned for QR codes",
+       device(&DeviceConfig::camera, check_camera_address)},
+      {"devices", "camera_width", "1280", "0..7680 pixels", "the camera's frame width",
+       device_number(&DeviceConfig::camera_width, 0, 7680)},
+      {"devices", "camera_height", "720", "0..4320 pixels", "the camera's frame height",
+       device_number(&DeviceConfig::camera_height, 0, 4320)},
+      {"devices", "camera_fps", "30", "0..240 frames a second", "the camera's frame rate",
+       device_number(&DeviceConfig::camera_fps, 0, 240)},
+      {"devices", "camera_deadline_ms", "22", "10..5000 ms", "the scan time budget per frame",
+       device_number(&DeviceConfig::camera_deadline_ms, 10, 5000)},
+      {"devices", "camera_text", "", "text", "kioskd-demo's sim:scene: the QR text shown at start",
+       [](Config& c, std::string_view v) { return set_text(&DeviceConfig::camera_text, c, v); }},
+      {"devices", "scanner", "none",
+       "none | /dev/ttyXXX | evdev:/dev/input/eventN | evdev-name:NAME",
+       "the 2D scanner: a serial port or a USB HID keyboard",
+       device(&DeviceConfig::scanner, check_scanner_address)},
+      {"devices", "scanner_baud", "9600", "1200..921600", "a serial scanner's speed",
+       device_number(&DeviceConfig::scanner_baud, 1200, 921600)},
+      {"devices", "scanner_terminator", "CR", "CR | LF | CRLF | 0xNN",
+       "what ends a serial scanner's read",
+       [](Config& c, std::string_view v) -> Why {
+         if (!drivers::Terminator::parse(v))
+           return quoted(v) + " is not CR, LF, CRLF or a byte as 0xNN";
+         return set_text(&DeviceConfig::scanner_terminator, c, v);
+       }},
+      {"devices", "scanner_grab", "yes", "yes | no",
+       "an evdev scanner's key presses reach no other program",
+       boolean(&DeviceConfig::scanner_grab)},
+      {"devices", "reader", "none", "none | pcsc | pcsc:READER NAME",
+       "the card reader for the social security card's chip",
+       device(&DeviceConfig::reader, check_reader_address)},
+      {"devices", "feed", "", "absolute path, or empty for none",
+       "a file of recorded presentations played as if read (docs/kioskd-config.md)",
+       [](Config& c, std::string_view v) -> Why {
+         if (!v.empty())
+           if (auto why = check_path(v)) return why;
+         return set_text(&DeviceConfig::feed, c, v);
+       }},
+      {"devices", "feed_loop", "no", "yes | no", "play the feed again when it ends",
+       boolean(&DeviceConfig::feed_loop)},
+  };
+  return keys;
+}
+
+std::string Config::where(std::string_view section_key) const {
+  auto it = origin.find(section_key);
+  return it == origin.end() ? std::string("(defaults)") : it->second;
+}
 
 std::string ConfigError::message() const {
   return file + (line ? ":" + std::to_string(line) : "") + ": " + reason;
 }
 
-Result<Config, ConfigError> parse_config(std::string_view text, const std::string& file) {
+Config default_config() {
   Config c;
+  for (const ConfigKey& k : config_keys()) {
+    auto why = k.set(c, k.fallback);
+    (void)why;  // the table's own defaults parse (kioskd_unit_test checks every one)
+  }
+  return c;
+}
+
+Result<Config, ConfigError> parse_config(std::string_view text, const std::string& file,
+                                         const DeviceRegistry* devices) {
+  if (!devices) devices = &production_devices();
+  Config c = default_config();
   std::string section;
+  std::set<std::string, std::less<>> sections;
+  for (const ConfigKey& k : config_keys())
+    sections.emplace(k.section);
   std::set<std::string> seen;
-  bool fixed_given = false;
   std::size_t line_no = 0;
   std::size_t pos = 0;
   while (pos < text.size()) {
@@ -284,9 +340,9 @@ Result<Config, ConfigError> parse_config(std::string_view text, const std::strin
     if (line.front() == '[') {
       if (line.back() != ']') return fail("a section header must end with ']'");
       section = std::string(trim(line.substr(1, line.size() - 2)));
-      if (!table().count(section)) {
+      if (!sections.count(section)) {
         std::string known;
-        for (const auto& [name, keys] : table())
+        for (const auto& name : sections)
           known += (known.empty() ? "" : ", ") + name;
         return fail("unknown section [" + section + "] (known: " + known + ")");
       }
@@ -299,39 +355,119 @@ Result<Config, ConfigError> parse_config(std::string_view text, const std::strin
     // A comment may follow a value after " #".
     if (auto hash = value.find(" #"); hash != std::string_view::npos)
       value = trim(value.substr(0, hash));
-    if (section.empty()) return fail("'" + key + "' before any [section]");
-    const auto& keys = table().find(section)->second;
-    auto it = keys.find(key);
-    if (it == keys.end()) {
-      std::string known;
-      for (const auto& [name, setter] : keys)
-        known += (known.empty() ? "" : ", ") + name;
-      return fail("unknown key '" + key + "' in [" + section + "] (known: " + known + ")");
+    if (section.empty()) return fail("'" + key + "' is outside any [section]");
+    const ConfigKey* spec = nullptr;
+    std::string known;
+    for (const ConfigKey& k : config_keys()) {
+      if (k.section != section) continue;
+      if (k.key == key) spec = &k;
+      known += (known.empty() ? "" : ", ") + std::string(k.key);
     }
+    if (!spec) return fail("unknown key '" + key + "' in [" + section + "] (known: " + known + ")");
     if (!seen.insert(section + "." + key).second)
       return fail("'" + key + "' given twice in [" + section + "]");
-    if (auto why = it->second(c, value)) return fail(key + ": " + *why);
-    if (section == "clock" && key == "fixed") fixed_given = true;
+    if (auto why = spec->set(c, value)) return fail(key + ": " + *why);
+    if (section == "devices" && (key == "camera" || key == "scanner" || key == "reader")) {
+      DeviceClass dc = key == "camera"    ? DeviceClass::kCamera
+                       : key == "scanner" ? DeviceClass::kScanner
+                                          : DeviceClass::kReader;
+      if (auto a = devices->resolve(dc, value); !a) return fail(key + ": " + a.error());
+    }
+    c.origin[section + "." + key] = file + ":" + std::to_string(line_no);
   }
-  if (c.clock == ClockSource::kFixed && !fixed_given)
+  if (c.clock == ClockSource::kFixed && !seen.count("clock.fixed"))
     return Unexpected{ConfigError{file, 0, "[clock] source = fixed needs fixed = EPOCH"}};
+  for (const ConfigKey& k : config_keys()) {
+    std::string sk = std::string(k.section) + "." + std::string(k.key);
+    if (!c.origin.count(sk))
+      c.origin[sk] =
+          file + " ([" + std::string(k.section) + "] " + std::string(k.key) + " default)";
+  }
   return c;
 }
 
-Result<Config, ConfigError> load_config(const std::string& path) {
+Result<Config, ConfigError> load_config(const std::string& path, const DeviceRegistry* devices) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec))
+    return Unexpected{ConfigError{path, 0, "is a folder, not a file"}};
   std::ifstream in(path, std::ios::binary);
   if (!in) return Unexpected{ConfigError{path, 0, "cannot open the file"}};
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
+  std::string text;
+  text.resize(1024 * 1024 + 1);
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
   if (text.size() > 1024 * 1024) return Unexpected{ConfigError{path, 0, "larger than 1 MiB"}};
-  return parse_config(text, path);
+  return parse_config(text, path, devices);
 }
 
-std::optional<ConfigError> check_complete(const Config& c, const std::string& file) {
-  if (c.data_dir.empty()) return ConfigError{file, 0, "[data] dir is required"};
-  if (c.anchors_dir.empty()) return ConfigError{file, 0, "[data] anchors is required"};
+std::optional<ConfigError> check_config(const Config& c) {
+  // The error names where the key came from: "FILE:LINE" (parse_config) or another origin.
+  auto fail = [&](std::string_view key, std::string reason) {
+    std::string w = c.where(key);
+    std::size_t line = 0;
+    std::string file = w;
+    if (auto colon = w.rfind(':');
+        colon != std::string::npos && colon + 1 < w.size() &&
+        w.find_first_not_of("0123456789", colon + 1) == std::string::npos) {
+      file = w.substr(0, colon);
+      line = static_cast<std::size_t>(std::stoul(w.substr(colon + 1)));
+    }
+    return ConfigError{file, line, std::move(reason)};
+  };
+  std::error_code ec;
+  if (!fs::is_directory(c.data_dir, ec))
+    return fail("data.dir", "[data] dir " + c.data_dir +
+                                ": the state folder does not exist (the package makes "
+                                "/var/lib/kiosk; create it, owned by the kiosk's user)");
+  if (::access(c.data_dir.c_str(), R_OK | W_OK | X_OK) != 0)
+    return fail("data.dir", "[data] dir " + c.data_dir + ": the state folder is not writable");
+  if (!fs::is_directory(c.anchors_dir, ec) || ::access(c.anchors_dir.c_str(), R_OK | X_OK) != 0)
+    return fail("data.anchors",
+                "[data] anchors " + c.anchors_dir + ": not a readable folder of trust anchors");
+  for (fs::directory_iterator it(c.anchors_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() != ".pub") continue;
+    std::ifstream f(it->path(), std::ios::binary);
+    if (!f || f.peek() == std::ifstream::traits_type::eof())
+      return fail("data.anchors",
+                  "[data] anchors: " + it->path().string() + " cannot be read (or is empty)");
+  }
+  if (ec) return fail("data.anchors", "[data] anchors " + c.anchors_dir + ": " + ec.message());
+  if (::access((c.www + "/officer.html").c_str(), R_OK) != 0)
+    return fail("ui.www", "[ui] www " + c.www + ": no readable officer.html (the screens' files)");
   return std::nullopt;
+}
+
+std::string default_config_text() {
+  std::string out =
+      "# /etc/kiosk/kioskd.conf: the configuration of kioskd, read once at start-up.\n"
+      "# A conffile of the onecard-kiosk package: local changes survive upgrades.\n"
+      "# Every key is shown commented out at its default (`kioskd --help-config` lists them;\n"
+      "# docs/kioskd-config.md explains them). As installed, kioskd serves the officer's screen "
+      "on\n"
+      "# http://127.0.0.1:8080/ and keeps its state in /var/lib/kiosk. Set [data] anchors to the\n"
+      "# folder of this counter's trust anchors before use.\n"
+      "# Generated by `kioskd --print-default-config`.\n";
+  std::string_view section;
+  for (const ConfigKey& k : config_keys()) {
+    if (k.section != section) {
+      section = k.section;
+      out += "\n[" + std::string(section) + "]\n";
+    }
+    out += "# " + std::string(k.help) + " (" + std::string(k.type) + ")\n";
+    out += "#" + std::string(k.key) + " =" + (k.fallback.empty() ? "" : " ") +
+           std::string(k.fallback) + "\n";
+  }
+  return out;
+}
+
+std::string config_help_text() {
+  std::string out = "kioskd.conf keys (section, key, default, type: meaning):\n";
+  for (const ConfigKey& k : config_keys()) {
+    out += "  [" + std::string(k.section) + "] " + std::string(k.key) + " = " +
+           (k.fallback.empty() ? std::string("(empty)") : std::string(k.fallback)) + "\n      " +
+           std::string(k.type) + ": " + std::string(k.help) + "\n";
+  }
+  return out;
 }
 
 }  // namespace kiosk::kioskd

@@ -1,8 +1,15 @@
 // kioskd's configuration: read once at start-up into a const struct (docs/kioskd-config.md).
 // The file is `key = value` lines in `[section]`s; every error names the file, the line and why.
+//
+// One table (config_keys() in config.cpp) declares every key: its section, type and range, its
+// default and its help. The parser, `kioskd --help-config`, the packaged kioskd.conf
+// (`kioskd --print-default-config`) and the defaults of a Config all come from it. To add a key:
+// add the field below (no initializer: the table holds the default) and one row to the table.
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,77 +20,113 @@
 
 namespace kiosk::kioskd {
 
+class DeviceRegistry;
+
 enum class Mode { kCounter, kSelfService };
 enum class ClockSource { kSystem, kFixed, kOffset };
 
-/// A device: "none" (not fitted), or the driver's address (e.g. "/dev/video0", "pcsc").
+/// A device: "none" (not fitted), or its address (e.g. "/dev/video0", "pcsc"): device_spec.h.
 struct DeviceConfig {
-  std::string camera = "none";
-  std::string scanner = "none";
-  std::string reader = "none";
-  std::string feed;        ///< a feed file (simulated presentations), "" for none
-  bool feed_loop = false;  ///< replay the feed when it ends
-  // Device settings (docs/kioskd-config.md; the addresses are parsed by device_spec.h).
-  int camera_width = 1280;
-  int camera_height = 720;
-  double camera_fps = 30;
-  std::int64_t camera_deadline_ms = 22;  ///< scan time budget per frame (30 fps: 33 ms a frame)
-  std::string camera_text;               ///< sim:scene: the QR text shown at start
-  unsigned scanner_baud = 9600;
-  std::string scanner_terminator = "CR";
-  bool scanner_grab = true;
+  std::string camera;
+  std::string scanner;
+  std::string reader;
+  std::string feed;  ///< a feed file (recorded presentations), "" for none
+  bool feed_loop{};  ///< replay the feed when it ends
+  int camera_width{};
+  int camera_height{};
+  double camera_fps{};
+  std::int64_t camera_deadline_ms{};  ///< scan time budget per frame (30 fps: 33 ms a frame)
+  std::string camera_text;            ///< sim:scene: the QR text shown at start
+  unsigned scanner_baud{};
+  std::string scanner_terminator;
+  bool scanner_grab{};
 };
 
 struct Config {
   // [kiosk]
-  std::string kiosk_id = "kiosk";
-  Mode mode = Mode::kCounter;
+  std::string kiosk_id;
+  Mode mode{};
   std::vector<std::string> jurisdiction;  ///< empty: the jurisdiction rule is not applied
-  std::int64_t max_age = 90;
-  std::int64_t skew = 30;
-  std::int64_t session_timeout = 120;     ///< seconds after the last read
-  std::int64_t utc_offset_minutes = 480;  ///< where "today" starts (China Standard Time)
-  CounterService service = CounterService::kResidencePermit;  ///< what the purpose line answers
+  std::int64_t max_age{};
+  std::int64_t skew{};
+  std::int64_t session_timeout{};     ///< seconds after the last read
+  std::int64_t utc_offset_minutes{};  ///< where "today" starts
+  CounterService service{};           ///< what the purpose line answers
   // [ui]
-  std::string listen = "127.0.0.1";
-  std::uint16_t port = 8080;
-  std::string www;     ///< "" = the installed or source-tree default
-  std::string places;  ///< GB/T 2260 tables; "" = the installed or source-tree default
-  std::size_t max_connections = 32;
+  std::string listen;
+  std::uint16_t port{};
+  std::string www;
+  std::string places;  ///< the GB/T 2260 tables (provinces.csv, cities.csv, areas.csv)
+  std::size_t max_connections{};
   // [data]
   std::string data_dir;
   std::string anchors_dir;
-  std::int64_t audit_retention_days = 365;  ///< 0 keeps everything
+  std::int64_t audit_retention_days{};  ///< 0 keeps everything
+  std::int64_t audit_epoch_seconds{};   ///< seal length for a new sealing key
   // [trust]
   std::string watch_dir;  ///< "" for none
-  std::int64_t watch_interval = 5;
+  std::int64_t watch_interval{};
   std::string url;  ///< "" for none; http://host[:port]/path
-  std::int64_t url_interval = 3600;
-  std::int64_t expiry_warning_days = 7;
-  std::int64_t freshness_limit_hours = 48;  ///< key set or status list older: amber by the verdict
+  std::int64_t url_interval{};
+  std::int64_t expiry_warning_days{};
+  std::int64_t freshness_limit_hours{};  ///< key set or status list older: amber by the verdict
   // [clock]
-  ClockSource clock = ClockSource::kSystem;
-  std::int64_t clock_fixed = 0;
-  std::int64_t clock_offset = 0;
+  ClockSource clock{};
+  std::int64_t clock_fixed{};
+  std::int64_t clock_offset{};
   // [devices]
   DeviceConfig devices;
+
+  /// Where each "section.key" was set ("FILE:LINE", or "FILE" for a default, or a program's
+  /// option): the start-up checks name it.
+  std::map<std::string, std::string, std::less<>> origin;
+  /// Where `section.key` came from, e.g. "/etc/kiosk/kioskd.conf:12".
+  std::string where(std::string_view section_key) const;
 };
 
 struct ConfigError {
   std::string file;
-  std::size_t line = 0;  ///< 0: not about one line (e.g. a required key missing)
+  std::size_t line = 0;  ///< 0: not about one line (e.g. a default that does not hold)
   std::string reason;
   std::string message() const;  ///< "FILE:LINE: REASON"
 };
 
-/// Parses a configuration text; `file` names it in errors. Unknown sections or keys, repeated
-/// keys, values out of range and missing required keys are errors.
-Result<Config, ConfigError> parse_config(std::string_view text, const std::string& file);
+/// One key of the configuration: the single source of its type, range, default and meaning.
+struct ConfigKey {
+  std::string_view section;
+  std::string_view key;
+  std::string_view fallback;  ///< the default, as it would be written in the file
+  std::string_view type;      ///< for people: "1..3600 seconds", "IP address", ...
+  std::string_view help;      ///< one sentence
+  /// Parses `value` into the config, or says why it cannot (the parser adds FILE:LINE).
+  std::function<std::optional<std::string>(Config&, std::string_view value)> set;
+};
+const std::vector<ConfigKey>& config_keys();
+
+/// The configuration every key at its default (what an empty file gives).
+Config default_config();
+
+/// Parses a configuration text; `file` names it in errors. Unknown sections or keys, a key
+/// before any section, repeated keys, wrong types and values out of range are errors. Device
+/// addresses must name a kind that `devices` has (default: the production drivers).
+Result<Config, ConfigError> parse_config(std::string_view text, const std::string& file,
+                                         const DeviceRegistry* devices = nullptr);
 
 /// Reads and parses a configuration file.
-Result<Config, ConfigError> load_config(const std::string& path);
+Result<Config, ConfigError> load_config(const std::string& path,
+                                        const DeviceRegistry* devices = nullptr);
 
-/// Checks what needs a complete config (data dir and anchors set); used after overrides.
-std::optional<ConfigError> check_complete(const Config& c, const std::string& file);
+/// The checks that need the machine, run at start-up after parsing (and any override): the
+/// state folder exists and is writable, the anchors folder and its *.pub files are readable,
+/// the screens' folder holds officer.html. Devices (and a feed) are not checked here: one that is
+/// missing is shown on the officer's screen and comes back when plugged in. The error names where
+/// the key was set.
+std::optional<ConfigError> check_config(const Config& c);
+
+/// The packaged kioskd.conf: every section, and every key commented out at its default with its
+/// help (firmware/packaging/kioskd.conf is this text; a test keeps them equal).
+std::string default_config_text();
+/// `kioskd --help-config`: one line a key (section, key, type, default, help).
+std::string config_help_text();
 
 }  // namespace kiosk::kioskd

@@ -1,5 +1,5 @@
-// The device addresses of kioskd's [devices] section (docs/kioskd-config.md), parsed once: which
-// driver, or which simulated device, serves the camera, the scanner and the card reader.
+// The device addresses of kioskd's [devices] section (docs/kioskd-config.md), parsed once into
+// a kind (which factory of the DeviceRegistry makes the device) and its argument.
 #pragma once
 
 #include <optional>
@@ -8,29 +8,23 @@
 
 namespace kiosk::kioskd {
 
-/// camera = none | /dev/videoN | N | sim:scene | sim:still:PATH | sim:folder:DIR | sim:video:PATH
-struct CameraSpec {
-  enum class Kind { kNone, kV4l2, kSimScene, kSimStill, kSimFolder, kSimVideo } kind = Kind::kNone;
-  std::string path;  ///< the device node, file or folder
+/// kind "none" (not fitted), a real driver ("v4l2", "serial", "evdev", "evdev-name", "pcsc"), or
+/// a simulated device ("sim:NAME", only in kioskd-demo); `arg` is the node, file, folder or name.
+struct DeviceAddress {
+  std::string kind;
+  std::string arg;
+  bool none() const { return kind == "none"; }
+  bool simulated() const { return kind.rfind("sim:", 0) == 0; }
 };
 
-/// scanner = none | /dev/ttyXXX (serial) | evdev:/dev/input/eventN | evdev-name:KERNEL NAME
-struct ScannerSpec {
-  enum class Kind { kNone, kSerial, kEvdevPath, kEvdevName } kind = Kind::kNone;
-  std::string target;  ///< device path or the kernel's device name
-};
+/// camera  = none | /dev/videoN | N | sim:NAME[:ARG] (sim:scene, sim:still:PNG, ...)
+std::optional<DeviceAddress> parse_camera_address(std::string_view v);
+/// scanner = none | /dev/ttyXXX (serial) | evdev:/dev/input/eventN | evdev-name:NAME | sim:NAME
+std::optional<DeviceAddress> parse_scanner_address(std::string_view v);
+/// reader  = none | pcsc | pcsc:READER NAME | sim:NAME[:ARG]
+std::optional<DeviceAddress> parse_reader_address(std::string_view v);
 
-/// reader = none | pcsc | pcsc:READER NAME
-struct ReaderSpec {
-  enum class Kind { kNone, kPcsc } kind = Kind::kNone;
-  std::string reader;  ///< "" for any reader
-};
-
-std::optional<CameraSpec> parse_camera_address(std::string_view v);
-std::optional<ScannerSpec> parse_scanner_address(std::string_view v);
-std::optional<ReaderSpec> parse_reader_address(std::string_view v);
-
-/// The reason an address is not valid, for the config's FILE:LINE errors; nullopt when valid.
+/// The reason an address is not valid in form, for the config's FILE:LINE errors.
 std::optional<std::string> check_camera_address(std::string_view v);
 std::optional<std::string> check_scanner_address(std::string_view v);
 std::optional<std::string> check_reader_address(std::string_view v);

@@ -54,13 +54,6 @@ Site load_site(const std::string& dir, Mode mode) {
   return site;
 }
 
-std::string default_www_dir() {
-  for (const char* d : {KIOSKD_WWW_INSTALLED, KIOSKD_WWW_SOURCE}) {
-    if (std::filesystem::exists(std::string(d) + "/officer.html")) return d;
-  }
-  return KIOSKD_WWW_INSTALLED;
-}
-
 Response handle_request(const Request& req, const Site& site, const StateSource& state) {
   if (req.method() != http::verb::get && req.method() != http::verb::head) {
     auto res = make(req, http::status::method_not_allowed, "only GET and HEAD\n", "text/plain");

@@ -31,9 +31,6 @@ struct Site {
 /// Loads the UI files from `dir`; a missing file is reported (and answered with 503), never fatal.
 Site load_site(const std::string& dir, Mode mode);
 
-/// The first of the candidate UI directories that holds officer.html.
-std::string default_www_dir();
-
 /// The live state, as the two screens' JSON messages.
 struct StateSource {
   std::function<std::string()> officer;

@@ -20,13 +20,8 @@ void log(const std::string& line) {
   std::cerr << "kioskd: " << line << std::endl;
 }
 
-// The GB/T 2260 tables: the configured directory, else the installed one, else the source tree's.
-Result<Places, std::string> load_places(const std::string& configured) {
-  std::string dir = configured;
-  if (dir.empty()) {
-    dir = KIOSKD_PLACES_INSTALLED;
-    if (!fs::exists(dir + "/areas.csv")) dir = KIOSKD_PLACES_SOURCE;
-  }
+// The GB/T 2260 tables in the configured directory ([ui] places).
+Result<Places, std::string> load_places(const std::string& dir) {
   std::string text[3];
   const char* files[3] = {"provinces.csv", "cities.csv", "areas.csv"};
   for (int i = 0; i < 3; ++i) {
@@ -56,6 +51,7 @@ Kiosk::Kiosk(boost::asio::io_context& ioc, Config config, KioskOptions options)
       session_timer_(ioc),
       watchdog_timer_(ioc),
       retention_timer_(ioc),
+      seal_timer_(ioc),
       presentations_(config_.max_age + config_.skew) {
   started_ = clock_.now();
   settings_.jurisdiction = config_.jurisdiction;
@@ -98,9 +94,26 @@ Result<std::unique_ptr<Kiosk>, std::string> Kiosk::create(boost::asio::io_contex
 
   std::int64_t now = k->clock_.now();
   audit::OpenReport report;
-  auto log_r = audit::AuditLog::open(c.data_dir + "/audit.db", c.kiosk_id, now, &report);
+  audit::SealOptions seal_options;
+  seal_options.epoch_seconds = c.audit_epoch_seconds;
+  auto log_r =
+      audit::AuditLog::open(c.data_dir + "/audit.db", c.kiosk_id, now, &report, seal_options);
   for (const auto& n : report.notices)
     log("audit: " + n);
+  if (!report.new_verify_key.empty())
+    log("audit: sealing key made; the auditor's VERIFICATION KEY (shown once, never stored here; "
+        "prefer `kioskctl audit init` before the first start): " +
+        report.new_verify_key);
+  // Every alarm, now or recorded earlier by a segment record, stays on the officer's screen.
+  std::vector<std::string> alarms = report.alarms;
+  for (const auto& [seq, note] : report.chain.segment_notes)
+    alarms.push_back("record " + std::to_string(seq) + ": " + note);
+  if (!alarms.empty()) {
+    k->audit_status_.alarm = alarms.front();
+    if (alarms.size() > 1)
+      k->audit_status_.alarm += " (+" + std::to_string(alarms.size() - 1) + ")";
+    log("audit: ALARM: " + k->audit_status_.alarm);
+  }
   if (!report.chain.intact()) {
     k->audit_status_.chain_intact = false;
     k->audit_status_.message = report.chain.breaks.front().reason + " (record " +
@@ -117,6 +130,7 @@ Result<std::unique_ptr<Kiosk>, std::string> Kiosk::create(boost::asio::io_contex
     }
     auto check = k->audit_->check();
     if (check) k->audit_status_.last_seq = check->last_seq;
+    k->show_checkpoint();
   } else {
     k->audit_status_.writable = false;
     k->audit_status_.message = log_r.error().message;
@@ -143,8 +157,7 @@ Result<std::unique_ptr<Kiosk>, std::string> Kiosk::create(boost::asio::io_contex
 
 Result<boost::asio::ip::tcp::endpoint, std::string> Kiosk::start() {
   server_ctx_ = std::make_shared<ServerContext>();
-  std::string www = config_.www.empty() ? default_www_dir() : config_.www;
-  server_ctx_->site = load_site(www, config_.mode);
+  server_ctx_->site = load_site(config_.www, config_.mode);
   if (!server_ctx_->site.missing.empty()) log("ui: " + server_ctx_->site.missing);
   server_ctx_->max_connections = config_.max_connections;
   server_ctx_->state.officer = [this] { return officer_json(view()); };
@@ -163,7 +176,8 @@ Result<boost::asio::ip::tcp::endpoint, std::string> Kiosk::start() {
     install("start-up:" + options_.initial_package, std::move(files), error);
   }
 
-  sources_ = make_sources(ioc_, config_);
+  sources_ =
+      make_sources(ioc_, config_, options_.devices ? *options_.devices : production_devices());
   for (const auto& p : sources_.problems) {
     on_status(p);
     log(p.device + ": " + p.detail);
@@ -190,6 +204,7 @@ Result<boost::asio::ip::tcp::endpoint, std::string> Kiosk::start() {
   arm_watchdog();
   purge();
   arm_retention();
+  arm_seal();
   notifier_.notify("READY=1\nSTATUS=serving on " + ep->address().to_string() + ":" +
                    std::to_string(ep->port()));
   return *ep;
@@ -208,6 +223,8 @@ void Kiosk::stop() {
   session_timer_.cancel();
   watchdog_timer_.cancel();
   retention_timer_.cancel();
+  seal_timer_.cancel();
+  seal(true);
 }
 
 bool Kiosk::take_mrz(const std::string& text) {
@@ -306,6 +323,7 @@ void Kiosk::record(SessionEntry& entry) {
   if (audit_status_.chain_intact) audit_status_.message.clear();
   audit_status_.last_seq = stored->seq;
   entry.audit_seq = stored->seq;
+  show_checkpoint();
   if (stored->time > trust_.time_floor) {
     auto raised = store_->raise_time_floor(stored->time);
     if (!raised) log("trust store: " + raised.error().message);
@@ -467,6 +485,45 @@ void Kiosk::purge() {
     log("audit purge: removed " + std::to_string(*n) + " records older than " +
         std::to_string(config_.audit_retention_days) + " days (chain anchored)");
   }
+}
+
+void Kiosk::show_checkpoint() {
+  const std::string& line = audit_->last_line();
+  if (line.empty()) return;
+  // For the syslog forwarder (kioskd's output reaches the journal and rsyslog) and the screen.
+  log("audit seal: " + line);
+  if (auto l = audit::parse_seal_line(line))
+    audit_status_.checkpoint = std::string(name(l->seal.kind)) + " #" +
+                               std::to_string(l->seal.seq) + " " + l->seal.head.substr(0, 16) +
+                               " epoch " + std::to_string(l->seal.last);
+}
+
+void Kiosk::seal(bool stop) {
+  if (!audit_) return;
+  auto sealed = audit_->seal_due(clock_.now(), stop);
+  if (!sealed) {
+    if (audit_status_.writable) log("audit seal: " + sealed.error().message);
+    audit_status_.writable = false;
+    audit_status_.message = sealed.error().message;
+  } else if (!sealed->empty()) {
+    show_checkpoint();
+  }
+}
+
+void Kiosk::arm_seal() {
+  const audit::SealKeyFile* key = audit_ ? audit_->seal_key() : nullptr;
+  if (!key) return;
+  // Wake just after the current epoch ends (the clock is in whole seconds).
+  std::int64_t now = clock_.now();
+  std::int64_t end = key->t0() + (key->epoch_of(now) + 1) * key->epoch_seconds();
+  std::int64_t wait = std::max<std::int64_t>(1, end - now);
+  seal_timer_.expires_after(std::chrono::seconds(wait) + std::chrono::milliseconds(50));
+  seal_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopped_) return;
+    seal(false);
+    broadcast();
+    arm_seal();
+  });
 }
 
 void Kiosk::arm_retention() {

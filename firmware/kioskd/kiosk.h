@@ -19,6 +19,7 @@
 #include "firmware/audit/kiosk_secrets.h"
 #include "firmware/kioskd/clock.h"
 #include "firmware/kioskd/config.h"
+#include "firmware/kioskd/devices.h"
 #include "firmware/kioskd/http_server.h"
 #include "firmware/kioskd/replay_memory.h"
 #include "firmware/kioskd/sd_notify.h"
@@ -34,6 +35,7 @@ namespace kiosk::kioskd {
 struct KioskOptions {
   bool echo_verdicts = false;   ///< print one line per verdict on stdout (--demo)
   std::string initial_package;  ///< a trust package directory installed at start-up ("" none)
+  const DeviceRegistry* devices = nullptr;  ///< the device factories; nullptr: production ones
 };
 
 class Kiosk {
@@ -75,6 +77,9 @@ class Kiosk {
   void arm_watchdog();
   void arm_retention();
   void purge();
+  void arm_seal();
+  void seal(bool stop);
+  void show_checkpoint();
 
   boost::asio::io_context& ioc_;
   const Config config_;
@@ -99,7 +104,7 @@ class Kiosk {
   std::shared_ptr<ServerContext> server_ctx_;
   std::unique_ptr<HttpServer> server_;
   std::unique_ptr<TrustUpdater> updater_;
-  boost::asio::steady_timer session_timer_, watchdog_timer_, retention_timer_;
+  boost::asio::steady_timer session_timer_, watchdog_timer_, retention_timer_, seal_timer_;
   bool stopped_ = false;
   Places places_;
   PresentationMemory presentations_;

@@ -1,5 +1,6 @@
-// The input sources kioskd builds from its configuration. Device drivers are wired here: one
-// place to add a camera, scanner or card reader implementation, chosen by configuration.
+// The input sources kioskd builds from its configuration: each configured device is made by the
+// DeviceRegistry's factory for its kind (devices.h) and wrapped in its source (camera + scan
+// pipeline, scanner, card reader), whether the device is real or simulated.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include "firmware/kioskd/config.h"
+#include "firmware/kioskd/devices.h"
 #include "firmware/kioskd/input_source.h"
 
 namespace kiosk::kioskd {
@@ -23,8 +25,9 @@ struct Sources {
   std::vector<DeviceStatus> problems;
 };
 
-/// Builds every configured source. A missing device or an unreadable feed is a problem reported
-/// in `problems`, and the kiosk serves with what it has.
-Sources make_sources(boost::asio::io_context& ioc, const Config& config);
+/// Builds every configured source with `devices`' factories. A missing device or an unreadable
+/// feed is a problem reported in `problems`, and the kiosk serves with what it has.
+Sources make_sources(boost::asio::io_context& ioc, const Config& config,
+                     const DeviceRegistry& devices);
 
 }  // namespace kiosk::kioskd

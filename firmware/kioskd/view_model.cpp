@@ -251,6 +251,8 @@ std::string officer_json(const KioskView& v) {
   w.key("chain_intact").boolean(v.audit.chain_intact);
   w.key("message").string(v.audit.message);
   w.key("last_seq").number(static_cast<std::int64_t>(v.audit.last_seq));
+  w.key("alarm").string(v.audit.alarm);
+  w.key("checkpoint").string(v.audit.checkpoint);
   w.end_object();
   w.end_object();
   return w.take();

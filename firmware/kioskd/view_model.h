@@ -32,6 +32,8 @@ struct AuditStatus {
   std::string message;       ///< the last failure, or the break found at start-up
   bool chain_intact = true;  ///< at start-up, before the segment record
   std::uint64_t last_seq = 0;
+  std::string alarm;       ///< a log missing, emptied, replaced or tampered with ("" none)
+  std::string checkpoint;  ///< the latest checkpoint, short: "#SEQ HEAD16 epoch E"
 };
 
 struct KioskView {

@@ -36,29 +36,35 @@ Bytes encode_credential_payload(const CredentialSpec& c, const Faults& f) {
   w.uint(5).uint(c.nbf).uint(6).uint(c.iat);
   if (f.duplicate_key) w.uint(6).uint(c.iat + 1);
   w.uint(7).bytes(c.cti);
-  if (c.cnf)
-    w.uint(8).map(1).uint(1).map(3).uint(1).uint(1).integer(-1).uint(6).integer(-2).bytes(*c.cnf);
+  if (c.cnf && c.cnf->alg() == SigAlg::kEd25519) {
+    w.uint(8).map(1).uint(1).map(3).uint(1).uint(1).integer(-1).uint(6).integer(-2).bytes(
+        c.cnf->raw());
+  } else if (c.cnf) {  // EC2 on the SM2 curve, crv -65601 (spec section 9)
+    ByteView point = c.cnf->raw();
+    w.uint(8).map(1).uint(1).map(4).uint(1).uint(2).integer(-1).integer(-65601);
+    w.integer(-2).bytes(point.subspan(1, 32)).integer(-3).bytes(point.subspan(33, 32));
+  }
   w.integer(-65537).raw(wp.data());
   return w.take();
 }
 
-Bytes sign_credential(const CredentialSpec& c, const KeyPair& signer, const Faults& f,
+Bytes sign_credential(const CredentialSpec& c, const SigningKey& signer, const Faults& f,
                       std::optional<Kid> kid) {
   Kid k = kid.value_or(signer.kid());
   cbor::Writer prot;
-  prot.map(f.crit_header ? 3 : 2).uint(1).integer(f.alg_es256 ? -7 : -8);
+  prot.map(f.crit_header ? 3 : 2).uint(1).integer(f.alg_es256 ? -7 : sign::cose_alg(signer.alg()));
   if (f.crit_header) prot.uint(2).array(1).integer(-65537);
   prot.uint(4).bytes(k);
   return cose::sign1(prot.data(), encode_credential_payload(c, f), signer);
 }
 
-Bytes make_presentation(ByteView credential, const KeyPair& holder, std::uint64_t t,
+Bytes make_presentation(ByteView credential, const SigningKey& holder, std::uint64_t t,
                         ByteView nonce) {
   cbor::Writer payload;
   payload.map(nonce.empty() ? 2 : 3).uint(1).bytes(credential).uint(2).uint(t);
   if (!nonce.empty()) payload.uint(3).bytes(nonce);
   cbor::Writer prot;
-  prot.map(1).uint(1).integer(-8);
+  prot.map(1).uint(1).integer(sign::cose_alg(holder.alg()));
   return cose::sign1(prot.data(), payload.data(), holder);
 }
 

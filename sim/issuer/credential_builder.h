@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "app/crypto.h"
+#include "app/sign/sign.h"
 #include "sim/issuer/records.h"
 
 namespace kiosk::sim {
@@ -19,7 +20,7 @@ struct CredentialSpec {
   std::string iss;
   std::uint64_t exp = 0, nbf = 0, iat = 0;
   Bytes cti;                     ///< 1 to 16 bytes
-  std::optional<PublicKey> cnf;  ///< holder key (docs 1 and 4)
+  std::optional<VerifyKey> cnf;  ///< holder key (docs 1 and 4): OKP (Ed25519) or EC2 (SM2)
   std::uint64_t ver = 1;
   std::uint64_t doc = 0;  ///< 1..4 (another value for the unsupported-doc variant)
   PermitRecord record;
@@ -42,12 +43,12 @@ Bytes encode_credential_payload(const CredentialSpec& c, const Faults& f = {});
 
 /// A credential COSE_Sign1 (tag 18), protected {1: -8, 4: kid}, signed by `signer`. `kid`
 /// defaults to the signer's key id; pass another to claim a different key.
-Bytes sign_credential(const CredentialSpec& c, const KeyPair& signer, const Faults& f = {},
+Bytes sign_credential(const CredentialSpec& c, const SigningKey& signer, const Faults& f = {},
                       std::optional<Kid> kid = std::nullopt);
 
 /// An e-card presentation COSE_Sign1: protected {1: -8}, payload {1: credential, 2: t, 3: nonce},
 /// signed by `holder`. An empty nonce is left out.
-Bytes make_presentation(ByteView credential, const KeyPair& holder, std::uint64_t t,
+Bytes make_presentation(ByteView credential, const SigningKey& holder, std::uint64_t t,
                         ByteView nonce = {});
 
 /// PREFIX || Base45(zlib(cose)).

@@ -89,7 +89,7 @@ std::string apply_qr_fault(std::string_view fault, std::string_view prefix, Byte
 
 std::string present(const Issued& issued, std::int64_t now, ByteView nonce) {
   if (!issued.presenter) return issued.qr;
-  KeyPair holder(*issued.presenter);
+  SigningKey holder = SigningKey::from_seed(issued.presenter_alg, *issued.presenter);
   Bytes p = make_presentation(issued.credential, holder, at(now, issued.t_offset), nonce);
   std::string_view fault = issued.info ? issued.info->name : "";
   return apply_qr_fault(fault, kWpp, p);
@@ -154,7 +154,7 @@ Result<Issued, std::string> issue(const TestPki& pki, const IssueRequest& req) {
   c.with_ssn = holder_bound;
   c.cti = rng.fork("cti").bytes(16);
   const Seed holder = seed_from(rng.fork("holder"));
-  if (holder_bound) c.cnf = KeyPair(holder).public_key();
+  if (holder_bound) c.cnf = SigningKey::from_seed(pki.alg, holder).public_key();
   if (v == "bad-date") {
     c.record.dob = rec.dob.substr(8, 2) + "/" + rec.dob.substr(5, 2) + "/" + rec.dob.substr(0, 4);
   }
@@ -210,9 +210,9 @@ Result<Issued, std::string> issue(const TestPki& pki, const IssueRequest& req) {
   out.info = info;
   out.jurisdiction = {std::string(city->prefix)};
   {
-    KeyPair key(signer->seed);
+    SigningKey key = signer->signer();
     if (v == "unknown-key" || v == "bad-signature") {
-      KeyPair rogue(seed_from(rng.fork("rogue")));
+      SigningKey rogue = SigningKey::from_seed(pki.alg, seed_from(rng.fork("rogue")));
       out.credential = sign_credential(c, rogue, f, v == "bad-signature" ? key.kid() : rogue.kid());
     } else {
       out.credential = sign_credential(c, key, f);
@@ -230,9 +230,9 @@ Result<Issued, std::string> issue(const TestPki& pki, const IssueRequest& req) {
       std::size_t claimed = out.credential.size() + 40;
       ef[0] = static_cast<std::uint8_t>(claimed >> 8);
       ef[1] = static_cast<std::uint8_t>(claimed & 0xFF);
-      out.card = SimCard::with_file(std::move(ef), card_key);
+      out.card = SimCard::with_file(std::move(ef), card_key, pki.alg);
     } else {
-      out.card = SimCard(out.credential, card_key);
+      out.card = SimCard(out.credential, card_key, pki.alg);
     }
     ChipInput chip;
     chip.ef = out.card->ef();
@@ -248,6 +248,7 @@ Result<Issued, std::string> issue(const TestPki& pki, const IssueRequest& req) {
   bool presented = (req.doc == DocKind::kEcard) != (v == "wrong-carrier");
   if (presented) {
     out.presenter = v == "other-holder" ? seed_from(rng.fork("other-phone")) : holder;
+    out.presenter_alg = pki.alg;
     out.t_offset = v == "stale" ? -600 : v == "future" ? 300 : 0;
     out.qr = present(out, now, rng.fork("nonce").bytes(16));
   } else {

@@ -38,6 +38,7 @@ struct Issued {
   /// E-card presentations: who signs them, what they carry and the offset of `t` from the
   /// kiosk's now; `present` redraws the QR at another time.
   std::optional<Seed> presenter;
+  SigAlg presenter_alg = SigAlg::kEd25519;
   std::int64_t t_offset = 0;
 
   /// Chip: the card (file and key), and its answer to a challenge made from the seed.

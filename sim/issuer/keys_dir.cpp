@@ -90,10 +90,12 @@ std::string pki_to_json(const TestPki& p) {
   w.key("format").string(kFormat);
   w.key("seed").number(i64(p.seed));
   w.key("now").number(p.now);
+  // "alg" only for SM2 material (spec section 9): Ed25519 files stay as they were.
+  if (p.alg == SigAlg::kSm2) w.key("alg").number(sign::kCoseSm2);
   {
-    KeyPair root(p.root);
+    VerifyKey root = p.root_key();
     w.key("root").begin_object();
-    w.key("seed").string(to_hex(p.root)).key("pub").string(to_hex(root.public_key()));
+    w.key("seed").string(to_hex(p.root)).key("pub").string(to_hex(root.raw()));
     w.key("kid").string(to_hex(root.kid())).end_object();
   }
   w.key("keyset").begin_object();
@@ -101,9 +103,9 @@ std::string pki_to_json(const TestPki& p) {
   w.key("exp").number(i64(p.keyset_exp)).end_object();
   w.key("keys").begin_array();
   for (const TestKey& k : p.keys) {
-    PublicKey pub = k.pub();
+    VerifyKey pub = k.pub();
     w.begin_object().key("role").string(k.role).key("seed").string(to_hex(k.seed));
-    w.key("pub").string(to_hex(pub)).key("kid").string(to_hex(key_id(pub)));
+    w.key("pub").string(to_hex(pub.raw())).key("kid").string(to_hex(pub.kid()));
     w.key("iss").string(k.iss).key("docs").begin_array();
     for (auto d : k.docs)
       w.number(i64(d));
@@ -138,6 +140,12 @@ Result<TestPki, std::string> pki_from_json(std::string_view text) {
   if (fmt && *fmt != kFormat) return Unexpected{"format is not " + std::string(kFormat)};
   p.seed = r.uint(*doc, "seed").value_or(0);
   p.now = i64(r.uint(*doc, "now").value_or(0));
+  if (const json::Value* alg = doc->get("alg")) {
+    auto a =
+        alg->is_number() ? sign::from_cose(static_cast<std::int64_t>(alg->number)) : std::nullopt;
+    if (!a) r.fail("alg");
+    p.alg = a.value_or(SigAlg::kEd25519);
+  }
   if (const json::Value* root = doc->get("root"); root && root->is_object()) {
     p.root = r.seed(*root, "seed").value_or(Seed{});
   } else {
@@ -155,6 +163,7 @@ Result<TestPki, std::string> pki_from_json(std::string_view text) {
       TestKey k;
       k.role = r.str(e, "role").value_or("");
       k.seed = r.seed(e, "seed").value_or(Seed{});
+      k.alg = p.alg;
       k.iss = r.str(e, "iss").value_or("");
       if (const json::Value* docs = r.array(e, "docs")) {
         for (const json::Value& d : docs->array) {
@@ -166,7 +175,7 @@ Result<TestPki, std::string> pki_from_json(std::string_view text) {
       k.nbf = r.uint(e, "nbf").value_or(0);
       k.exp = r.uint(e, "exp").value_or(0);
       k.st = r.uint(e, "st").value_or(0);
-      if (auto pub = r.str(e, "pub"); pub && r.error.empty() && *pub != to_hex(k.pub())) {
+      if (auto pub = r.str(e, "pub"); pub && r.error.empty() && *pub != to_hex(k.pub().raw())) {
         return Unexpected{"key \"" + k.role + "\": pub does not match its seed"};
       }
       p.keys.push_back(std::move(k));
@@ -206,12 +215,12 @@ Result<bool, std::string> write_keys_dir(const TestPki& pki, const std::string& 
     if (e.path().extension() == ".cose") fs::remove(e.path(), ec);
   }
 
-  KeyPair root(pki.root);
+  VerifyKey root = pki.root_key();
   auto w = write_file(d / "README.txt", kReadme);
   if (!w) return w;
   w = write_file(d / "test-keys.json", pki_to_json(pki));
   if (!w) return w;
-  w = write_file(d / "anchors" / "test-root.pub", to_hex(root.public_key()) + "\n");
+  w = write_file(d / "anchors" / "test-root.pub", to_hex(root.raw()) + "\n");
   if (!w) return w;
   Bytes ks = build_keyset(pki);
   w = write_file(d / "trust" / "keyset.cose", as_chars(ks));

@@ -11,7 +11,7 @@ Bytes SimCard::make_ef(ByteView credential) {
 std::array<std::uint8_t, kSignatureSize> SimCard::internal_authenticate(ByteView challenge) const {
   Bytes msg(kChipAuthPrefix.begin(), kChipAuthPrefix.end());
   msg.insert(msg.end(), challenge.begin(), challenge.end());
-  return KeyPair(seed_).sign(msg);
+  return SigningKey::from_seed(alg_, seed_).sign(msg);
 }
 
 }  // namespace kiosk::sim

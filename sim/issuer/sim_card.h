@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "app/crypto.h"
+#include "app/sign/sign.h"
 
 namespace kiosk::sim {
 
@@ -16,24 +17,29 @@ class SimCard {
  public:
   /// A card holding `credential` (the COSE_Sign1 bytes) whose chip signs with `key_seed`: the
   /// credential's holder key for a genuine card, another key for a clone.
-  SimCard(ByteView credential, const Seed& key_seed) : ef_(make_ef(credential)), seed_(key_seed) {}
+  SimCard(ByteView credential, const Seed& key_seed, SigAlg alg = SigAlg::kEd25519)
+      : ef_(make_ef(credential)), seed_(key_seed), alg_(alg) {}
   /// A card whose file is given verbatim (for malformed files).
-  static SimCard with_file(Bytes ef, const Seed& key_seed) {
-    return SimCard(std::move(ef), key_seed, 0);
+  static SimCard with_file(Bytes ef, const Seed& key_seed, SigAlg alg = SigAlg::kEd25519) {
+    return SimCard(std::move(ef), key_seed, alg, 0);
   }
 
   /// The credential file as READ BINARY returns it: 2-byte length, then the credential.
   const Bytes& ef() const { return ef_; }
   /// The seed the chip signs with (test material), for a VirtualCard playing this card.
   const Seed& key_seed() const { return seed_; }
-  /// INTERNAL AUTHENTICATE: Ed25519 over "WPCN-AA1" || challenge.
+  /// The chip key's algorithm (the alg of the credential's cnf).
+  SigAlg alg() const { return alg_; }
+  /// INTERNAL AUTHENTICATE: Ed25519 or SM2 (r || s) over "WPCN-AA1" || challenge.
   std::array<std::uint8_t, kSignatureSize> internal_authenticate(ByteView challenge) const;
 
  private:
-  SimCard(Bytes ef, const Seed& key_seed, int) : ef_(std::move(ef)), seed_(key_seed) {}
+  SimCard(Bytes ef, const Seed& key_seed, SigAlg alg, int)
+      : ef_(std::move(ef)), seed_(key_seed), alg_(alg) {}
   static Bytes make_ef(ByteView credential);
   Bytes ef_;
   Seed seed_;  // test material: the chip's key is derived from the simulator's seed
+  SigAlg alg_;
 };
 
 }  // namespace kiosk::sim

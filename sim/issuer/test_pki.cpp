@@ -65,12 +65,13 @@ std::string role::city(std::string_view prefix4) {
   return "city-" + std::string(prefix4);
 }
 
-TestPki make_test_pki(std::uint64_t seed, std::int64_t now) {
+TestPki make_test_pki(std::uint64_t seed, std::int64_t now, SigAlg alg) {
   Rng base(seed);
   Rng rng = base.fork("pki");
   TestPki p;
   p.seed = seed;
   p.now = now;
+  p.alg = alg;
   p.root = seed_from(rng.fork("root"));
   p.keyset_seq = at(now, 0);
   p.keyset_iat = at(now, -3600);
@@ -88,6 +89,7 @@ TestPki make_test_pki(std::uint64_t seed, std::int64_t now) {
     k.nbf = k_nbf;
     k.exp = k_exp;
     k.st = st;
+    k.alg = alg;
     p.keys.push_back(std::move(k));
   };
   add(std::string(role::kNationalSsc), "CN-MOHRSS", {1, 4}, "", nbf, exp, 0);
@@ -125,13 +127,13 @@ TestPki make_test_pki(std::uint64_t seed, std::int64_t now) {
 }
 
 Bytes build_keyset(const TestPki& pki) {
-  KeyPair root(pki.root);
+  SigningKey root = pki.root_signer();
   // Entries sorted by kid, as a careful issuer would (the kiosk does not require it).
   std::vector<const TestKey*> sorted;
   for (const TestKey& k : pki.keys)
     sorted.push_back(&k);
   std::sort(sorted.begin(), sorted.end(),
-            [](const TestKey* a, const TestKey* b) { return key_id(a->pub()) < key_id(b->pub()); });
+            [](const TestKey* a, const TestKey* b) { return a->pub().kid() < b->pub().kid(); });
 
   cbor::Writer payload;
   payload.map(4)
@@ -143,23 +145,25 @@ Bytes build_keyset(const TestPki& pki) {
       .uint(pki.keyset_exp);
   payload.uint(4).array(sorted.size());
   for (const TestKey* k : sorted) {
-    PublicKey pub = k->pub();
-    Kid kid = key_id(pub);
-    payload.map(8).uint(1).bytes(kid).uint(2).bytes(pub).uint(3).text(k->iss);
+    VerifyKey pub = k->pub();
+    const bool sm2 = pub.alg() == SigAlg::kSm2;  // field 9 only for SM2 (absent means -8)
+    payload.map(sm2 ? 9 : 8).uint(1).bytes(pub.kid()).uint(2).bytes(pub.raw()).uint(3).text(k->iss);
     payload.uint(4).array(k->docs.size());
     for (auto d : k->docs)
       payload.uint(d);
     payload.uint(5).text(k->reg).uint(6).uint(k->nbf).uint(7).uint(k->exp).uint(8).uint(k->st);
+    if (sm2) payload.uint(9).integer(sign::kCoseSm2);
   }
   cbor::Writer prot;
-  prot.map(3).uint(1).integer(-8).uint(3).text("wp-keyset").uint(4).bytes(root.kid());
+  prot.map(3).uint(1).integer(sign::cose_alg(root.alg())).uint(3).text("wp-keyset");
+  prot.uint(4).bytes(root.kid());
   return cose::sign1(prot.data(), payload.data(), root);
 }
 
 Bytes build_status_list(const TestPki& pki, const TestStatusList& list) {
   const TestKey* signer = pki.key(list.signer);
   if (!signer) return {};
-  KeyPair key(signer->seed);
+  SigningKey key = signer->signer();
   Bytes bits((list.size + 7) / 8, 0);
   for (std::uint64_t i : list.revoked) {
     if (i < list.size) bits[i / 8] |= static_cast<std::uint8_t>(0x80u >> (i % 8));
@@ -168,7 +172,8 @@ Bytes build_status_list(const TestPki& pki, const TestStatusList& list) {
   payload.map(6).uint(1).text(list.iss).uint(2).uint(list.seq).uint(3).uint(list.iat);
   payload.uint(4).uint(list.exp).uint(5).bytes(zlib::deflate(bits)).uint(6).uint(list.size);
   cbor::Writer prot;
-  prot.map(3).uint(1).integer(-8).uint(3).text("wp-status").uint(4).bytes(key.kid());
+  prot.map(3).uint(1).integer(sign::cose_alg(key.alg())).uint(3).text("wp-status");
+  prot.uint(4).bytes(key.kid());
   return cose::sign1(prot.data(), payload.data(), key);
 }
 

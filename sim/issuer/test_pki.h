@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "app/crypto.h"
+#include "app/sign/sign.h"
 
 namespace kiosk::sim {
 
@@ -22,7 +23,9 @@ struct TestKey {
   std::string reg;  ///< GB/T 2260 prefix; "" = anywhere
   std::uint64_t nbf = 0, exp = 0;
   std::uint64_t st = 0;  ///< 1 = revoked
-  PublicKey pub() const { return KeyPair(seed).public_key(); }
+  SigAlg alg = SigAlg::kEd25519;
+  SigningKey signer() const { return SigningKey::from_seed(alg, seed); }
+  VerifyKey pub() const { return signer().public_key(); }
 };
 
 /// One issuer's status list (spec section 7).
@@ -38,8 +41,11 @@ struct TestStatusList {
 
 struct TestPki {
   std::uint64_t seed = 0;
-  std::int64_t now = 0;  ///< the time the material was made for
-  Seed root{};           ///< the trust anchor's seed
+  std::int64_t now = 0;           ///< the time the material was made for
+  Seed root{};                    ///< the trust anchor's seed
+  SigAlg alg = SigAlg::kEd25519;  ///< of every key: anchor, issuers, holders and chips
+  SigningKey root_signer() const { return SigningKey::from_seed(alg, root); }
+  VerifyKey root_key() const { return root_signer().public_key(); }
   std::uint64_t keyset_seq = 0, keyset_iat = 0, keyset_exp = 0;
   std::vector<TestKey> keys;
   std::vector<TestStatusList> status;
@@ -72,7 +78,9 @@ std::string city(std::string_view prefix4);
 /// - key set bundle seq = `now`, iat = `now` - 1 h, exp = `now` + 180 days; status lists iat =
 ///   `now` - 1 h, exp = `now` + 30 days; active keys signing from `now` - 3 years to `now` + 2
 ///   years.
-TestPki make_test_pki(std::uint64_t seed, std::int64_t now);
+/// With `alg` SM2 every key is an SM2 key derived from the same seeds (spec section 9); Ed25519
+/// material is the same bytes as before SM2 existed.
+TestPki make_test_pki(std::uint64_t seed, std::int64_t now, SigAlg alg = SigAlg::kEd25519);
 
 /// The signed key set bundle (COSE_Sign1, protected {1: -8, 3: "wp-keyset", 4: anchor kid}).
 Bytes build_keyset(const TestPki& pki);

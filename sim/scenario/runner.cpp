@@ -92,8 +92,8 @@ Result<Report, std::string> run_scenario(const Scenario& sc, const RunOptions& o
     rep.trust = *opts.keys_dir;
   } else {
     rep.start = sc.start.value_or(opts.system_now);
-    pki = make_test_pki(sc.seed, rep.start);
-    anchors.keys.push_back(KeyPair(pki->root).public_key());
+    pki = make_test_pki(sc.seed, rep.start, sc.alg);
+    anchors.keys.push_back(pki->root_key());
     files.emplace_back("keyset", build_keyset(*pki));
     for (const TestStatusList& l : pki->status)
       files.emplace_back("status/" + l.iss, build_status_list(*pki, l));

@@ -130,11 +130,15 @@ Result<Scenario, std::string> parse_scenario(std::string_view text, std::string_
 
     // Settings, before the first step.
     if (head == "seed" || head == "start" || head == "city" || head == "jurisdiction" ||
-        head == "max_age" || head == "skew") {
+        head == "max_age" || head == "skew" || head == "alg") {
       if (seen_step) return fail("'" + head + "' must come before the first step");
       if (w.size() != 2) return fail("'" + head + "' takes exactly one value");
       const std::string& val = w[1];
-      if (head == "seed") {
+      if (head == "alg") {
+        if (val != "ed25519" && val != "sm2")
+          return fail("alg must be ed25519 or sm2, got '" + val + "'");
+        sc.alg = val == "sm2" ? SigAlg::kSm2 : SigAlg::kEd25519;
+      } else if (head == "seed") {
         auto v = to_u64(val);
         if (!v) return fail("seed must be a non-negative integer, got '" + val + "'");
         sc.seed = *v;

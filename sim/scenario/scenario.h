@@ -11,6 +11,7 @@
 
 #include "app/reason.h"
 #include "app/result.h"
+#include "app/sign/sign.h"
 #include "sim/issuer/variants.h"
 
 namespace kiosk::sim {
@@ -41,6 +42,7 @@ struct Step {
 struct Scenario {
   std::string source;  ///< file name, for messages
   std::uint64_t seed = 1;
+  SigAlg alg = SigAlg::kEd25519;      ///< `alg sm2`: the in-memory test PKI is all SM2
   std::optional<std::int64_t> start;  ///< kiosk time of +0; unset: the keys' time or the clock
   std::string city = "shanghai";
   /// The kiosk's jurisdiction prefixes. Unset: each step's city prefix. Empty: rule not applied.

@@ -32,7 +32,8 @@ std::optional<std::size_t> le_of(ByteView apdu) {
 VirtualCard::VirtualCard(VcardConfig config)
     : config_(std::move(config)),
       file_(config_.ef),
-      key_(std::make_unique<KeyPair>(config_.holder_seed)) {
+      key_(std::make_unique<SigningKey>(
+          SigningKey::from_seed(config_.holder_alg, config_.holder_seed))) {
   if (config_.length_override && file_.size() >= 2) {
     file_[0] = static_cast<std::uint8_t>(*config_.length_override >> 8);
     file_[1] = static_cast<std::uint8_t>(*config_.length_override & 0xFF);

@@ -10,6 +10,7 @@
 
 #include "app/bytes.h"
 #include "app/crypto.h"
+#include "app/sign/sign.h"
 #include "sim/rng.h"
 
 namespace kiosk::sim {
@@ -17,6 +18,7 @@ namespace kiosk::sim {
 struct VcardConfig {
   Bytes ef;            ///< the credential file: 2-byte big-endian L, L bytes, optional padding
   Seed holder_seed{};  ///< the key the chip signs with; another chip's seed makes a clone
+  SigAlg holder_alg = SigAlg::kEd25519;  ///< the chip key's algorithm (the alg of cnf)
   Bytes atr = {0x3B, 0x80, 0x01, 0x81};  ///< T=1, no historical bytes
 
   // Misbehaviour. "after N" counts the command APDUs answered normally before it starts.
@@ -59,7 +61,7 @@ class VirtualCard {
 
   VcardConfig config_;
   Bytes file_;
-  std::unique_ptr<KeyPair> key_;
+  std::unique_ptr<SigningKey> key_;
   Rng rng_{0x5eed};
   bool selected_ = false;
   Bytes pending_;  ///< data waiting for GET RESPONSE

@@ -17,6 +17,7 @@
 
 #include "app/json.h"
 #include "app/scan/frame_budget.h"
+#include "app/scan/model1.h"
 #include "app/scan/scanner.h"
 #include "sim/rng.h"
 #include "sim/scene/credential_text.h"
@@ -521,4 +522,96 @@ TEST_CASE("the costly stages find nothing in a frame without a code") {
   auto r = scan_with(m, {Stage::kWarped, Stage::kDeblur});
   CHECK(r.codes.empty());
   CHECK(r.tried == std::vector<Stage>{Stage::kWarped, Stage::kDeblur});
+}
+
+// ---- QR Code Model 1 ---------------------------------------------------------------------------
+
+namespace {
+
+// The 25x25 modules of the corpus' Model 1 code (a version 2 symbol of 2 pixels per module from
+// pixel 8 of a 66x66 image), sampled at module centres: 1 for dark.
+cv::Mat model1_modules() {
+  cv::Mat g =
+      cv::imread(KIOSK_TEST_DATA "/corpus/zxing-qr/qrcode-2/qr-model-1.png", cv::IMREAD_GRAYSCALE);
+  REQUIRE_FALSE(g.empty());
+  cv::Mat m(25, 25, CV_8U);
+  for (int y = 0; y < 25; ++y)
+    for (int x = 0; x < 25; ++x)
+      m.at<std::uint8_t>(y, x) = g.at<std::uint8_t>(9 + 2 * y, 9 + 2 * x) < 128 ? 1 : 0;
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("a QR Model 1 code: read by the warped grid, which ZXing 1.4 alone cannot") {
+  cv::Mat g = cv::imread(KIOSK_TEST_DATA "/corpus/zxing-qr/qrcode-2/qr-model-1.png");
+  REQUIRE_FALSE(g.empty());
+  CHECK(texts_of(scan_with(g, {Stage::kDirect, Stage::kUpscale})).empty());
+  auto r = scan_with(g, {Stage::kWarped});
+  CHECK(texts_of(r) == std::vector<std::string>{"QR Code Model 1 "});
+
+  cv::Mat m = model1_modules();
+  REQUIRE(scan::detail::read_model1(m) == std::optional<std::string>("QR Code Model 1 "));
+  SUBCASE("errors within the error correction are corrected") {
+    // Three modules flipped in the data region (right of the timing column, below the finders).
+    for (cv::Point p : {cv::Point(23, 22), cv::Point(15, 12), cv::Point(10, 18)})
+      m.at<std::uint8_t>(p) ^= 1;
+    CHECK(scan::detail::read_model1(m) == std::optional<std::string>("QR Code Model 1 "));
+  }
+  SUBCASE("more errors than it corrects: no text, never a wrong one") {
+    sim::Rng rng(5);
+    for (int i = 0; i < 60; ++i) {
+      int x = 9 + static_cast<int>(rng.next() % 16), y = 9 + static_cast<int>(rng.next() % 16);
+      m.at<std::uint8_t>(y, x) ^= 1;
+    }
+    CHECK_FALSE(scan::detail::read_model1(m));
+  }
+  SUBCASE("a Model 2 code is not taken for Model 1 (its format information is masked otherwise)") {
+    cv::Mat m2 = sim::scene::qr_modules("MODEL2");
+    REQUIRE(m2.rows == 21);
+    cv::Mat dark = m2 < 128;
+    dark /= 255;
+    CHECK_FALSE(scan::detail::read_model1(dark));
+  }
+  SUBCASE("sizes that are not a Model 1 version") {
+    CHECK_FALSE(scan::detail::read_model1(cv::Mat(20, 20, CV_8U, cv::Scalar(0))));
+    CHECK_FALSE(scan::detail::read_model1(cv::Mat(77, 77, CV_8U, cv::Scalar(1))));
+    CHECK_FALSE(scan::detail::read_model1(cv::Mat(21, 25, CV_8U, cv::Scalar(1))));
+    CHECK_FALSE(scan::detail::read_model1(cv::Mat()));
+  }
+}
+
+TEST_CASE("the Model 1 bit stream: numeric, alphanumeric and byte segments; nothing else") {
+  // Bits appended most significant first, packed into codewords (the stream leads with four
+  // zero bits, which Model 1 keeps under the symbol's corner).
+  struct Bits {
+    std::vector<int> words;
+    int used = 0;
+    Bits& put(int value, int n) {
+      for (int i = n - 1; i >= 0; --i) {
+        if (used % 8 == 0) words.push_back(0);
+        words.back() |= ((value >> i) & 1) << (7 - used % 8);
+        ++used;
+      }
+      return *this;
+    }
+  };
+  auto stream = [] { return Bits().put(0, 4); };
+  using scan::detail::parse_model1_bits;
+  // "01234567": 012 345 67, then "AC-42" (AC, -4, 2), then bytes "\xe4" (Latin-1: a-umlaut).
+  Bits b = stream();
+  b.put(1, 4).put(8, 10).put(12, 10).put(345, 10).put(67, 7);
+  b.put(2, 4).put(5, 9).put(10 * 45 + 12, 11).put(41 * 45 + 4, 11).put(2, 6);
+  b.put(4, 4).put(1, 8).put(0xE4, 8).put(0, 4);
+  CHECK(parse_model1_bits(b.words, 1) == std::optional<std::string>("01234567AC-42\xc3\xa4"));
+  // From version 10 the counts are longer: 12 bits for digits.
+  CHECK(parse_model1_bits(stream().put(1, 4).put(3, 12).put(999, 10).words, 10) ==
+        std::optional<std::string>("999"));
+  // Refused: Kanji, ECI; a count longer than the stream; digits out of range; nothing at all.
+  CHECK_FALSE(parse_model1_bits(stream().put(8, 4).put(1, 8).put(0x1AA, 13).words, 1));
+  CHECK_FALSE(parse_model1_bits(stream().put(7, 4).put(26, 8).words, 1));
+  CHECK_FALSE(parse_model1_bits(stream().put(4, 4).put(200, 8).put(0x41, 8).words, 1));
+  CHECK_FALSE(parse_model1_bits(stream().put(1, 4).put(3, 10).put(1000, 10).words, 1));
+  CHECK_FALSE(parse_model1_bits(stream().put(0, 4).words, 1));
+  CHECK_FALSE(parse_model1_bits({}, 1));
 }

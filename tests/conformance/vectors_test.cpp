@@ -24,8 +24,8 @@ json::Value load(const std::string& rel) {
   return *v;
 }
 
-keys::Anchors anchors() {
-  auto a = keys::load_anchors(data_path("vectors/anchors"));
+keys::Anchors anchors(const std::string& set) {
+  auto a = keys::load_anchors(data_path(set + "/anchors"));
   REQUIRE(a);
   return *a;
 }
@@ -36,18 +36,16 @@ std::int64_t num(const json::Value* v) {
   return static_cast<std::int64_t>(v->number);
 }
 
-}  // namespace
-
-TEST_CASE("vectors: cases.json") {
-  json::Value doc = load("vectors/cases.json");
+/// Every case of SET/cases.json (SET: "vectors" or "vectors-sm2"); at least `min_cases`.
+void run_cases(const std::string& set, std::size_t min_cases) {
+  json::Value doc = load(set + "/cases.json");
   const json::Value* trust = doc.get("trust");
   REQUIRE(trust);
   std::int64_t install_now = num(trust->get("install_now"));
-  std::string trust_dir = data_path("vectors/" + trust->get("dir")->string);
   const json::Value* cases = doc.get("cases");
   REQUIRE(cases);
-  REQUIRE(cases->array.size() >= 52);
-  keys::Anchors a = anchors();
+  REQUIRE(cases->array.size() >= min_cases);
+  keys::Anchors a = anchors(set);
   int run = 0;
   for (const json::Value& c : cases->array) {
     const std::string id = c.get("id")->string;
@@ -56,6 +54,8 @@ TEST_CASE("vectors: cases.json") {
     auto store = keys::TrustStore::open(dir / "trust.db");
     REQUIRE(store);
     if (c.get("trust")->type != json::Value::Type::kNull) {
+      // "trust" or "trust-future" (spec 1.1): the folder to install before the case.
+      std::string trust_dir = data_path(set + "/" + c.get("trust")->string);
       std::vector<std::string> files = {trust_dir + "/keyset.cose"};
       for (const auto& e : std::filesystem::directory_iterator(trust_dir + "/status"))
         files.push_back(e.path());
@@ -101,13 +101,14 @@ TEST_CASE("vectors: cases.json") {
     CHECK(v.holder.has_value() == (v.document != Document::kUnknown));
     ++run;
   }
-  MESSAGE("vector cases run: " << run);
+  MESSAGE(set << " cases run: " << run);
 }
 
-TEST_CASE("vectors: install-cases.json") {
-  json::Value doc = load("vectors/install-cases.json");
+/// Every step of SET/install-cases.json.
+void run_install_cases(const std::string& set) {
+  json::Value doc = load(set + "/install-cases.json");
   std::int64_t now = num(doc.get("install_now"));
-  keys::Anchors a = anchors();
+  keys::Anchors a = anchors(set);
   int steps = 0;
   for (const json::Value& c : doc.get("cases")->array) {
     CAPTURE(c.get("id")->string);
@@ -117,11 +118,29 @@ TEST_CASE("vectors: install-cases.json") {
     for (const json::Value& step : c.get("steps")->array) {
       std::string file = step.get("file")->string;
       CAPTURE(file);
-      auto r = (*store)->install(read_bytes(data_path("vectors/install/" + file)), a, now);
+      auto r = (*store)->install(read_bytes(data_path(set + "/install/" + file)), a, now);
       REQUIRE(r);
       CHECK(keys::name(*r) == step.get("result")->string);
       ++steps;
     }
   }
-  MESSAGE("install steps run: " << steps);
+  MESSAGE(set << " install steps run: " << steps);
+}
+
+}  // namespace
+
+TEST_CASE("vectors: cases.json") {
+  run_cases("vectors", 52);
+}
+
+TEST_CASE("vectors: install-cases.json") {
+  run_install_cases("vectors");
+}
+
+TEST_CASE("vectors-sm2: cases.json (spec section 9)") {
+  run_cases("vectors-sm2", 20);
+}
+
+TEST_CASE("vectors-sm2: install-cases.json (spec section 9)") {
+  run_install_cases("vectors-sm2");
 }

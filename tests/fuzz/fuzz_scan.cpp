@@ -1,10 +1,12 @@
 // libFuzzer target for the scan path: arbitrary pixels through every stage of the pipeline
-// (with an arbitrary hint), and arbitrary bytes through kioskctl's image header reader.
+// (with an arbitrary hint), arbitrary bytes through kioskctl's image header reader (its
+// decoders have their own target, fuzz_image_file), and through the QR Model 1 reader: as a
+// module matrix (format, layout, Reed-Solomon) and as a bit stream after error correction.
 //
 // Built by hand (not part of the CMake build), from the repository root:
 //   clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -I. -I/usr/include/opencv4 \
 //     tests/fuzz/fuzz_scan.cpp app/scan/*.cpp firmware/kioskctl/image_file.cpp \
-//     -lZXing -lopencv_imgcodecs -lopencv_imgproc -lopencv_core \
+//     -lZXing -lopencv_imgproc -lopencv_core -lpng -ljpeg -lwebp \
 //     -o build-fuzz/fuzz_scan
 //   build-fuzz/fuzz_scan -max_len=20000 -max_total_time=600
 //
@@ -12,13 +14,27 @@
 // are the pixels (the height is what they fill).
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
+#include <vector>
 
+#include "app/scan/model1.h"
 #include "app/scan/scanner.h"
 #include "firmware/kioskctl/image_file.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  (void)kiosk::ctl::image_header_size(std::string(reinterpret_cast<const char*>(data), size));
+  (void)kiosk::ctl::image_header_size(std::span<const std::uint8_t>(data, size));
+  if (size > 1) {
+    std::vector<int> codewords(data + 1, data + size);
+    (void)kiosk::scan::detail::parse_model1_bits(codewords, 1 + data[0] % 14);
+    int dim = 21 + 4 * (data[0] % 14);
+    if (size - 1 >= static_cast<std::size_t>(dim * dim / 8 + 1)) {
+      cv::Mat modules(dim, dim, CV_8U);
+      for (int i = 0; i < dim * dim; ++i)
+        modules.at<std::uint8_t>(i / dim, i % dim) = (data[1 + i / 8] >> (i % 8)) & 1;
+      (void)kiosk::scan::detail::read_model1(modules);
+    }
+  }
   if (size < 6) return 0;
   auto format = (data[0] & 1) ? kiosk::scan::PixelFormat::kBgr8 : kiosk::scan::PixelFormat::kGray8;
   int bpp = format == kiosk::scan::PixelFormat::kBgr8 ? 3 : 1;

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 
 #include <filesystem>
@@ -206,4 +207,82 @@ TEST_CASE("store: a full disk fails the install cleanly and keeps the old state"
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
   CHECK(state_of(db) == old_state);
+}
+
+// Spec version 1.1, section 7: a status list signed by a revoked (st = 1) key is KEY_SCOPE, even
+// when everything else about it holds; the same list under the same key while active installs.
+TEST_CASE("store: spec 1.1: a status list signed by a revoked key is KEY_SCOPE") {
+  Bytes bundle = vector_file("trust/keyset.cose");
+  auto msg = cose::parse_sign1(bundle);
+  REQUIRE(msg);
+  keys::InstalledTrust cur;
+  cur.keyset = parse_keyset_payload(msg->payload);
+  REQUIRE(cur.keyset);
+  cur.keyset_cose = bundle;
+  Bytes list = vector_file("trust/status/CN-310000.cose");
+  auto list_msg = cose::parse_sign1(list);
+  REQUIRE(list_msg);
+  REQUIRE(list_msg->kid);
+  auto key = std::find_if(cur.keyset->keys.begin(), cur.keyset->keys.end(),
+                          [&](const IssuerKey& k) { return k.kid == *list_msg->kid; });
+  REQUIRE(key != cur.keyset->keys.end());
+  CHECK(keys::decide_install(list, anchors(), cur, kInstallNow).result ==
+        keys::InstallResult::kInstalled);
+  key->st = 1;
+  CHECK(keys::decide_install(list, anchors(), cur, kInstallNow).result ==
+        keys::InstallResult::kKeyScope);
+}
+
+namespace {
+
+/// The iat of the status list in `rel`.
+std::int64_t list_iat(const std::string& rel) {
+  Bytes b = vector_file(rel);
+  auto msg = cose::parse_sign1(b);
+  REQUIRE(msg);
+  auto l = parse_status_payload(msg->payload);
+  REQUIRE(l);
+  return static_cast<std::int64_t>(l->iat);
+}
+
+}  // namespace
+
+// Spec version 1.1, section 8: a status list's iat lifts the time floor no further than the
+// kiosk's now at its install, also after reopening the store; a version 1 store whose floor an
+// uncapped future list raised is migrated down to the capped value, and other floors stay.
+TEST_CASE("store: spec 1.1: the time floor caps a status list's iat at its install time") {
+  TempDir d;
+  std::string db = d / "t.db";
+  const std::string future = "trust-future/status/CN-310000.cose";
+  std::int64_t iat = list_iat(future);
+  REQUIRE(iat > kInstallNow);
+  install_ok(db, "trust-future/keyset.cose");
+  install_ok(db, future);
+  auto floor_of = [&](const std::string& path) {
+    auto store = keys::TrustStore::open(path);
+    REQUIRE(store);
+    auto snap = (*store)->snapshot();
+    REQUIRE(snap);
+    REQUIRE(snap->status.size() == 1);
+    return snap->time_floor;
+  };
+  std::int64_t floor = floor_of(db);
+  CHECK(floor <= kInstallNow);
+  CHECK(floor < iat);
+
+  SUBCASE("a version 1 store raised by the future list migrates down") {
+    REQUIRE(std::system(("sqlite3 '" + db + "' \"UPDATE meta SET value = " + std::to_string(iat) +
+                         " WHERE key = 'time_floor'; PRAGMA user_version = 1;\"")
+                            .c_str()) == 0);
+    CHECK(floor_of(db) == floor);
+    REQUIRE(std::system(("test \"$(sqlite3 '" + db + "' 'PRAGMA user_version')\" = 2").c_str()) ==
+            0);
+  }
+  SUBCASE("a version 1 store keeps a floor that an audit record raised") {
+    REQUIRE(
+        std::system(("sqlite3 '" + db + "' \"UPDATE meta SET value = " + std::to_string(iat + 5) +
+                     " WHERE key = 'time_floor'; PRAGMA user_version = 1;\"")
+                        .c_str()) == 0);
+    CHECK(floor_of(db) == iat + 5);
+  }
 }

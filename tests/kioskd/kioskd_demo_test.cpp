@@ -1,4 +1,4 @@
-// `kioskd --demo`: the simulated devices behind the real drivers play the whole script once
+// `kioskd-demo`: the simulated devices behind the real drivers play the whole script once
 // (--no-loop) and every presentation gets its verdict on stdout, in order.
 #include <doctest/doctest.h>
 
@@ -10,16 +10,16 @@
 
 using namespace kiosk::test;
 
-TEST_CASE("kioskd --demo plays the live e-card, letter, legacy card, chip and the failures") {
+TEST_CASE("kioskd-demo plays the live e-card, letter, legacy card, chip and the failures") {
   TempDir dir("demo_live");
   std::string out = dir.path + "/stdout.txt", ready = dir.path + "/ready";
   ProcessOptions po;
   po.stdout_file = out;
   po.stderr_file = dir.path + "/stderr.txt";
-  Process p({kioskd_path(), "--demo", "--no-loop", "--port", "0", "--data", dir.path + "/data",
+  Process p({kioskd_demo_path(), "--no-loop", "--port", "0", "--data", dir.path + "/data",
              "--ready-file", ready},
             po);
-  // The expected verdicts, in the script's order (firmware/kioskd/demo_devices.cpp).
+  // The expected verdicts, in the script's order (firmware/kioskd-demo/demo_devices.cpp).
   const std::vector<std::string> want = {
       "camera ACCEPT E_SSC -",
       "camera ACCEPT WPNL -",

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "firmware/audit/audit_log.h"
+#include "firmware/kioskd-demo/sim_devices.h"
 #include "firmware/kioskd/card_source.h"
 #include "firmware/kioskd/config.h"
 #include "firmware/kioskd/device_spec.h"
@@ -66,19 +67,21 @@ std::optional<json::Value> pump_until_entry(Device& device, WsClient& ws) {
 
 TEST_CASE("device addresses: accepted forms and FILE:LINE errors") {
   using namespace kiosk::kioskd;
-  CHECK(parse_camera_address("none")->kind == CameraSpec::Kind::kNone);
-  CHECK(parse_camera_address("/dev/video0")->kind == CameraSpec::Kind::kV4l2);
-  CHECK(parse_camera_address("sim:still:/x.png")->path == "/x.png");
+  CHECK(parse_camera_address("none")->none());
+  CHECK(parse_camera_address("/dev/video0")->kind == "v4l2");
+  CHECK(parse_camera_address("sim:still:/x.png")->kind == "sim:still");
+  CHECK(parse_camera_address("sim:still:/x.png")->arg == "/x.png");
   CHECK_FALSE(parse_camera_address("sim:still:"));
   CHECK_FALSE(parse_camera_address("video0"));
-  CHECK(parse_scanner_address("evdev:/dev/input/event3")->kind == ScannerSpec::Kind::kEvdevPath);
-  CHECK(parse_scanner_address("evdev-name:Honeywell 1900")->target == "Honeywell 1900");
-  CHECK(parse_scanner_address("/dev/ttyACM0")->kind == ScannerSpec::Kind::kSerial);
+  CHECK(parse_scanner_address("evdev:/dev/input/event3")->kind == "evdev");
+  CHECK(parse_scanner_address("evdev-name:Honeywell 1900")->arg == "Honeywell 1900");
+  CHECK(parse_scanner_address("/dev/ttyACM0")->kind == "serial");
   CHECK_FALSE(parse_scanner_address("ttyACM0"));
-  CHECK(parse_reader_address("pcsc:ACS ACR122U")->reader == "ACS ACR122U");
+  CHECK(parse_reader_address("pcsc:ACS ACR122U")->arg == "ACS ACR122U");
   CHECK_FALSE(parse_reader_address("pcsc:"));
 
   std::string base = "[data]\ndir = /tmp/d\nanchors = /tmp/a\n[devices]\n";
+  const DeviceRegistry sims = simulated_devices();  // kioskd-demo's: sim:* cameras too
   auto bad = parse_config(base + "camera = webcam\n", "k.conf");
   REQUIRE_FALSE(bad);
   CHECK(bad.error().line == 5);
@@ -93,7 +96,7 @@ TEST_CASE("device addresses: accepted forms and FILE:LINE errors") {
       parse_config(base +
                        "camera = sim:scene\ncamera_width = 640\ncamera_deadline_ms = 50\n"
                        "scanner = evdev:/dev/input/event1\nscanner_grab = no\nreader = pcsc\n",
-                   "k.conf");
+                   "k.conf", &sims);
   REQUIRE(ok);
   CHECK(ok->devices.camera_width == 640);
   CHECK(ok->devices.camera_deadline_ms == 50);
@@ -110,8 +113,10 @@ TEST_CASE("a simulated camera showing a rendered letter: decoded, verified, audi
   auto scene = sim::scene::render_scene(spec, rng);
   std::string png = dir.path + "/letter.png";
   REQUIRE(cv::imwrite(png, scene.frame));
+  // The simulated camera is kioskd-demo's (the production kioskd has none), set by configuration.
   Kioskd k(dir.path,
-           base_config(dir.path, "[devices]\ncamera = sim:still:" + png + "\ncamera_fps = 5\n"));
+           base_config(dir.path, "[devices]\ncamera = sim:still:" + png + "\ncamera_fps = 5\n"),
+           {"--no-demo"}, {}, kioskd_demo_path());
   REQUIRE(k.ready);
   WsClient ws(k.port, "/ws");
   REQUIRE(ws.connected());

@@ -1,8 +1,14 @@
 // kioskd's pure parts: config, feed, session, the screens' messages, the request handler.
 #include <doctest/doctest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "app/json.h"
 #include "firmware/kioskd/config.h"
+#include "firmware/kioskd/devices.h"
 #include "firmware/kioskd/feed_source.h"
 #include "firmware/kioskd/http_fetch.h"
 #include "firmware/kioskd/http_routes.h"
@@ -30,12 +36,11 @@ TEST_CASE("config: a full file parses into the const struct") {
   CHECK(c->clock == ClockSource::kOffset);
   CHECK(c->clock_offset == -60);
   CHECK(c->devices.feed_loop);
-  CHECK(!check_complete(*c, "k.conf"));
   auto defaults = parse_config("", "empty.conf");
   REQUIRE(defaults);
   CHECK(defaults->listen == "127.0.0.1");  // loopback by default
   CHECK(defaults->port == 8080);
-  CHECK(check_complete(*defaults, "empty.conf")->message() == "empty.conf: [data] dir is required");
+  CHECK(defaults->data_dir == "/var/lib/kiosk");  // the package's state folder
 }
 
 TEST_CASE("config: every error names the line and the reason") {
@@ -45,15 +50,16 @@ TEST_CASE("config: every error names the line and the reason") {
     const char* reason;
   } cases[] = {
       {"[kiosk]\nmax_age = 0\n", 2, "max_age: 0 is out of range 1..3600"},
-      {"[kiosk]\nmode = kiosk\n", 2, "mode: 'kiosk' is not counter or self-service"},
+      {"[kiosk]\nmode = kiosk\n", 2, "mode: 'kiosk' is not one of counter, self-service"},
       {"[kiosk]\njurisdiction = 31a\n", 2, "jurisdiction: '31a' is not a GB/T 2260 prefix"},
       {"[kiosk]\nid = a b\n", 2, "id: may hold only letters, digits, '-', '_' and '.'"},
       {"[trust]\nurl = https://x/\n", 2, "url: only http:// URLs"},
       {"[devices]\nfeed_loop = maybe\n", 2, "feed_loop: 'maybe' is not yes or no"},
       {"[ui\n", 1, "a section header must end with ']'"},
-      {"[ui]\nport = 70000\n", 2, "port: '70000' is not a port"},
+      {"[ui]\nport = 70000\n", 2, "port: 70000 is out of range 0..65535"},
       {"[ui]\nport = \x01\n", 2, "control character in the line"},
-      {"\n\n[clock]\nsource = sundial\n", 4, "source: 'sundial' is not system, fixed or offset"},
+      {"\n\n[clock]\nsource = sundial\n", 4,
+       "source: 'sundial' is not one of system, fixed, offset"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.text);
@@ -142,7 +148,7 @@ TEST_CASE("session: repeats, side by side, redraws, limit, clear") {
 }
 
 TEST_CASE("the applicant's screen gets no reason and no personal data") {
-  Config c;
+  Config c = default_config();
   Session s;
   SessionEntry e = entry("k", Document::kWpnl, {9});
   e.verdict.outcome = Outcome::kReject;
@@ -184,7 +190,7 @@ TEST_CASE("the applicant's screen gets no reason and no personal data") {
 }
 
 TEST_CASE("the officer's holder record, byte for byte (ISO dates, empty employer name)") {
-  Config c;
+  Config c = default_config();
   Session s;
   SessionEntry e = entry("k", Document::kWpnl, {9});
   e.verdict.issuer_kid = Kid{};
@@ -274,4 +280,123 @@ TEST_CASE("update URL and manifest entries") {
   CHECK(!valid_manifest_entry("../keyset.cose"));
   CHECK(!valid_manifest_entry("status/.cose"));
   CHECK(!valid_manifest_entry("status/a/b.cose"));
+}
+
+// The deploy shape: one table of keys, typed values, start-up checks with FILE:LINE.
+namespace {
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+}  // namespace
+
+TEST_CASE("config: every default in the table parses, and the packaged kioskd.conf is the table") {
+  for (const ConfigKey& k : config_keys()) {
+    CAPTURE(k.key);
+    Config c;
+    CHECK_FALSE(k.set(c, k.fallback));
+    CHECK_FALSE(k.help.empty());
+    CHECK_FALSE(k.type.empty());
+  }
+  // The packaged file (firmware/packaging/kioskd.conf) is what the table prints, and parses.
+  std::string packaged =
+      read_file(std::string(KIOSK_TEST_DATA) + "/../../firmware/packaging/kioskd.conf");
+  CHECK(packaged == default_config_text());
+  auto c = parse_config(packaged, "kioskd.conf");
+  REQUIRE(c);
+  CHECK(c->www == "/usr/share/kiosk/www");
+  CHECK(c->anchors_dir == "/usr/share/kiosk/anchors");
+  CHECK(c->listen == "127.0.0.1");
+  CHECK(c->where("data.dir") == "kioskd.conf ([data] dir default)");
+  CHECK(config_help_text().find("[ui] port = 8080") != std::string::npos);
+}
+
+TEST_CASE("config: refused at start-up with FILE:LINE and a sentence") {
+  struct Case {
+    std::string text;
+    std::size_t line;
+    const char* reason;
+  } cases[] = {
+      {"port = 80\n[ui]\n", 1, "'port' is outside any [section]"},
+      {"[ui]\nprot = 80\n", 2, "unknown key 'prot' in [ui] (known: listen, port, www"},
+      {"[ui]\nport = eighty\n", 2, "port: 'eighty' is not a whole number"},
+      {"[ui]\nlisten = localhost\n", 2, "listen: 'localhost' is not an IP address"},
+      {"[ui]\nlisten = 300.1.1.1\n", 2, "listen: '300.1.1.1' is not an IP address"},
+      {"[data]\ndir = var/lib/kiosk\n", 2, "dir: 'var/lib/kiosk' is not an absolute path"},
+      {"[trust]\nurl = http://:80/x\n", 2, "url: 'http://:80/x' is not http://HOST[:PORT]/PATH"},
+      {"[trust]\nurl = http://h:99999/x\n", 2, "url: 'http://h:99999/x' is not http://"},
+      {"[devices]\ncamera = sim:scene\n", 2,
+       "camera: 'sim:scene': this build has no simulated devices; kioskd-demo has them"},
+      {"[devices]\nreader = sim:counter\n", 2,
+       "reader: 'sim:counter': this build has no simulated devices"},
+      {"[devices]\ncamera_fps = fast\n", 2, "camera_fps: 'fast' is not a whole number"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.text);
+    auto r = parse_config(c.text, "k.conf");
+    REQUIRE(!r);
+    CHECK(r.error().line == c.line);
+    CHECK(r.error().reason.find(c.reason) == 0);
+  }
+  // A registry with a simulated camera of another kind names what it lacks.
+  DeviceRegistry sims;
+  sims.add_camera("sim:still",
+                  [](const std::string&,
+                     const DeviceConfig&) -> Result<std::unique_ptr<drivers::Camera>, std::string> {
+                    return Unexpected{std::string("unused")};
+                  });
+  auto other = parse_config("[devices]\ncamera = sim:scene\n", "k.conf", &sims);
+  REQUIRE(!other);
+  CHECK(other.error().reason ==
+        "camera: 'sim:scene': no simulated camera of kind 'sim:scene' in "
+        "this build");
+  CHECK(parse_config("[devices]\ncamera = sim:still:/x.png\n", "k.conf", &sims));
+}
+
+TEST_CASE("config: the start-up checks name the key's line (state folder, anchors, screens)") {
+  namespace fs = std::filesystem;
+  std::string dir = fs::temp_directory_path() / ("kioskd-check-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir + "/data");
+  fs::create_directories(dir + "/anchors");
+  fs::create_directories(dir + "/www");
+  std::ofstream(dir + "/www/officer.html") << "<html></html>";
+  auto conf = [&](const std::string& data, const std::string& anchors) {
+    return "[ui]\nwww = " + dir + "/www\n[data]\ndir = " + data + "\nanchors = " + anchors + "\n";
+  };
+  auto good = parse_config(conf(dir + "/data", dir + "/anchors"), "k.conf");
+  REQUIRE(good);
+  CHECK_FALSE(check_config(*good));
+
+  auto no_state = parse_config(conf(dir + "/missing", dir + "/anchors"), "k.conf");
+  REQUIRE(no_state);
+  auto e = check_config(*no_state);
+  REQUIRE(e);
+  CHECK(e->message().find("k.conf:4: [data] dir " + dir +
+                          "/missing: the state folder does not "
+                          "exist") == 0);
+
+  auto no_anchors = parse_config(conf(dir + "/data", dir + "/none"), "k.conf");
+  REQUIRE(no_anchors);
+  e = check_config(*no_anchors);
+  REQUIRE(e);
+  CHECK(e->message().find("k.conf:5: [data] anchors " + dir + "/none: not a readable folder") == 0);
+
+  fs::create_directories(dir + "/anchors/root.pub");  // a .pub that cannot be read as a file
+  e = check_config(*good);
+  REQUIRE(e);
+  CHECK(e->message().find("k.conf:5: [data] anchors: " + dir +
+                          "/anchors/root.pub cannot be read") == 0);
+  fs::remove_all(dir + "/anchors/root.pub");
+
+  // A default that does not hold on this machine names the file and the default.
+  auto defaults = parse_config("", "k.conf");
+  REQUIRE(defaults);
+  defaults->data_dir = dir + "/missing";
+  e = check_config(*defaults);
+  REQUIRE(e);
+  CHECK(e->message().find("k.conf ([data] dir default): [data] dir ") == 0);
+  fs::remove_all(dir);
 }

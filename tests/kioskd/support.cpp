@@ -129,6 +129,13 @@ bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds lim
 std::string kioskd_path() {
   return std::string(KIOSK_BUILD_DIR) + "/firmware/kioskd/kioskd";
 }
+std::string kioskd_demo_path() {
+  return std::string(KIOSK_BUILD_DIR) + "/firmware/kioskd-demo/kioskd-demo";
+}
+std::string www_dir() {
+  return std::string(KIOSK_TEST_DATA) + "/../../firmware/kioskd/www";
+}
+
 std::string chromium() {
   for (const char* p : {"/usr/bin/chromium", "/usr/bin/chromium-browser"})
     if (std::filesystem::exists(p)) return p;
@@ -204,7 +211,9 @@ int run(const std::vector<std::string>& argv, std::string* out, std::string* err
 
 std::string base_config(const std::string& dir, const std::string& extra, std::int64_t now) {
   return "[kiosk]\nid = TEST-01\njurisdiction = 3101\nsession_timeout = 300\n"
-         "[ui]\nlisten = 127.0.0.1\nport = 0\n"
+         "[ui]\nlisten = 127.0.0.1\nport = 0\nwww = " +
+         www_dir() + "\nplaces = " + std::string(KIOSK_TEST_DATA) + "/data/gbt2260" +
+         "\n"
          "[data]\ndir = " +
          dir + "/data\nanchors = " + vectors() +
          "/anchors\n"
@@ -219,8 +228,10 @@ void install_vector_trust(const std::string& data_dir, std::int64_t now) {
 }
 
 Kioskd::Kioskd(const std::string& dir, const std::string& config_text,
-               const std::vector<std::string>& extra_args, const ProcessOptions& opt_in) {
+               const std::vector<std::string>& extra_args, const ProcessOptions& opt_in,
+               const std::string& program) {
   std::string conf = dir + "/kioskd.conf";
+  fs::create_directories(dir + "/data");
   write_text(conf, config_text);
   std::string ready_file = dir + "/ready";
   fs::remove(ready_file);
@@ -229,7 +240,7 @@ Kioskd::Kioskd(const std::string& dir, const std::string& config_text,
   if (opt.stderr_file.empty()) opt.stderr_file = stderr_path;
   stderr_path = opt.stderr_file;
   if (opt.stdout_file.empty()) opt.stdout_file = dir + "/kioskd.stdout";
-  std::vector<std::string> argv = {kioskd_path(), "--config", conf, "--ready-file", ready_file};
+  std::vector<std::string> argv = {program, "--config", conf, "--ready-file", ready_file};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   proc = std::make_unique<Process>(argv, opt);
   ready = wait_until(

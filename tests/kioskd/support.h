@@ -60,6 +60,9 @@ std::vector<std::string> chromium_args(const std::string& profile);
 std::optional<std::string> npm_browser_tools(std::string* why);
 
 std::string kioskd_path();
+std::string kioskd_demo_path();
+/// The screens' files in the source tree (base_config's [ui] www).
+std::string www_dir();
 std::string kioskctl_path();
 std::string vectors();
 
@@ -71,10 +74,12 @@ const json::Value& case_input(const std::string& id);
 int run(const std::vector<std::string>& argv, std::string* out = nullptr,
         std::string* err = nullptr);
 
-/// A running kioskd with a config written from `sections`, on a free loopback port.
+/// A running kioskd (or `program`, e.g. kioskd_demo_path() with "--no-demo") with a config
+/// written from `sections`, on a free loopback port; DIR/data is created (the state folder).
 struct Kioskd {
   Kioskd(const std::string& dir, const std::string& config_text,
-         const std::vector<std::string>& extra_args = {}, const ProcessOptions& opt = {});
+         const std::vector<std::string>& extra_args = {}, const ProcessOptions& opt = {},
+         const std::string& program = kioskd_path());
   std::string url;  ///< http://127.0.0.1:PORT/
   std::uint16_t port = 0;
   std::string stderr_path;

@@ -53,6 +53,49 @@ std::vector<std::string> lines(const std::string& s) {
 
 }  // namespace
 
+namespace {
+
+struct IssueCase {
+  const char* doc;
+  const char* variant;
+  const char* outcome;
+  const char* reasons;
+};
+
+/// Issues each case with `kiosk-sim issue --keys d/k` and verifies it with `kioskctl verify` on
+/// the store d/DB: the outcome and the reasons must be the case's.
+void check_issued(kiosk::sim::test::TempDir& d, const std::string& db,
+                  std::initializer_list<IssueCase> cases) {
+  for (const IssueCase& c : cases) {
+    std::string label = std::string(c.doc) + "/" + c.variant;
+    CAPTURE(label);
+    Run is = run(kSim + " issue --keys " + (d / "k") + " --doc " + c.doc + " --variant " +
+                 c.variant + " --now 1796000100 --seed 3");
+    REQUIRE(is.status == 0);
+    std::string input;
+    if (std::string(c.doc) == "chip") {
+      CHECK(kiosk::parse_chip_file(is.out).has_value());
+      std::ofstream(d / "chip.json") << is.out;
+      input = "--chip-file " + (d / "chip.json");
+    } else {
+      std::ofstream(d / "qr.txt") << is.out;
+      input = "--qr-file " + (d / "qr.txt");
+    }
+    Run v =
+        run(kCtl + " verify --db " + (d / db) + " --now 1796000100 --jurisdiction 3101 " + input);
+    REQUIRE(v.status == 0);
+    auto j = kiosk::json::parse(lines(v.out).at(0));
+    REQUIRE(j);
+    CHECK(j->get("outcome")->string == c.outcome);
+    std::string rs;
+    for (const auto& r : j->get("reasons")->array)
+      rs += (rs.empty() ? "" : ",") + r.string;
+    CHECK(rs == c.reasons);
+  }
+}
+
+}  // namespace
+
 TEST_CASE("kiosk-sim keys writes test material that kioskctl installs") {
   kiosk::sim::test::TempDir d;
   Run k = run(kSim + " keys --out " + (d / "k") + " --seed 5 --now 1796000000");
@@ -93,42 +136,12 @@ TEST_CASE("kiosk-sim keys writes test material that kioskctl installs") {
   CHECK(lines(i2.out).size() == 8);
 
   // A few variants through both command lines.
-  struct Case {
-    const char* doc;
-    const char* variant;
-    const char* outcome;
-    const char* reasons;
-  };
-  for (Case c : {Case{"ecard", "valid", "ACCEPT", ""},
-                 Case{"wpnl", "revoked", "REJECT", "CREDENTIAL_REVOKED"},
-                 Case{"wpcard", "key-scope-iss", "REJECT", "KEY_SCOPE"},
-                 Case{"chip", "clone", "REJECT", "HOLDER_BINDING_FAILED"},
-                 Case{"chip", "valid", "ACCEPT", ""}}) {
-    std::string label = std::string(c.doc) + "/" + c.variant;
-    CAPTURE(label);
-    Run is = run(kSim + " issue --keys " + (d / "k") + " --doc " + c.doc + " --variant " +
-                 c.variant + " --now 1796000100 --seed 3");
-    REQUIRE(is.status == 0);
-    std::string input;
-    if (std::string(c.doc) == "chip") {
-      CHECK(kiosk::parse_chip_file(is.out).has_value());
-      std::ofstream(d / "chip.json") << is.out;
-      input = "--chip-file " + (d / "chip.json");
-    } else {
-      std::ofstream(d / "qr.txt") << is.out;
-      input = "--qr-file " + (d / "qr.txt");
-    }
-    Run v = run(kCtl + " verify --db " + (d / "t2.db") + " --now 1796000100 --jurisdiction 3101 " +
-                input);
-    REQUIRE(v.status == 0);
-    auto j = kiosk::json::parse(lines(v.out).at(0));
-    REQUIRE(j);
-    CHECK(j->get("outcome")->string == c.outcome);
-    std::string rs;
-    for (const auto& r : j->get("reasons")->array)
-      rs += (rs.empty() ? "" : ",") + r.string;
-    CHECK(rs == c.reasons);
-  }
+  check_issued(d, "t2.db",
+               {{"ecard", "valid", "ACCEPT", ""},
+                {"wpnl", "revoked", "REJECT", "CREDENTIAL_REVOKED"},
+                {"wpcard", "key-scope-iss", "REJECT", "KEY_SCOPE"},
+                {"chip", "clone", "REJECT", "HOLDER_BINDING_FAILED"},
+                {"chip", "valid", "ACCEPT", ""}});
 }
 
 TEST_CASE("kiosk-sim issue: listing, usage errors and live frames") {
@@ -149,4 +162,28 @@ TEST_CASE("kiosk-sim issue: listing, usage errors and live frames") {
   REQUIRE(frames.size() == 2);
   CHECK(frames[0].starts_with("WPP1:"));
   CHECK(frames[0] != frames[1]);  // a new nonce (and time) per frame
+}
+
+// Issue 13: `kiosk-sim keys --alg sm2` makes an all-SM2 PKI (a 130-hex anchor, SM2 entries), which
+// kioskctl installs; documents issued with those keys verify through kioskctl, chip and e-card
+// included (SM2 holder keys and chip answers).
+TEST_CASE("kiosk-sim keys --alg sm2: an all-SM2 PKI through kioskctl") {
+  kiosk::sim::test::TempDir d;
+  REQUIRE(run(kSim + " keys --out " + (d / "k") + " --seed 5 --now 1796000000 --alg sm2").status ==
+          0);
+  CHECK(slurp(d / "k/anchors/test-root.pub").size() == 131);
+  CHECK(run(kSim + " keys --out " + (d / "x") + " --alg rsa").status == 2);
+  Run i = run(kCtl + " trust install --db " + (d / "t.db") + " --anchors " + (d / "k/anchors") +
+              " --now 1796000000 " + (d / "k/trust"));
+  CHECK(i.status == 0);
+  CHECK(lines(i.out).size() == 8);
+  check_issued(d, "t.db",
+               {{"ecard", "valid", "ACCEPT", ""},
+                {"wpnl", "valid", "ACCEPT", ""},
+                {"wpcard", "valid", "ACCEPT", ""},
+                {"chip", "valid", "ACCEPT", ""},
+                {"chip", "clone", "REJECT", "HOLDER_BINDING_FAILED"},
+                {"ecard", "other-holder", "REJECT", "HOLDER_BINDING_FAILED"},
+                {"wpnl", "bad-signature", "REJECT", "BAD_SIGNATURE"},
+                {"ecard", "key-revoked", "REJECT", "KEY_REVOKED"}});
 }

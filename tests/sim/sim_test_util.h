@@ -40,7 +40,7 @@ inline std::unique_ptr<keys::TrustStore> store_with(const TestPki& pki, const st
   auto store = keys::TrustStore::open(path);
   REQUIRE(store.ok());
   keys::Anchors anchors;
-  anchors.keys.push_back(KeyPair(pki.root).public_key());
+  anchors.keys.push_back(pki.root_key());
   auto r = (*store)->install(build_keyset(pki), anchors, pki.now);
   REQUIRE(r.ok());
   REQUIRE(*r == keys::InstallResult::kInstalled);

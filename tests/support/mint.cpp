@@ -114,7 +114,7 @@ TrustBuilder::TrustBuilder() {
     KeyPair kp(vector_seed(name));
     IssuerKey k;
     k.kid = kp.kid();
-    k.pub = kp.public_key();
+    k.pub = VerifyKey::ed25519(kp.public_key());
     k.iss = std::string(name) == "issuer-shanghai" ? "CN-310000" : "CN-MOHRSS";
     k.docs = {1, 2, 3, 4};
     k.reg = std::string(name) == "issuer-shanghai" ? "31" : "";

@@ -1,6 +1,7 @@
-// `kioskd --demo`: the vector trust package, a fixed clock at which the vector credentials
-// verify, and a feed built from the conformance cases' inputs (valid e-card, WPNL, legacy card,
-// chip, and the common failures), so the whole kiosk can be seen working with no device.
+// `kioskd-demo --demo-vectors`: the vector trust package, a fixed clock at which the vector
+// credentials verify, and a feed built from the conformance cases' inputs (valid e-card, WPNL,
+// legacy card, chip, and the common failures), so the whole kiosk can be seen working with no
+// device.
 #pragma once
 
 #include <string>

@@ -1,4 +1,4 @@
-#include "firmware/kioskd/demo_devices.h"
+#include "firmware/kioskd-demo/demo_devices.h"
 
 #include <boost/asio/steady_timer.hpp>
 #include <ctime>
@@ -9,11 +9,7 @@
 
 #include "app/crypto.h"
 #include "drivers/camera/capture_camera.h"
-#include "drivers/scanner/serial_scanner.h"
-#include "firmware/kioskd/camera_source.h"
-#include "firmware/kioskd/card_source.h"
-#include "firmware/kioskd/demo.h"
-#include "firmware/kioskd/scanner_source.h"
+#include "firmware/kioskd-demo/demo.h"
 #include "sim/issuer/issuer.h"
 #include "sim/issuer/keys_dir.h"
 #include "sim/rng.h"
@@ -85,10 +81,7 @@ struct DemoDevices::Impl {
   bool loop = true;
   std::shared_ptr<Screen> screen = std::make_shared<Screen>();
   std::unique_ptr<sim::PtySerialSim> pty;
-  sim::VcardReader* reader = nullptr;
-  std::unique_ptr<CameraSource> camera;
-  std::unique_ptr<ScannerSource> scanner;
-  std::unique_ptr<CardSource> card;
+  sim::VcardReader* reader = nullptr;  ///< owned by the kiosk's CardSource once made
   boost::asio::steady_timer timer, pump_timer;
   struct Step {
     std::string what;
@@ -146,6 +139,15 @@ Result<LiveDemoSetup, std::string> prepare_live_demo(const Config& base,
   out.config.clock = ClockSource::kSystem;
   out.config.devices.feed.clear();
   out.config.devices.feed_loop = false;
+  // The devices, by configuration: the counter's simulated camera and reader, and the real
+  // serial driver on the simulated scanner's pty.
+  out.config.devices.camera = "sim:counter";
+  out.config.devices.camera_deadline_ms = 200;
+  out.config.devices.scanner = dir + "/scanner.tty";
+  out.config.devices.reader = "sim:counter";
+  for (const char* k : {"devices.camera", "devices.camera_deadline_ms", "devices.scanner",
+                        "devices.reader", "devices.feed", "clock.source"})
+    out.config.origin[k] = "kioskd-demo";
   // The kiosk stands in Shanghai's Pudong district (the issuer's default city).
   sim::IssueRequest req;
   req.now = now_s();
@@ -191,22 +193,10 @@ Result<std::unique_ptr<DemoDevices>, std::string> DemoDevices::create(boost::asi
   for (auto* r : {&ecard, &wpnl, &wpcard, &chip, &forged, &revoked, &elsewhere, &clone})
     if (!*r) return Unexpected{r->error()};
 
-  // The devices: the real sources over simulated hardware.
-  drivers::CaptureSettings cs;
-  cs.fps = 10;
-  impl->camera = std::make_unique<CameraSource>(
-      ioc,
-      std::make_unique<drivers::CaptureCamera>(std::make_unique<SceneFrames>(impl->screen), cs),
-      std::chrono::milliseconds(200));
+  // The simulated scanner's pty, read by kioskd's serial driver (`scanner = DATA/scanner.tty`).
   auto pty = sim::PtySerialSim::create(data_dir + "/scanner.tty");
   if (!pty) return Unexpected{"simulated scanner: " + pty.error()};
   impl->pty = std::move(*pty);
-  drivers::SerialSettings ss;
-  ss.device = impl->pty->path();
-  impl->scanner = std::make_unique<ScannerSource>(drivers::SerialScanner::create(ioc, ss));
-  auto reader = std::make_unique<sim::VcardReader>("Demo Virtual Reader 00 00");
-  impl->reader = reader.get();
-  impl->card = std::make_unique<CardSource>(ioc, std::move(reader));
 
   Impl* p = impl.get();
   auto camera_step = [p](std::string what, C carrier, std::function<std::string()> text) {
@@ -228,8 +218,14 @@ Result<std::unique_ptr<DemoDevices>, std::string> DemoDevices::create(boost::asi
     sim::VcardConfig vc;
     vc.ef = is.card->ef();
     vc.holder_seed = is.card->key_seed();
-    return Impl::Step{std::move(what), [p, vc] { p->reader->insert(vc); },
-                      [p] { p->reader->remove(); }};
+    vc.holder_alg = is.card->alg();
+    return Impl::Step{std::move(what),
+                      [p, vc] {
+                        if (p->reader) p->reader->insert(vc);
+                      },
+                      [p] {
+                        if (p->reader) p->reader->remove();
+                      }};
   };
   auto& st = impl->steps;
   st.push_back(camera_step("e-card on a phone (live)", C::kPhoneLight, live(*ecard, 0)));
@@ -249,11 +245,28 @@ Result<std::unique_ptr<DemoDevices>, std::string> DemoDevices::create(boost::asi
   return std::unique_ptr<DemoDevices>(new DemoDevices(std::move(impl)));
 }
 
-void DemoDevices::start(QrTextSource::TextHandler on_text, ChipSource::ChipHandler on_chip,
-                        StatusHandler on_status) {
-  impl_->camera->start(on_text, on_status);
-  impl_->scanner->start(on_text, on_status);
-  impl_->card->start(std::move(on_chip), on_status);
+void DemoDevices::register_devices(DeviceRegistry& r) {
+  Impl* p = impl_.get();
+  r.add_camera("sim:counter",
+               [p](const std::string&,
+                   const DeviceConfig&) -> Result<std::unique_ptr<drivers::Camera>, std::string> {
+                 drivers::CaptureSettings cs;
+                 cs.fps = 10;
+                 return std::unique_ptr<drivers::Camera>(std::make_unique<drivers::CaptureCamera>(
+                     std::make_unique<SceneFrames>(p->screen), cs));
+               });
+  r.add_reader(
+      "sim:counter",
+      [p](const std::string&,
+          const DeviceConfig&) -> Result<std::unique_ptr<drivers::CardReader>, std::string> {
+        if (p->reader) return Unexpected{std::string("the counter has one virtual card reader")};
+        auto reader = std::make_unique<sim::VcardReader>("Demo Virtual Reader 00 00");
+        p->reader = reader.get();
+        return std::unique_ptr<drivers::CardReader>(std::move(reader));
+      });
+}
+
+void DemoDevices::start() {
   impl_->schedule(2000);
 }
 
@@ -262,9 +275,6 @@ void DemoDevices::stop() {
   impl_->stopped = true;
   impl_->timer.cancel();
   impl_->pump_timer.cancel();
-  impl_->camera->stop();
-  impl_->scanner->stop();
-  impl_->card->stop();
 }
 
 }  // namespace kiosk::kioskd

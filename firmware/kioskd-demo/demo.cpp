@@ -1,4 +1,4 @@
-#include "firmware/kioskd/demo.h"
+#include "firmware/kioskd-demo/demo.h"
 
 #include <stdlib.h>
 
