@@ -18,7 +18,8 @@ packages=(
   libpcsclite-dev pcscd vsmartcard-vpcd
   python3
   valgrind
-  libssl-dev  # SM2 with SM3 signatures (app/sign/sm2.cpp, OpenSSL 3)
+  libssl-dev  # SM2 with SM3 signatures (app/sign/sm2.cpp, OpenSSL 3); kioskd's HTTPS/WSS (console)
+  openssl  # console: the tests make a test CA; docs show a PSB office issuing the certificate
   lintian  # package-check.sh: the .deb packages have no lintian error
   mmdebstrap  # package-check.sh: the clean Debian 12 root the packages are installed into
   curl  # package-check.sh: the installed kioskd's officer page and state

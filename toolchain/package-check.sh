@@ -124,13 +124,15 @@ deps=$( (dpkg-deb -f "$main" Depends; echo ,; dpkg-deb -f "$sim" Depends) | tr '
   sed 's/(.*)//; s/ //g' | grep -v '^$' | sort -u | paste -sd, -)
 cache=/var/cache/onecard-kiosk
 base=$cache/bookworm-minbase-$(echo "$deps" | sha256sum | cut -c1-16).tar
-if [ ! -s "$base" ]; then
+if [ ! -f "$base" ] || [ ! -s "$base" ]; then
+  rm -rf "$base"
   mkdir -p "$cache"
   echo "package-check: making the base root $base (mmdebstrap, once)"
   t0=$(date +%s)
-  mmdebstrap --quiet --variant=minbase --include="$deps" bookworm "$base.tmp" \
+  rm -rf "$base.partial"
+  mmdebstrap --quiet --variant=minbase --format=tar --include="$deps" bookworm "$base.partial" \
     "${KIOSK_DEBIAN_MIRROR:-http://deb.debian.org/debian}" || fail "mmdebstrap"
-  mv "$base.tmp" "$base"
+  mv "$base.partial" "$base"
   ok "base root made in $(( $(date +%s) - t0 )) s"
 fi
 export KIOSK_PC_INSIDE=1 KIOSK_PC_SCRATCH=$scratch KIOSK_PC_BASE=$base
@@ -223,11 +225,18 @@ scan_and_wait() {  # N: waits until the audit log has N records
 
 start_kioskd "$scratch/kioskd1.log"
 grep -q "ExecStart=/usr/bin/kioskd --config /etc/kiosk/kioskd.conf" "$root/lib/systemd/system/kioskd.service" || fail "unexpected ExecStart"
-curl -sf http://127.0.0.1:8080/ -o "$scratch/officer.html" || fail "GET /"
+# The console needs a signed-in officer (docs/officer-console.md): one made with kioskctl.
+printf 'package-check-pin\n' | as_kiosk kioskctl officer add --db /var/lib/kiosk/trust.db \
+  --name checker >/dev/null || fail "kioskctl officer add"
+curl -sf -o /dev/null http://127.0.0.1:8080/api/state && fail "GET /api/state without a session: not 401"
+curl -sf -c "$scratch/jar" -H 'Content-Type: application/json' \
+  -d '{"name": "checker", "password": "package-check-pin"}' -o /dev/null \
+  http://127.0.0.1:8080/api/signin || fail "POST /api/signin"
+curl -sf -b "$scratch/jar" http://127.0.0.1:8080/ -o "$scratch/officer.html" || fail "GET /"
 cmp -s "$scratch/officer.html" "$root/usr/share/kiosk/www/officer.html" || fail "/ is not the installed officer.html"
 ok "kioskd started as ExecStart ($exec_start) as user kiosk; / is the installed officer.html"
 scan_and_wait 1
-state=$(curl -sf http://127.0.0.1:8080/api/state) || fail "GET /api/state"
+state=$(curl -sf -b "$scratch/jar" http://127.0.0.1:8080/api/state) || fail "GET /api/state"
 python3 - "$state" <<'EOF' || fail "no scanner ACCEPT on the officer's screen: $state"
 import json, sys
 s = json.loads(sys.argv[1])

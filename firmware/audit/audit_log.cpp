@@ -341,7 +341,7 @@ Result<bool, AuditError> AuditLog::start_sealing(std::int64_t now, const SealOpt
                        std::to_string(*sealed_through) +
                        ": a new key is made; the old seals verify only with the old key");
     std::string key_path = seal_key_path(path_, options.key_dir);
-    VerifyKey vk;
+    AuditorKey vk;
     auto made = SealKeyFile::create(key_path, now < 0 ? 0 : now, options.epoch_seconds, &vk);
     if (!made) return Unexpected{AuditError{AuditError::Kind::kIo, made.error()}};
     key_ = std::move(*made);

@@ -58,6 +58,8 @@ void ChainChecker::feed(const StoredRecord& r) {
         report_.anchors.push_back({r.seq, rec->time, rec->purged_through, rec->purged_hash,
                                    rec->cutoff, rec->purged_epochs});
         break;
+      case RecordKind::kAccess:
+        break;
     }
   }
   // Continue from the stored hash, so that one break is reported once.

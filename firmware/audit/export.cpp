@@ -5,10 +5,11 @@
 namespace kiosk::audit {
 
 Result<std::string, std::string> export_signed(AuditLog& log, const KioskSecrets& secrets,
-                                               std::string_view kiosk_id, std::int64_t now) {
+                                               std::string_view kiosk_id, std::int64_t now,
+                                               SigAlg alg) {
   auto chain = log.check();
   if (!chain) return Unexpected{chain.error().message};
-  KeyPair kp(secrets.sign_seed);
+  SigningKey kp = SigningKey::from_seed(alg, secrets.sign_seed);
   std::string out = json::Writer()
                         .begin_object()
                         .key("format")
@@ -17,8 +18,10 @@ Result<std::string, std::string> export_signed(AuditLog& log, const KioskSecrets
                         .string(kiosk_id)
                         .key("exported_at")
                         .number(now)
+                        .key("alg")
+                        .string(sign::name(alg))
                         .key("public_key")
-                        .string(to_hex(kp.public_key()))
+                        .string(to_hex(kp.public_key().raw()))
                         .key("records")
                         .number(static_cast<std::int64_t>(chain->records))
                         .key("chain")
@@ -48,7 +51,7 @@ Result<std::string, std::string> export_signed(AuditLog& log, const KioskSecrets
 }
 
 Result<ExportCheck, std::string> check_export(std::string_view text,
-                                              const std::optional<PublicKey>& expected,
+                                              const std::optional<Bytes>& expected,
                                               VerifyOptions options) {
   if (text.empty() || text.back() != '\n')
     return Unexpected{std::string("not an export: truncated")};
@@ -69,15 +72,21 @@ Result<ExportCheck, std::string> check_export(std::string_view text,
        fmt->string != "onecard-kiosk-audit-export-v2"))
     return Unexpected{std::string("not an export: unknown header")};
   ExportCheck check;
+  if (const json::Value* a = header->get("alg")) {
+    if (!a->is_string() ||
+        (a->string != sign::name(SigAlg::kEd25519) && a->string != sign::name(SigAlg::kSm2)))
+      return Unexpected{std::string("not an export: unknown signature algorithm")};
+    check.alg = a->string == sign::name(SigAlg::kSm2) ? SigAlg::kSm2 : SigAlg::kEd25519;
+  }
   const json::Value* pk = header->get("public_key");
   auto pk_bytes = pk && pk->is_string() ? from_hex(pk->string) : std::nullopt;
-  auto key = pk_bytes ? to_array<32>(*pk_bytes) : std::nullopt;
-  if (!key) return Unexpected{std::string("not an export: no public key in the header")};
-  check.key = *key;
+  auto key = pk_bytes ? VerifyKey::make(check.alg, *pk_bytes) : std::nullopt;
+  if (!key) return Unexpected{std::string("not an export: no usable public key in the header")};
+  check.key = *pk_bytes;
   if (const json::Value* k = header->get("kiosk"); k && k->is_string()) check.kiosk = k->string;
   if (expected && *expected != check.key)
     return Unexpected{std::string("signed by another key than the one given")};
-  if (!ed25519_verify(*sig, as_bytes(signed_part), check.key))
+  if (!sign::verify(check.alg, *key, as_bytes(signed_part), *sig))
     return Unexpected{std::string("signature does not verify: the file was altered")};
 
   // Records first in the file, seals after; the verifier wants the seals first.

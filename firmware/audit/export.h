@@ -1,10 +1,11 @@
 // The signed export of the audit log: a text file an auditor can check away from the kiosk.
 //
 //   line 1   {"format": "onecard-kiosk-audit-export-v2", "kiosk": ID, "exported_at": T,
-//             "public_key": HEX, "records": N, "chain": "intact"|"broken"}
+//             "alg": "Ed25519"|"SM2", "public_key": HEX, "records": N, "chain": "intact"|"broken"}
 //   then     {"seq": N, "hash": HEX, "body": "<the record body, exactly as hashed>"} per record
 //   then     {"audit_seal": "<seal body>", "mac": HEX} per seal and checkpoint row, in order
-//   last     {"signature": HEX}   Ed25519 by the kiosk's export key over every byte before it
+//   last     {"signature": HEX}   by the kiosk's export key over every byte before it: Ed25519, or
+//            SM2 with SM3 (app/sign) from the same seed; "alg" absent means Ed25519 (format v1)
 //
 // The signature only says which kiosk wrote the file: its key sits on the kiosk, so root there can
 // sign anything. What an auditor can trust comes from the seals, checked with the verification
@@ -18,18 +19,21 @@
 
 #include "app/crypto.h"
 #include "app/result.h"
+#include "app/sign/sign.h"
 #include "firmware/audit/audit_log.h"
 #include "firmware/audit/kiosk_secrets.h"
 #include "firmware/audit/verify.h"
 
 namespace kiosk::audit {
 
-/// Writes the whole log as an export, signed with `secrets`' export key.
+/// Writes the whole log as an export, signed with `secrets`' export key (as `alg`).
 Result<std::string, std::string> export_signed(AuditLog& log, const KioskSecrets& secrets,
-                                               std::string_view kiosk_id, std::int64_t now);
+                                               std::string_view kiosk_id, std::int64_t now,
+                                               SigAlg alg = SigAlg::kEd25519);
 
 struct ExportCheck {
-  PublicKey key{};      ///< the key the file names (and was signed with)
+  SigAlg alg = SigAlg::kEd25519;
+  Bytes key;            ///< the raw public key the file names (and was signed with)
   std::string kiosk;    ///< the kiosk id in the header
   VerifyReport report;  ///< the records, seals and checkpoints, verified as a log is
 };
@@ -38,7 +42,7 @@ struct ExportCheck {
 /// records, seals and checkpoints as verify_log does (with `options`). Fails with the reason when
 /// the file is not a signed export.
 Result<ExportCheck, std::string> check_export(std::string_view text,
-                                              const std::optional<PublicKey>& expected,
+                                              const std::optional<Bytes>& expected,
                                               VerifyOptions options = {});
 
 }  // namespace kiosk::audit

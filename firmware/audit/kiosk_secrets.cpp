@@ -91,7 +91,7 @@ Result<std::unique_ptr<KioskSecrets>, std::string> load_or_create_secrets(
   return s;
 }
 
-Result<PublicKey, std::string> load_sign_public(const std::string& data_dir) {
+Result<Bytes, std::string> load_sign_public(const std::string& data_dir, SigAlg alg) {
   std::string path = data_dir + "/audit-sign.key";
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Unexpected{sys_error(path)};
@@ -102,9 +102,18 @@ Result<PublicKey, std::string> load_sign_public(const std::string& data_dir) {
   ::close(fd);
   if (n != static_cast<ssize_t>(seed.size()) || more != 0)
     return Unexpected{path + ": not a 32-byte key"};
-  KeyPair kp(seed);
+  SigningKey key = SigningKey::from_seed(alg, seed);
   sodium_memzero(seed.data(), seed.size());
-  return kp.public_key();
+  ByteView raw = key.public_key().raw();
+  return Bytes(raw.begin(), raw.end());
+}
+
+Result<PublicKey, std::string> load_sign_public(const std::string& data_dir) {
+  auto raw = load_sign_public(data_dir, SigAlg::kEd25519);
+  if (!raw) return Unexpected{raw.error()};
+  auto key = to_array<32>(*raw);
+  if (!key) return Unexpected{data_dir + "/audit-sign.key: not an Ed25519 key"};
+  return *key;
 }
 
 std::string cti_hash(const HashKey& key, ByteView cti) {

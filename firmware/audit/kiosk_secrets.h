@@ -11,6 +11,7 @@
 
 #include "app/crypto.h"
 #include "app/result.h"
+#include "app/sign/sign.h"
 
 namespace kiosk::audit {
 
@@ -32,6 +33,8 @@ Result<std::unique_ptr<KioskSecrets>, std::string> load_or_create_secrets(
 
 /// Reads only the public half of the export key (for `kioskctl audit pubkey`).
 Result<PublicKey, std::string> load_sign_public(const std::string& data_dir);
+/// The same as `alg` would sign exports: 32 bytes (Ed25519) or the 65-byte SM2 point.
+Result<Bytes, std::string> load_sign_public(const std::string& data_dir, SigAlg alg);
 
 /// Hex of the keyed BLAKE2b-256 hash of a credential id; "" for an empty id.
 std::string cti_hash(const HashKey& key, ByteView cti);

@@ -32,6 +32,8 @@ std::string_view name(RecordKind k) {
       return "segment";
     case RecordKind::kPurge:
       return "purge";
+    case RecordKind::kAccess:
+      return "access";
   }
   return "verdict";
 }
@@ -65,6 +67,11 @@ std::string body(const Record& r) {
       if (r.cutoff) w.key("cutoff").number(*r.cutoff);
       if (r.purged_epochs)
         w.key("purged_epochs").number(static_cast<std::int64_t>(*r.purged_epochs));
+      break;
+    case RecordKind::kAccess:
+      w.key("event").string(r.event);
+      w.key("officer").string(r.officer);
+      w.key("client").string(r.client);
       break;
   }
   w.key("prev").string(r.prev);
@@ -129,6 +136,15 @@ std::optional<Record> parse_body(std::string_view text) {
       if (!epochs) return std::nullopt;
       r.purged_epochs = *epochs;
     }
+  } else if (*kind == "access") {
+    r.kind = RecordKind::kAccess;
+    auto event = as_string(v->get("event"));
+    auto officer = as_string(v->get("officer"));
+    auto client = as_string(v->get("client"));
+    if (!event || !officer || !client) return std::nullopt;
+    r.event = *event;
+    r.officer = *officer;
+    r.client = *client;
   } else {
     return std::nullopt;
   }

@@ -19,6 +19,7 @@ enum class RecordKind {
   kSegment,  ///< a new segment: the chain before it was found broken (`note` says where and why)
   kPurge,    ///< retention: records up to `purged_through` were removed; `purged_hash` is the
              ///< hash of the last of them, so the chain that remains is still checkable
+  kAccess,   ///< the officer's console: a sign-in, a failed one, a lock or a sign-out (`event`)
 };
 
 std::string_view name(RecordKind k);
@@ -41,6 +42,10 @@ struct Record {
   // kPurge
   std::uint64_t purged_through = 0;
   std::string purged_hash;  ///< hex
+  // kAccess: never a password or a session token
+  std::string event;    ///< "signin", "signin-failed", "lock", "signout", "expired"
+  std::string officer;  ///< the name given (as typed, for a failure)
+  std::string client;   ///< the client's address
   /// Since format 2: the retention cutoff, and how many seal epochs the purge removed (the seals
   /// that remain start at this epoch). Absent in purge records of format 1.
   std::optional<std::int64_t> cutoff;

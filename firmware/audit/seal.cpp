@@ -51,12 +51,12 @@ SealKey evolve(const SealKey& k) {
   return out;
 }
 
-std::string format_verify_key(const VerifyKey& k) {
+std::string format_verify_key(const AuditorKey& k) {
   return std::string(kKeyPrefix) + std::to_string(k.t0) + "-" + std::to_string(k.epoch_seconds) +
          "-" + to_hex(k.k0);
 }
 
-std::optional<VerifyKey> parse_verify_key(std::string_view text) {
+std::optional<AuditorKey> parse_verify_key(std::string_view text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' '))
     text.remove_suffix(1);
   if (text.substr(0, kKeyPrefix.size()) != kKeyPrefix) return std::nullopt;
@@ -72,7 +72,7 @@ std::optional<VerifyKey> parse_verify_key(std::string_view text) {
   auto bytes = from_hex(hex);
   auto k0 = bytes ? to_array<32>(*bytes) : std::nullopt;
   if (!k0) return std::nullopt;
-  return VerifyKey{*t0, *l, *k0};
+  return AuditorKey{*t0, *l, *k0};
 }
 
 std::int64_t epoch_of(std::int64_t t, std::int64_t t0, std::int64_t epoch_seconds) {

@@ -31,13 +31,13 @@ using SealKey = std::array<std::uint8_t, 32>;
 SealKey evolve(const SealKey& k);
 
 /// What the auditor holds: t0, L and k_0. Text form: "kaudit1-T0-L-HEX64".
-struct VerifyKey {
+struct AuditorKey {
   std::int64_t t0 = 0;
   std::int64_t epoch_seconds = 60;
   SealKey k0{};
 };
-std::string format_verify_key(const VerifyKey& k);
-std::optional<VerifyKey> parse_verify_key(std::string_view text);
+std::string format_verify_key(const AuditorKey& k);
+std::optional<AuditorKey> parse_verify_key(std::string_view text);
 
 /// The epoch of `t` (negative times before t0 are epoch -1 and below).
 std::int64_t epoch_of(std::int64_t t, std::int64_t t0, std::int64_t epoch_seconds);

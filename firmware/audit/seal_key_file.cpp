@@ -88,7 +88,7 @@ Result<std::unique_ptr<SealKeyFile>, std::string> SealKeyFile::open(const std::s
 Result<std::unique_ptr<SealKeyFile>, std::string> SealKeyFile::create(const std::string& path,
                                                                       std::int64_t t0,
                                                                       std::int64_t epoch_seconds,
-                                                                      VerifyKey* verify) {
+                                                                      AuditorKey* verify) {
   if (epoch_seconds < 1 || epoch_seconds > 86400 || t0 < 0)
     return Unexpected{std::string("epoch length must be 1 to 86400 seconds")};
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -104,7 +104,7 @@ Result<std::unique_ptr<SealKeyFile>, std::string> SealKeyFile::create(const std:
     return Unexpected{w.error()};
   }
   fsync_dir_of(path);
-  if (verify) *verify = VerifyKey{t0, epoch_seconds, f->key_};
+  if (verify) *verify = AuditorKey{t0, epoch_seconds, f->key_};
   return f;
 }
 

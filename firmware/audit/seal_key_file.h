@@ -23,7 +23,7 @@ class SealKeyFile {
   static Result<std::unique_ptr<SealKeyFile>, std::string> create(const std::string& path,
                                                                   std::int64_t t0,
                                                                   std::int64_t epoch_seconds,
-                                                                  VerifyKey* verify);
+                                                                  AuditorKey* verify);
   ~SealKeyFile();
   SealKeyFile(const SealKeyFile&) = delete;
   SealKeyFile& operator=(const SealKeyFile&) = delete;

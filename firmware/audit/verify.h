@@ -17,7 +17,7 @@
 namespace kiosk::audit {
 
 struct VerifyOptions {
-  std::optional<VerifyKey>
+  std::optional<AuditorKey>
       key;                     ///< the auditor's verification key (seals are only checked with it)
   std::vector<SealLine> held;  ///< seal and checkpoint lines the auditor collected off the box
   std::int64_t now = 0;        ///< with a key: seals must reach this time (0: not checked)

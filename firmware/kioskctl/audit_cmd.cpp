@@ -21,11 +21,11 @@ constexpr const char* kUsage =
     "usage: kioskctl audit init --data DIR [--epoch SECONDS] [--now EPOCH]\n"
     "       kioskctl audit verify --data DIR [--key KEY|--key-file FILE] [--held FILE]\n"
     "                             [--now EPOCH]\n"
-    "       kioskctl audit export --data DIR [--out FILE] [--now EPOCH]\n"
+    "       kioskctl audit export --data DIR [--out FILE] [--now EPOCH] [--sign-alg ed25519|sm2]\n"
     "       kioskctl audit check-export FILE [--pubkey HEX] [--key KEY|--key-file FILE]\n"
     "                             [--held FILE] [--now EPOCH]\n"
     "       kioskctl audit seals --data DIR [--after ID]\n"
-    "       kioskctl audit pubkey --data DIR\n"
+    "       kioskctl audit pubkey --data DIR [--sign-alg ed25519|sm2]\n"
     "       kioskctl audit purge --data DIR --before EPOCH [--now EPOCH]\n"
     "KEY is the verification key `audit init` printed (kaudit1-...); --held names a file of the\n"
     "seal and checkpoint lines that left the kiosk (its syslog, the officer screen, exports).\n";
@@ -33,6 +33,14 @@ constexpr const char* kUsage =
 int audit_usage(const std::string& message) {
   std::cerr << "kioskctl: " << message << "\n" << kUsage;
   return 2;
+}
+
+/// --sign-alg: the export signature's algorithm (Ed25519 unless given).
+std::optional<SigAlg> sign_alg(const Args& a) {
+  const std::string* s = a.get("sign-alg");
+  if (!s || *s == "ed25519") return SigAlg::kEd25519;
+  if (*s == "sm2") return SigAlg::kSm2;
+  return std::nullopt;
 }
 
 std::string log_path(const std::string& dir) {
@@ -154,7 +162,7 @@ int init(const Args& a) {
   std::error_code ec;
   std::filesystem::create_directories(*data, ec);
   ::chmod(data->c_str(), 0700);
-  audit::VerifyKey vk;
+  audit::AuditorKey vk;
   auto made = audit::SealKeyFile::create(*data + "/audit-seal.key", *now, epoch, &vk);
   if (!made) {
     std::cerr << "kioskctl: " << made.error()
@@ -222,7 +230,9 @@ int do_export(const Args& a) {
     if (auto b = audit::parse_body(rec.body)) kiosk = b->kiosk;
   });
   (void)r;
-  auto text = audit::export_signed(**log, **secrets, kiosk, *now);
+  auto alg = sign_alg(a);
+  if (!alg) return audit_usage("--sign-alg is ed25519 or sm2");
+  auto text = audit::export_signed(**log, **secrets, kiosk, *now, *alg);
   if (!text) {
     std::cerr << "kioskctl: " << text.error() << "\n";
     return 1;
@@ -248,11 +258,11 @@ int do_export(const Args& a) {
 
 int check_export(const Args& a) {
   if (a.positional.size() != 1) return audit_usage("audit check-export needs one FILE");
-  std::optional<PublicKey> expected;
+  std::optional<Bytes> expected;
   if (const std::string* hex = a.get("pubkey")) {
-    auto b = from_hex(*hex);
-    expected = b ? to_array<32>(*b) : std::nullopt;
-    if (!expected) return audit_usage("--pubkey needs 64 hex characters");
+    expected = from_hex(*hex);
+    if (!expected || (expected->size() != 32 && expected->size() != 65))
+      return audit_usage("--pubkey needs 64 (Ed25519) or 130 (SM2) hex characters");
   }
   std::ifstream f(a.positional[0], std::ios::binary);
   if (!f) {
@@ -269,15 +279,17 @@ int check_export(const Args& a) {
     std::cout << a.positional[0] << ": " << check.error() << "\n";
     return 1;
   }
-  std::cout << "signature: valid (key " << to_hex(check->key) << ", kiosk " << check->kiosk
-            << ")\n";
+  std::cout << "signature: valid (" << sign::name(check->alg) << " key " << to_hex(check->key)
+            << ", kiosk " << check->kiosk << ")\n";
   return print_verify(check->report, keyed);
 }
 
 int pubkey(const Args& a) {
   const std::string* data = a.get("data");
   if (!data) return audit_usage("audit pubkey needs --data DIR");
-  auto pub = audit::load_sign_public(*data);
+  auto alg = sign_alg(a);
+  if (!alg) return audit_usage("--sign-alg is ed25519 or sm2");
+  auto pub = audit::load_sign_public(*data, *alg);
   if (!pub) {
     std::cerr << "kioskctl: " << pub.error() << "\n";
     return 1;
@@ -320,9 +332,10 @@ int cmd_audit(const std::vector<std::string>& words) {
   if (words.empty()) return audit_usage("audit needs a subcommand");
   std::string sub = words[0];
   std::vector<std::string> rest(words.begin() + 1, words.end());
-  auto a = parse_args(
-      rest, {"data", "out", "now", "pubkey", "before", "key", "key-file", "held", "epoch", "after"},
-      {});
+  auto a = parse_args(rest,
+                      {"data", "out", "now", "pubkey", "before", "key", "key-file", "held", "epoch",
+                       "after", "sign-alg"},
+                      {});
   if (!a) return audit_usage(a.error());
   if (sub == "init") return init(*a);
   if (sub == "seals") return seals(*a);

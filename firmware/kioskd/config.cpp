@@ -173,6 +173,12 @@ Why set_text(std::string DeviceConfig::*field, Config& c, std::string_view v) {
   return std::nullopt;
 }
 
+// A [console] key: its parser lives with ConsoleConfig (console_config.h).
+Setter console(std::string_view key) {
+  const ConsoleSetter& set = console_keys().find(key)->second;
+  return [&set](Config& c, std::string_view v) { return set(c.console, v); };
+}
+
 }  // namespace
 
 const std::vector<ConfigKey>& config_keys() {
@@ -290,6 +296,27 @@ const std::vector<ConfigKey>& config_keys() {
        }},
       {"devices", "feed_loop", "no", "yes | no", "play the feed again when it ends",
        boolean(&DeviceConfig::feed_loop)},
+      {"console", "self_listen", "", "IPv4 or IPv6 literal, or empty for none",
+       "a listener of its own for the applicant's screen (no officer page, no holder data)",
+       console("self_listen")},
+      {"console", "self_port", "0", "0..65535 (0: any free port)",
+       "the self-service listener's TCP port", console("self_port")},
+      {"console", "tls_cert", "", "absolute path, or empty for plain HTTP",
+       "PEM certificate chain of the console (HTTPS/WSS; needed off loopback)",
+       console("tls_cert")},
+      {"console", "tls_key", "", "absolute path, or empty", "PEM private key of tls_cert",
+       console("tls_key")},
+      {"console", "allowed_hosts", "", "host names or addresses, comma separated",
+       "Host headers the console answers to, besides loopback and [ui] listen",
+       console("allowed_hosts")},
+      {"console", "max_per_client", "8", "1..1024",
+       "connections from one address (a signed-in officer's WebSocket is not counted)",
+       console("max_per_client")},
+      {"console", "session_idle", "900", "2..86400 seconds",
+       "an officer's session ends after this long without a request",
+       console("session_idle")},
+      {"console", "session_lifetime", "43200", "60..604800 seconds",
+       "an officer's session ends this long after sign-in", console("session_lifetime")},
   };
   return keys;
 }
@@ -434,6 +461,8 @@ std::optional<ConfigError> check_config(const Config& c) {
   if (ec) return fail("data.anchors", "[data] anchors " + c.anchors_dir + ": " + ec.message());
   if (::access((c.www + "/officer.html").c_str(), R_OK) != 0)
     return fail("ui.www", "[ui] www " + c.www + ": no readable officer.html (the screens' files)");
+  // Holder records never cross the network in clear text.
+  if (auto why = check_console(c.console, c.listen)) return fail("ui.listen", *why);
   return std::nullopt;
 }
 

@@ -17,6 +17,7 @@
 
 #include "app/purpose.h"
 #include "app/result.h"
+#include "firmware/kioskd/console_config.h"
 
 namespace kiosk::kioskd {
 
@@ -76,6 +77,8 @@ struct Config {
   std::int64_t clock_offset{};
   // [devices]
   DeviceConfig devices;
+  // [console]: the officer's console (console_config.h)
+  ConsoleConfig console;
 
   /// Where each "section.key" was set ("FILE:LINE", or "FILE" for a default, or a program's
   /// option): the start-up checks name it.

@@ -52,6 +52,7 @@ Kiosk::Kiosk(boost::asio::io_context& ioc, Config config, KioskOptions options)
       watchdog_timer_(ioc),
       retention_timer_(ioc),
       seal_timer_(ioc),
+      console_timer_(ioc),
       presentations_(config_.max_age + config_.skew) {
   started_ = clock_.now();
   settings_.jurisdiction = config_.jurisdiction;
@@ -156,19 +157,8 @@ Result<std::unique_ptr<Kiosk>, std::string> Kiosk::create(boost::asio::io_contex
 }
 
 Result<boost::asio::ip::tcp::endpoint, std::string> Kiosk::start() {
-  server_ctx_ = std::make_shared<ServerContext>();
-  server_ctx_->site = load_site(config_.www, config_.mode);
-  if (!server_ctx_->site.missing.empty()) log("ui: " + server_ctx_->site.missing);
-  server_ctx_->max_connections = config_.max_connections;
-  server_ctx_->state.officer = [this] { return officer_json(view()); };
-  server_ctx_->state.self = [this] { return self_json(view()); };
-  server_ctx_->on_command = [this](std::string_view cmd) { command(cmd); };
-  server_ = std::make_unique<HttpServer>(ioc_, server_ctx_);
-  auto ep = server_->listen(config_.listen, config_.port);
-  if (!ep) return Unexpected{"ui listen " + ep.error()};
-  if (!ep->address().is_loopback())
-    log("ui: listening on " + ep->address().to_string() +
-        ", not loopback: the officer's screen (with holder records) is reachable from the network");
+  auto ep = start_console();
+  if (!ep) return Unexpected{ep.error()};
 
   if (!options_.initial_package.empty()) {
     std::string error;
@@ -210,6 +200,92 @@ Result<boost::asio::ip::tcp::endpoint, std::string> Kiosk::start() {
   return *ep;
 }
 
+Result<boost::asio::ip::tcp::endpoint, std::string> Kiosk::start_console() {
+  const ConsoleConfig& cc = config_.console;
+  // Holder records never cross the network in clear text.
+  if (auto why = check_console(cc, config_.listen)) return Unexpected{"ui: " + *why};
+  server_ctx_ = std::make_shared<ServerContext>();
+  server_ctx_->site = load_site(config_.www, config_.mode);
+  if (!server_ctx_->site.missing.empty()) log("ui: " + server_ctx_->site.missing);
+  server_ctx_->max_connections = config_.max_connections;
+  server_ctx_->max_per_client = cc.max_per_client;
+  server_ctx_->state.officer = [this] { return officer_json(view()); };
+  server_ctx_->state.self = [this] { return self_json(view()); };
+  server_ctx_->on_command = [this](std::string_view cmd) { command(cmd); };
+
+  auto officers = auth::OfficerStore::open(config_.data_dir + "/trust.db");
+  if (!officers) log("console: " + officers.error().message + " (nobody can sign in)");
+  console_ = std::make_unique<Console>(
+      ioc_, cc, config_.listen, officers ? std::move(*officers) : nullptr,
+      [this](std::string_view event, std::string_view officer, std::string_view client) {
+        audit_access(event, officer, client);
+      });
+  server_ctx_->console = console_.get();
+
+  // [ui] listen is the officer's console (the applicant's screen in self-service mode); the
+  // self-service screen may also have a listener of its own.
+  View main_face = config_.mode == Mode::kCounter ? View::kOfficer : View::kSelf;
+  server_ = std::make_unique<HttpServer>(ioc_, server_ctx_, main_face, console_->hosts());
+  if (cc.tls()) {
+    auto t = server_->use_tls(cc.tls_cert, cc.tls_key);
+    if (!t) return Unexpected{"ui: " + t.error()};
+  }
+  auto ep = server_->listen(config_.listen, config_.port);
+  if (!ep) return Unexpected{"ui listen " + ep.error()};
+  if (!cc.self_listen.empty()) {
+    self_server_ = std::make_unique<HttpServer>(ioc_, server_ctx_, View::kSelf,
+                                                console_hosts(cc, cc.self_listen));
+    if (cc.tls() && !is_loopback_literal(cc.self_listen)) {
+      auto t = self_server_->use_tls(cc.tls_cert, cc.tls_key);
+      if (!t) return Unexpected{"ui: " + t.error()};
+    }
+    auto sep = self_server_->listen(cc.self_listen, cc.self_port);
+    if (!sep) return Unexpected{"ui self-service listen " + sep.error()};
+    self_endpoint_ = *sep;
+  }
+  arm_console_sweep();
+  return *ep;
+}
+
+void Kiosk::reload_tls() {
+  const ConsoleConfig& cc = config_.console;
+  if (!cc.tls()) return;
+  for (HttpServer* s : {server_.get(), self_server_.get()}) {
+    if (!s || !s->tls()) continue;
+    auto t = s->use_tls(cc.tls_cert, cc.tls_key);
+    log(t ? "ui: TLS certificate and key reloaded from " + cc.tls_cert
+          : "ui: " + t.error() + " (the previous certificate stays in use)");
+  }
+}
+
+void Kiosk::audit_access(std::string_view event, std::string_view officer,
+                         std::string_view client) {
+  log("console: " + std::string(event) + " '" + std::string(officer) + "' from " +
+      std::string(client));
+  if (!audit_) return;
+  audit::Record r;
+  r.kind = audit::RecordKind::kAccess;
+  r.time = clock_.now();
+  r.event = std::string(event);
+  r.officer = std::string(officer);
+  r.client = std::string(client);
+  auto stored = audit_->append(std::move(r));
+  if (!stored) {
+    log("audit: " + stored.error().message);
+    return;
+  }
+  audit_status_.last_seq = stored->seq;
+}
+
+void Kiosk::arm_console_sweep() {
+  console_timer_.expires_after(std::chrono::seconds(1));
+  console_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopped_) return;
+    if (console_->sweep() > 0) server_ctx_->close_sessions("");
+    arm_console_sweep();
+  });
+}
+
 void Kiosk::stop() {
   if (stopped_) return;
   stopped_ = true;
@@ -220,6 +296,8 @@ void Kiosk::stop() {
     s->stop();
   if (updater_) updater_->stop();
   if (server_) server_->stop();
+  if (self_server_) self_server_->stop();
+  console_timer_.cancel();
   session_timer_.cancel();
   watchdog_timer_.cancel();
   retention_timer_.cancel();

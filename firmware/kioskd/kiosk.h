@@ -19,6 +19,7 @@
 #include "firmware/audit/kiosk_secrets.h"
 #include "firmware/kioskd/clock.h"
 #include "firmware/kioskd/config.h"
+#include "firmware/kioskd/console.h"
 #include "firmware/kioskd/devices.h"
 #include "firmware/kioskd/http_server.h"
 #include "firmware/kioskd/replay_memory.h"
@@ -50,6 +51,10 @@ class Kiosk {
   Result<boost::asio::ip::tcp::endpoint, std::string> start();
   /// Tells systemd STOPPING=1 and stops everything; the event loop then runs dry.
   void stop();
+  /// Loads the TLS certificate and key again (SIGHUP); a failure keeps the ones in use.
+  void reload_tls();
+  /// The self-service listener's address, when it has one of its own.
+  std::optional<boost::asio::ip::tcp::endpoint> self_endpoint() const { return self_endpoint_; }
 
   // What the sources call (on the event loop).
   void on_qr(Channel channel, const std::string& text);
@@ -77,6 +82,9 @@ class Kiosk {
   void arm_watchdog();
   void arm_retention();
   void purge();
+  Result<boost::asio::ip::tcp::endpoint, std::string> start_console();
+  void audit_access(std::string_view event, std::string_view officer, std::string_view client);
+  void arm_console_sweep();
   void arm_seal();
   void seal(bool stop);
   void show_checkpoint();
@@ -102,9 +110,13 @@ class Kiosk {
   std::string last_warning_;
   Sources sources_;
   std::shared_ptr<ServerContext> server_ctx_;
+  std::unique_ptr<Console> console_;
   std::unique_ptr<HttpServer> server_;
+  std::unique_ptr<HttpServer> self_server_;
+  std::optional<boost::asio::ip::tcp::endpoint> self_endpoint_;
   std::unique_ptr<TrustUpdater> updater_;
-  boost::asio::steady_timer session_timer_, watchdog_timer_, retention_timer_, seal_timer_;
+  boost::asio::steady_timer session_timer_, watchdog_timer_, retention_timer_, seal_timer_,
+      console_timer_;
   bool stopped_ = false;
   Places places_;
   PresentationMemory presentations_;

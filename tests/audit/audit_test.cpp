@@ -230,7 +230,7 @@ TEST_CASE("a signed export checks elsewhere and any change to it is found") {
     REQUIRE(log->append(verdict(1796000000 + i, i == 2 ? "REJECT" : "ACCEPT")));
   auto text = export_signed(*log, **secrets, "K1", 1796000100);
   REQUIRE(text);
-  auto pub = load_sign_public(dir.path);
+  auto pub = load_sign_public(dir.path, SigAlg::kEd25519);
   REQUIRE(pub);
   auto ok = check_export(*text, *pub);
   REQUIRE(ok);
@@ -243,11 +243,32 @@ TEST_CASE("a signed export checks elsewhere and any change to it is found") {
   auto bad = check_export(changed, *pub);
   REQUIRE(!bad);
   CHECK(bad.error().find("signature") != std::string::npos);
-  PublicKey other{};
-  CHECK(!check_export(*text, other));
+  CHECK(!check_export(*text, Bytes(32, 0)));
   CHECK(!check_export(text->substr(0, text->size() / 2), std::nullopt));
   CHECK(!check_export("", std::nullopt));
   CHECK(!check_export("garbage\n{\"signature\": \"00\"}\n", std::nullopt));
+
+  // The same export signed with SM2 (SM3), from the same seed: checks with the SM2 point only.
+  auto sm2_text = export_signed(*log, **secrets, "K1", 1796000100, SigAlg::kSm2);
+  REQUIRE(sm2_text);
+  CHECK(sm2_text->find("\"alg\": \"SM2\"") != std::string::npos);
+  auto sm2_pub = load_sign_public(dir.path, SigAlg::kSm2);
+  REQUIRE(sm2_pub);
+  CHECK(sm2_pub->size() == 65);
+  auto sm2_ok = check_export(*sm2_text, *sm2_pub);
+  REQUIRE(sm2_ok);
+  CHECK(sm2_ok->alg == SigAlg::kSm2);
+  CHECK(sm2_ok->report.chain.records == 4);
+  CHECK(!check_export(*sm2_text, *pub));  // the Ed25519 key is another key
+  std::string sm2_changed = *sm2_text;
+  sm2_changed.replace(sm2_changed.find("REJECT"), 6, "ACCEPT");
+  auto sm2_bad = check_export(sm2_changed, std::nullopt);
+  REQUIRE(!sm2_bad);
+  CHECK(sm2_bad.error().find("signature") != std::string::npos);
+  // A header naming SM2 over an Ed25519 key (or the reverse) is not a usable key.
+  std::string swapped = *text;
+  swapped.replace(swapped.find("\"public_key\""), 0, "\"alg\": \"SM2\", ");
+  CHECK(!check_export(swapped, std::nullopt));
 }
 
 TEST_CASE("secret files: wrong size is refused, never overwritten") {

@@ -144,7 +144,7 @@ TEST_CASE("kioskd with a full disk keeps serving and says the verdict was not re
   opt.fsize_limit = 64 * 1024;
   Kioskd k(dir.path, base_config(dir.path, "[devices]\nfeed = " + dir.path + "/f.feed\n"), {}, opt);
   REQUIRE(k.ready);
-  WsClient ws(k.port, "/ws");
+  WsClient ws(k.port, "/ws", k.cookie());
   auto s =
       ws.read_until([](const json::Value& v) { return !v.get("audit")->get("writable")->boolean; },
                     std::chrono::seconds(30));

@@ -240,6 +240,18 @@ TEST_CASE("tamper harness: every attack on a real log is a finding of audit veri
                k.held, "--now", std::to_string(kNow)},
               &out) == 0);
     CHECK(out.find("verdict: intact") != std::string::npos);
+    // ...and so does its SM2-signed export, checked against the kiosk's SM2 export key.
+    std::string sm2_pub;
+    REQUIRE(run({kioskctl_path(), "audit", "pubkey", "--data", k.data, "--sign-alg", "sm2"},
+                &sm2_pub) == 0);
+    sm2_pub.erase(sm2_pub.find_last_not_of('\n') + 1);
+    CHECK(sm2_pub.size() == 130);
+    REQUIRE(run({kioskctl_path(), "audit", "export", "--data", k.data, "--out", d + ".sm2",
+                 "--sign-alg", "sm2"}) == 0);
+    CHECK(run({kioskctl_path(), "audit", "check-export", d + ".sm2", "--pubkey", sm2_pub, "--key",
+               k.key, "--held", k.held, "--now", std::to_string(kNow)},
+              &out) == 0);
+    CHECK(out.find("signature: valid (SM2 key") != std::string::npos);
   }
   SUBCASE("editing any column behind the chain's back") {
     for (std::string column : {"outcome='ACCEPT'", "kind='segment'", "time=time-86400"}) {
@@ -409,7 +421,7 @@ TEST_CASE("kioskd: an emptied audit log starts in alarm, on the officer's screen
   {
     Kioskd k(dir.path, conf);
     REQUIRE(k.ready);
-    WsClient ws(k.port, "/ws");
+    WsClient ws(k.port, "/ws", k.cookie());
     auto s = ws.read_until(
         [&](const json::Value& v) {
           auto* a = officer_audit(v);
@@ -428,7 +440,7 @@ TEST_CASE("kioskd: an emptied audit log starts in alarm, on the officer's screen
   write_text(dir.path + "/data/audit.db", "");
   Kioskd k(dir.path, conf);
   REQUIRE(k.ready);
-  WsClient ws(k.port, "/ws");
+  WsClient ws(k.port, "/ws", k.cookie());
   auto s = ws.read_until(
       [&](const json::Value& v) {
         auto* a = officer_audit(v);

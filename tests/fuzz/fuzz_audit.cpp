@@ -34,7 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::size_t malformed = 0;
   VerifyOptions opt;
   opt.held = parse_held_lines(text, &malformed);
-  opt.key = VerifyKey{1796000000, 10, SealKey{}};
+  opt.key = AuditorKey{1796000000, 10, SealKey{}};
   opt.now = 1796000000 + 10 * 1000;
   (void)check_export(text, std::nullopt, opt);
   // The verifier itself (an export's signature stops the fuzzer before it): seal lines as seal

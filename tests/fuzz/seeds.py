@@ -73,3 +73,10 @@ put("fuzz_audit", b"kaudit1-1796000000-10-" + b"ab" * 32)
 put("fuzz_mrz", b"P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10")
 put("fuzz_mrz", b"I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<")
 put("fuzz_mrz", "Zoë Groß-Müller O'Neil".encode())
+# console (issue 15): Host, Origin, Cookie and a sign-in body, NUL-separated.
+for host, origin, cookie, body in [
+        ("127.0.0.1:8080", "http://127.0.0.1:8080", "kiosk_session=" + "a" * 64,
+         '{"name": "alice", "password": "pin-123456"}'),
+        ("[::1]:8443", "https://[::1]:8443", "a=1; kiosk_session=x; kiosk_session=y", '{"name": 1}'),
+        ("kiosk.test", "null", "", "{garbage")]:
+    put("fuzz_console_request", "\0".join([host, origin, cookie, body]).encode())

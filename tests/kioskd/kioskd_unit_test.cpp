@@ -241,27 +241,159 @@ TEST_CASE("request handler: pages, state, limits of what is served") {
   Site site;
   site.files["/officer.html"] = {"<officer>", "text/html"};
   site.files["/self.html"] = {"<self>", "text/html"};
+  site.files["/signin.html"] = {"<signin>", "text/html"};
+  site.files["/officer.js"] = {"officer()", "text/javascript"};
   StateSource state{[] { return std::string("{\"type\": \"officer\"}"); },
                     [] { return std::string("{\"type\": \"self\"}"); }};
-  auto get = [&](const std::string& target, http::verb verb = http::verb::get) {
+  Access officer{View::kOfficer, true};
+  auto get = [&](const std::string& target, http::verb verb = http::verb::get,
+                 Access access = {View::kOfficer, true}) {
     Request req{verb, target, 11};
-    return handle_request(req, site, state);
+    return handle_request(req, site, state, access);
   };
   CHECK(get("/").body() == "<officer>");
   CHECK(get("/?lang=zh").body() == "<officer>");
   CHECK(get("/self").body() == "<self>");
-  CHECK(get("/api/state.js").body() == "window.KIOSK_STATE = {\"type\": \"officer\"};\n");
+  CHECK(get("/api/state").body() == "{\"type\": \"officer\"}");
+  CHECK(get("/api/state.js").result() == http::status::not_found);  // no script URL for holder data
   CHECK(get("/api/self").body() == "{\"type\": \"self\"}");
+  CHECK(get("/signin").result() == http::status::see_other);  // signed in already
   CHECK(get("/../etc/passwd").result() == http::status::not_found);
   CHECK(get("/", http::verb::post).result() == http::status::method_not_allowed);
   CHECK(get("/", http::verb::head).body().empty());
   CHECK(get("/")[http::field::cache_control] == "no-store");
+
+  // Without a session: the sign-in page, nothing personal.
+  Access anonymous{View::kOfficer, false};
+  CHECK(get("/", http::verb::get, anonymous).result() == http::status::see_other);
+  CHECK(get("/", http::verb::get, anonymous)[http::field::location] == "/signin");
+  CHECK(get("/officer", http::verb::get, anonymous).result() == http::status::see_other);
+  CHECK(get("/officer.html", http::verb::get, anonymous).result() == http::status::see_other);
+  CHECK(get("/api/state", http::verb::get, anonymous).result() == http::status::unauthorized);
+  CHECK(get("/signin", http::verb::get, anonymous).body() == "<signin>");
+  CHECK(get("/officer.js", http::verb::get, anonymous).body() == "officer()");  // code, no data
+
+  // The self-service face: the applicant's screen only, whatever the session.
+  Access self{View::kSelf, true};
+  CHECK(get("/", http::verb::get, self).body() == "<self>");
+  CHECK(get("/api/self", http::verb::get, self).result() == http::status::ok);
+  CHECK(get("/api/state", http::verb::get, self).result() == http::status::not_found);
+  CHECK(get("/officer", http::verb::get, self).result() == http::status::not_found);
+  CHECK(get("/officer.js", http::verb::get, self).result() == http::status::not_found);
+  CHECK(get("/signin", http::verb::get, self).result() == http::status::not_found);
+
   site.mode = Mode::kSelfService;
   CHECK(get("/").body() == "<self>");
   Site empty;
   empty.missing = "officer.html missing";
   Request req{http::verb::get, "/", 11};
-  CHECK(handle_request(req, empty, state).result() == http::status::service_unavailable);
+  CHECK(handle_request(req, empty, state, officer).result() == http::status::service_unavailable);
+}
+
+TEST_CASE("request guard and sign-in bodies") {
+  std::vector<std::string> hosts = {"localhost", "127.0.0.1", "kiosk.test"};
+  auto with = [](http::verb verb, std::vector<std::pair<http::field, std::string>> fields) {
+    Request req{verb, "/api/signin", 11};
+    for (auto& [f, v] : fields)
+      req.set(f, v);
+    return req;
+  };
+  CHECK(!guard(with(http::verb::get, {{http::field::host, "127.0.0.1:8080"}}), hosts, false));
+  CHECK(
+      guard(with(http::verb::get, {{http::field::host, "evil.example"}}), hosts, false)->result() ==
+      http::status::misdirected_request);
+  CHECK(guard(with(http::verb::get, {}), hosts, false));  // no Host at all
+  CHECK(!guard(with(http::verb::post, {{http::field::host, "kiosk.test:8443"},
+                                       {http::field::origin, "https://kiosk.test:8443"}}),
+               hosts, true));
+  CHECK(guard(with(http::verb::post, {{http::field::host, "kiosk.test:8443"},
+                                      {http::field::origin, "https://evil.example"}}),
+              hosts, true)
+            ->result() == http::status::forbidden);
+  // Fetch metadata: another origin's fetch is refused; a navigation from elsewhere is not.
+  auto fetched = with(http::verb::get, {{http::field::host, "kiosk.test"}});
+  fetched.set("Sec-Fetch-Site", "same-site");
+  fetched.set("Sec-Fetch-Mode", "cors");
+  CHECK(guard(fetched, hosts, false)->result() == http::status::forbidden);
+  fetched.set("Sec-Fetch-Mode", "navigate");
+  CHECK(!guard(fetched, hosts, false));
+  fetched.set("Sec-Fetch-Site", "same-origin");
+  fetched.set("Sec-Fetch-Mode", "cors");
+  CHECK(!guard(fetched, hosts, false));
+  CHECK(ws_origin_ok(with(http::verb::get, {{http::field::host, "kiosk.test"}}), false));
+  CHECK(!ws_origin_ok(with(http::verb::get, {{http::field::host, "kiosk.test"},
+                                             {http::field::origin, "http://evil.example"}}),
+                      false));
+
+  auto signin = [&](std::string type, std::string body) {
+    auto req = with(http::verb::post, {{http::field::content_type, type}});
+    req.body() = std::move(body);
+    return parse_signin(req);
+  };
+  auto ok = signin("application/json", R"({"name": "alice", "password": "pin-123456"})");
+  REQUIRE(ok);
+  CHECK(ok->first == "alice");
+  CHECK(ok->second == "pin-123456");
+  CHECK(signin("application/json; charset=utf-8", R"({"name": "a", "password": "b"})"));
+  CHECK(!signin("application/x-www-form-urlencoded", "name=alice&password=pin"));
+  CHECK(!signin("text/plain", R"({"name": "alice", "password": "pin-123456"})"));
+  CHECK(!signin("application/json", R"({"name": "alice"})"));
+  CHECK(!signin("application/json", R"({"name": 1, "password": "x"})"));
+  CHECK(!signin("application/json", R"({"name": "a", "password": "b", "x": 1})"));
+  CHECK(!signin("application/json", "{garbage"));
+
+  Request req{http::verb::post, "/api/signin", 11};
+  SignInResult r;
+  r.kind = SignInResult::Kind::kOk;
+  r.token = std::string(64, 'a');
+  r.officer = auth::SignedIn{"alice", auth::Role::kSupervisor, "127.0.0.1", 0, 0};
+  auto res = signin_response(req, r, true);
+  CHECK(res.result() == http::status::ok);
+  CHECK(res[http::field::set_cookie].find("HttpOnly; SameSite=Strict; Secure") !=
+        std::string::npos);
+  CHECK(res.body().find(r.token) == std::string::npos);  // the token only in the cookie
+  r.kind = SignInResult::Kind::kThrottled;
+  r.retry_after = 7;
+  CHECK(signin_response(req, r, true)[http::field::retry_after] == "7");
+  r.kind = SignInResult::Kind::kRefused;
+  CHECK(signin_response(req, r, true).result() == http::status::unauthorized);
+  r.kind = SignInResult::Kind::kBusy;
+  CHECK(signin_response(req, r, true).result() == http::status::service_unavailable);
+  r.kind = SignInResult::Kind::kError;
+  CHECK(signin_response(req, r, true).result() == http::status::internal_server_error);
+  CHECK(signout_response(req, false)[http::field::set_cookie].find("Max-Age=0") !=
+        std::string::npos);
+}
+
+TEST_CASE("[console] keys: parsed, checked, refused with a reason") {
+  auto parse = [](const std::string& extra) {
+    return parse_config("[data]\ndir = /d\nanchors = /a\n" + extra, "k.conf");
+  };
+  auto c = parse(
+      "[console]\nself_listen = 127.0.0.1\nself_port = 8081\ntls_cert = /etc/c.pem\n"
+      "tls_key = /etc/k.pem\nallowed_hosts = kiosk-07.psb.example, [fe80::1], 192.0.2.7\n"
+      "max_per_client = 4\nsession_idle = 600\n");
+  REQUIRE(c);
+  CHECK(c->console.self_port == 8081);
+  CHECK(c->console.tls());
+  CHECK(c->console.allowed_hosts ==
+        std::vector<std::string>{"kiosk-07.psb.example", "fe80::1", "192.0.2.7"});
+  CHECK(c->console.max_per_client == 4);
+  CHECK(!parse("[console]\nallowed_hosts = evil.example:80\n"));
+  CHECK(!parse("[console]\nself_listen = kiosk.local\n"));
+  CHECK(!parse("[console]\ntls_cert = relative.pem\n"));
+  CHECK(!parse("[console]\nmax_per_client = 0\n"));
+  // Holder records never cross the network in clear text.
+  auto lan = parse("[ui]\nlisten = 192.0.2.7\n");
+  REQUIRE(lan);
+  auto why = check_console(lan->console, lan->listen);
+  REQUIRE(why);
+  CHECK(why->find("needs TLS") != std::string::npos);
+  auto half = parse("[console]\ntls_cert = /etc/c.pem\n");
+  REQUIRE(half);
+  CHECK(check_console(half->console, half->listen));
+  CHECK(!check_console(c->console, c->listen));
+  CHECK(console_hosts(c->console, "192.0.2.9").size() == 7);
 }
 
 TEST_CASE("update URL and manifest entries") {

@@ -245,15 +245,64 @@ Kioskd::Kioskd(const std::string& dir, const std::string& config_text,
   proc = std::make_unique<Process>(argv, opt);
   ready = wait_until(
       [&] { return fs::exists(ready_file) || proc->wait(std::chrono::milliseconds(0)); });
+  dir_ = dir;
   if (fs::exists(ready_file)) {
-    url = read_text(ready_file);
-    while (!url.empty() && url.back() == '\n')
-      url.pop_back();
-    auto colon = url.rfind(':');
-    port = static_cast<std::uint16_t>(std::stoi(url.substr(colon + 1)));
+    // Line 1: the main listener's URL; line 2, when there is one, the self-service listener's.
+    std::istringstream lines(read_text(ready_file));
+    std::getline(lines, url);
+    std::getline(lines, self_url);
+    auto port_of = [](const std::string& u) {
+      auto colon = u.rfind(':');
+      return static_cast<std::uint16_t>(std::stoi(u.substr(colon + 1)));
+    };
+    port = port_of(url);
+    if (!self_url.empty()) self_port = port_of(self_url);
   } else {
     ready = false;
   }
+}
+
+const std::string& Kioskd::cookie() {
+  if (cookie_.empty()) {
+    add_officer(dir_, kTestOfficer, kTestPassword);
+    cookie_ = sign_in(port, kTestOfficer, kTestPassword).second;
+  }
+  return cookie_;
+}
+
+int add_officer(const std::string& dir, const std::string& name, const std::string& password,
+                const std::string& role) {
+  std::string pw = dir + "/password.txt";
+  write_text(pw, password + "\n");
+  std::vector<std::string> argv = {"/bin/sh",
+                                   "-c",
+                                   "exec \"$0\" officer add --db \"$1\" --name \"$2\" --role "
+                                   "\"$3\" < \"$4\"",
+                                   kioskctl_path(),
+                                   dir + "/data/trust.db",
+                                   name,
+                                   role,
+                                   pw};
+  int st = run(argv);
+  fs::remove(pw);
+  return st;
+}
+
+std::pair<int, std::string> sign_in(std::uint16_t port, const std::string& name,
+                                    const std::string& password) {
+  std::string body = "{\"name\": \"" + name + "\", \"password\": \"" + password + "\"}";
+  std::string resp = raw_exchange(port,
+                                  "POST /api/signin HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                  "Content-Type: application/json\r\nConnection: close\r\n"
+                                  "Content-Length: " +
+                                      std::to_string(body.size()) + "\r\n\r\n" + body,
+                                  std::chrono::seconds(30));
+  if (resp.size() < 12) return {0, ""};
+  int status = std::atoi(resp.substr(9, 3).c_str());
+  auto at = resp.find("Set-Cookie: kiosk_session=");
+  if (at == std::string::npos) return {status, ""};
+  at += std::string("Set-Cookie: ").size();
+  return {status, resp.substr(at, resp.find(';', at) - at)};
 }
 
 int Kioskd::stop() {
@@ -288,9 +337,11 @@ std::string raw_exchange(std::uint16_t port, const std::string& data,
   return got;
 }
 
-std::pair<int, std::string> http_get(std::uint16_t port, const std::string& path) {
-  std::string resp = raw_exchange(
-      port, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+std::pair<int, std::string> http_get(std::uint16_t port, const std::string& path,
+                                     const std::string& cookie) {
+  std::string resp = raw_exchange(port, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
+                                            (cookie.empty() ? "" : "Cookie: " + cookie + "\r\n") +
+                                            "Connection: close\r\n\r\n");
   if (resp.size() < 12) return {0, ""};
   int status = std::atoi(resp.substr(9, 3).c_str());
   auto body = resp.find("\r\n\r\n");
@@ -304,12 +355,19 @@ struct WsClient::Impl {
   bool ok = false;
 };
 
-WsClient::WsClient(std::uint16_t port, const std::string& path) : impl_(std::make_unique<Impl>()) {
+WsClient::WsClient(std::uint16_t port, const std::string& path, const std::string& cookie,
+                   const std::string& origin)
+    : impl_(std::make_unique<Impl>()) {
   beast::error_code ec;
   impl_->ws.next_layer().connect({asio::ip::make_address("127.0.0.1"), port}, ec);
   if (ec) return;
+  impl_->ws.set_option(beast::websocket::stream_base::decorator(
+      [cookie, origin](beast::websocket::request_type& req) {
+        if (!cookie.empty()) req.set(beast::http::field::cookie, cookie);
+        if (!origin.empty()) req.set(beast::http::field::origin, origin);
+      }));
   bool done = false;
-  impl_->ws.async_handshake("127.0.0.1", path, [&](beast::error_code e) {
+  impl_->ws.async_handshake("127.0.0.1:" + std::to_string(port), path, [&](beast::error_code e) {
     done = true;
     impl_->ok = !e;
   });
@@ -372,6 +430,26 @@ bool WsClient::send(const std::string& text) {
   impl_->ws.text(true);
   impl_->ws.write(asio::buffer(text), ec);
   return !ec;
+}
+
+std::string devtools_page(std::uint16_t devtools, const std::string& url_prefix) {
+  std::string page_path;
+  wait_until([&] {
+    auto v = json::parse(http_get(devtools, "/json/list").second);
+    if (!v || !v->is_array()) return false;
+    for (const auto& t : v->array) {
+      const json::Value* type = t.get("type");
+      const json::Value* ws = t.get("webSocketDebuggerUrl");
+      const json::Value* url = t.get("url");
+      if (type && type->string == "page" && ws && url && url->string.find(url_prefix) == 0 &&
+          ws->string.find("/devtools/") != std::string::npos) {
+        page_path = ws->string.substr(ws->string.find("/devtools/"));
+        return true;
+      }
+    }
+    return false;
+  });
+  return page_path;
 }
 
 }  // namespace kiosk::test

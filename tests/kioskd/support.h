@@ -82,12 +82,33 @@ struct Kioskd {
          const std::string& program = kioskd_path());
   std::string url;  ///< http://127.0.0.1:PORT/
   std::uint16_t port = 0;
+  std::string self_url;  ///< the self-service listener's, when [console] gives it one
+  std::uint16_t self_port = 0;
+  /// A signed-in officer's Cookie header value ("kiosk_session=..."): the first call adds an
+  /// officer to the kiosk's store with kioskctl and signs in (Argon2id: about a second).
+  const std::string& cookie();
   std::string stderr_path;
   std::unique_ptr<Process> proc;
   bool ready = false;
   /// SIGTERM and wait; returns the exit status.
   int stop();
+
+ private:
+  std::string dir_;
+  std::string cookie_;
 };
+
+/// The test officer cookie() signs in as.
+inline constexpr const char* kTestOfficer = "officer1";
+inline constexpr const char* kTestPassword = "officer-pin-1";
+
+/// Adds an officer to the store of the kiosk in `dir` (DIR/data/trust.db); the exit status.
+int add_officer(const std::string& dir, const std::string& name, const std::string& password,
+                const std::string& role = "officer");
+
+/// POSTs a sign-in to the console; returns {status, "kiosk_session=TOKEN" or ""}.
+std::pair<int, std::string> sign_in(std::uint16_t port, const std::string& name,
+                                    const std::string& password);
 
 /// The config text for a test kiosk in `dir` with the vectors' anchors, a fixed clock at the
 /// vectors' time, and `extra` appended (more sections).
@@ -101,13 +122,17 @@ void install_vector_trust(const std::string& data_dir, std::int64_t now = 179600
 std::string raw_exchange(std::uint16_t port, const std::string& data,
                          std::chrono::milliseconds limit = std::chrono::seconds(10));
 
-/// GET `path`; returns {status, body}; status 0 when the connection failed.
-std::pair<int, std::string> http_get(std::uint16_t port, const std::string& path);
+/// GET `path` (with a Cookie header when `cookie` is not empty); returns {status, body}; status 0
+/// when the connection failed.
+std::pair<int, std::string> http_get(std::uint16_t port, const std::string& path,
+                                     const std::string& cookie = "");
 
 /// A WebSocket client (Boost.Beast) with bounded waits.
 class WsClient {
  public:
-  WsClient(std::uint16_t port, const std::string& path);
+  /// Connects and upgrades, sending `cookie` and `origin` headers when not empty.
+  WsClient(std::uint16_t port, const std::string& path, const std::string& cookie = "",
+           const std::string& origin = "");
   ~WsClient();
   bool connected() const;
   /// The next message, or nullopt after `limit`.
@@ -121,5 +146,10 @@ class WsClient {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+/// The DevTools WebSocket path ("/devtools/page/...") of the page a Chromium started with
+/// --remote-debugging-port=`devtools` shows at a URL starting with `url_prefix`; "" if none
+/// appears within 20 s.
+std::string devtools_page(std::uint16_t devtools, const std::string& url_prefix);
 
 }  // namespace kiosk::test

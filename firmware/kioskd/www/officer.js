@@ -1,6 +1,6 @@
-// The officer's screen: renders the kiosk's state messages (first from /api/state.js, then live
-// over the WebSocket /ws). Built with DOM calls and textContent only: credential text is never
-// parsed as HTML.
+// The officer's screen: renders the kiosk's state messages, live over the WebSocket /ws (which,
+// like every officer URL, needs the session cookie of a signed-in officer). Built with DOM calls
+// and textContent only: credential text is never parsed as HTML.
 "use strict";
 (function () {
   const I18N = window.KIOSK_I18N;
@@ -271,7 +271,10 @@
       const d = document.getElementById("disconnected");
       d.textContent = t("disconnected");
       d.hidden = false;
-      setTimeout(connect, 1000);
+      // Signed out (idle, or elsewhere): back to the sign-in page, else try again.
+      fetch("/api/state", { cache: "no-store" }).then((r) => {
+        if (r.status === 401) location.replace("/signin"); else setTimeout(connect, 1000);
+      }, () => setTimeout(connect, 1000));
     };
   }
 
