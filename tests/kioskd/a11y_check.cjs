@@ -1,11 +1,11 @@
 // The officer page's accessibility in the real Chromium: axe-core (no serious or critical
 // violation allowed, in both languages, with documents and the passport check on screen) and
 // keyboard use (Tab reaches every control with a visible focus; L switches the language).
-//   node a11y_check.cjs URL NPM_PREFIX   -> one JSON line on stdout
+//   node a11y_check.cjs URL NPM_PREFIX [COOKIE]   -> one JSON line on stdout
 "use strict";
 const path = require("path");
 const fs = require("fs");
-const [url, prefix] = process.argv.slice(2);
+const [url, prefix, cookie] = process.argv.slice(2);
 const puppeteer = require(path.join(prefix, "node_modules", "puppeteer-core"));
 const axeSource = fs.readFileSync(path.join(prefix, "node_modules", "axe-core", "axe.min.js"), "utf8");
 
@@ -20,6 +20,10 @@ const axeSource = fs.readFileSync(path.join(prefix, "node_modules", "axe-core", 
     const page = await browser.newPage();
     await page.setBypassCSP(true);  // to inject axe into a page whose CSP allows only its own scripts
     await page.setViewport({ width: 1366, height: 768 });
+    if (cookie) {  // the signed-in officer's session (name=value)
+      const eq = cookie.indexOf("=");
+      await page.setCookie({ name: cookie.slice(0, eq), value: cookie.slice(eq + 1), url });
+    }
     for (const lang of ["en", "zh"]) {
       await page.goto(url + "?lang=" + lang, { waitUntil: "load" });
       await page.waitForSelector("#documents .verdict[data-entry]", { timeout: 15000 });

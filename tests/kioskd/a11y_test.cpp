@@ -34,13 +34,14 @@ TEST_CASE("officer page: axe-core in Chromium, no serious violation; keyboard al
                  case_payload("wpnl-valid") + "\n0 camera " + case_payload("wpcard-valid") + "\n");
   Kioskd k(dir.path, base_config(dir.path, "[devices]\nfeed = " + dir.path + "/f.feed\n"));
   REQUIRE(k.ready);
-  WsClient ws(k.port, "/ws");
+  WsClient ws(k.port, "/ws", k.cookie());
   REQUIRE(ws.read_until(
       [](const json::Value& s) { return s.get("session")->get("entries")->array.size() == 2; }));
   std::string out, err;
-  int rc = run({"/usr/bin/env", "node",
-                std::string(KIOSK_SOURCE_DIR) + "/tests/kioskd/a11y_check.cjs", k.url, prefix},
-               &out, &err);
+  int rc =
+      run({"/usr/bin/env", "node", std::string(KIOSK_SOURCE_DIR) + "/tests/kioskd/a11y_check.cjs",
+           k.url, prefix, k.cookie()},
+          &out, &err);
   CAPTURE(out);
   CAPTURE(err);
   REQUIRE(rc == 0);

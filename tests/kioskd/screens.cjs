@@ -19,6 +19,10 @@ const puppeteer = require(path.join(prefix, "node_modules", "puppeteer-core"));
     const page = await browser.newPage();
     for (const job of JSON.parse(jobsJson)) {
       await page.setViewport({ width: job.width, height: job.height });
+      if (job.cookie) {  // the signed-in officer's session (name=value)
+        const eq = job.cookie.indexOf("=");
+        await page.setCookie({ name: job.cookie.slice(0, eq), value: job.cookie.slice(eq + 1), url: job.url });
+      }
       await page.goto(job.url, { waitUntil: "load" });
       await page.waitForFunction((n) => document.querySelectorAll("#documents [data-entry]").length === n,
         { timeout: 15000 }, job.entries);
