@@ -1,6 +1,7 @@
 # Debian packages of the kiosk (CPack DEB), for the native build (amd64) and the cross builds
 # (arm64, armhf: the architecture comes from the toolchain file):
-#   onecard-kiosk               kioskd, kioskctl, the screens (/usr/share/kiosk/www), the one
+#   onecard-kiosk               kioskd, kioskctl, the screens (/usr/share/kiosk/www), the place
+#                               names (/usr/share/kiosk/gbt2260, GB/T 2260 tables), the one
 #                               systemd unit, /etc/kiosk/kioskd.conf (a conffile, every key at its
 #                               default: it starts as installed), the production anchors folder
 #                               /usr/share/kiosk/anchors (keys/anchors/*.pub); postinst makes the
@@ -43,6 +44,9 @@ if(TARGET kioskd)
   install(FILES ${KIOSK_PACKAGING_DIR}/kioskd.conf DESTINATION etc/kiosk COMPONENT kiosk)
   string(APPEND KIOSK_PKG_CONFFILES "/etc/kiosk/kioskd.conf\n")
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/firmware/kioskd/www/ DESTINATION usr/share/kiosk/www
+          COMPONENT kiosk)
+  # The GB/T 2260 place names the screens show ([ui] places), with their licence and README.
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/tests/data/data/gbt2260/ DESTINATION usr/share/kiosk/gbt2260
           COMPONENT kiosk)
 endif()
 # Documentation and copyright of every package (Debian policy 12.5, 12.7).

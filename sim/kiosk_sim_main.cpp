@@ -8,6 +8,7 @@
 //   kiosk-sim run SCENARIO [--keys DIR] [--report-json FILE]
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -20,11 +21,13 @@
 #include <thread>
 #include <vector>
 
+#include <opencv2/imgcodecs.hpp>
 #include "app/chip_file.h"
 #include "app/crypto.h"
 #include "sim/issuer/issuer.h"
 #include "sim/issuer/keys_dir.h"
 #include "sim/issuer/records.h"
+#include "sim/mrz/passport.h"
 #include "sim/scenario/device_channels.h"
 #include "sim/scenario/runner.h"
 #include "sim/scenario/scenario.h"
@@ -41,6 +44,11 @@ constexpr std::string_view kUsage =
     "                       [--live [--count N] [--interval SECONDS]]\n"
     "       kiosk-sim issue --list-variants\n"
     "       kiosk-sim run SCENARIO [--keys DIR] [--report-json FILE]\n"
+    "       kiosk-sim passport --name NAME --nat NAT --dob YYYY-MM-DD --ppn NUMBER [--sex M|F]\n"
+    "                       [--variant "
+    "match|other-number|other-birth|other-name|other-nationality]\n"
+    "                       [--out PAGE.png [--px N] [--tilt DEG] [--blur SIGMA] [--noise SIGMA]\n"
+    "                        [--light] [--glare] [--seed N]]\n"
     "Everything kiosk-sim makes is TEST MATERIAL: its keys are derived from a public seed.\n";
 
 struct Args {
@@ -290,6 +298,53 @@ int cmd_run(int argc, char** argv) {
   return report->passed() ? 0 : 1;
 }
 
+// The holder's passport zone (two lines on stdout) and, with --out, a photographed data page.
+int cmd_passport(int argc, char** argv) {
+  std::string err;
+  auto a = parse(
+      argc, argv, 2,
+      {"name", "nat", "dob", "ppn", "sex", "variant", "out", "px", "tilt", "blur", "noise", "seed"},
+      {"light", "glare"}, err);
+  if (!a) return usage(err);
+  if (!a->pos.empty()) return usage("unexpected argument '" + a->pos[0] + "'");
+  const std::string *name = a->get("name"), *nat = a->get("nat"), *dob = a->get("dob"),
+                    *ppn = a->get("ppn");
+  if (!name || !nat || !dob || !ppn) return usage("passport needs --name, --nat, --dob and --ppn");
+  PassportHolder h{*name, *nat, *dob, *ppn, 'F', "2031-06-30"};
+  if (const std::string* sex = a->get("sex")) {
+    if (*sex != "M" && *sex != "F") return usage("--sex must be M or F");
+    h.sex = (*sex)[0];
+  }
+  auto variant = passport_variant(a->get("variant") ? *a->get("variant") : "match");
+  if (!variant) return usage(variant.error());
+  auto zone = passport_zone(h, *variant);
+  if (!zone) return usage(zone.error());
+  std::cout << (*zone)[0] << "\n" << (*zone)[1] << "\n";
+  const std::string* out = a->get("out");
+  if (!out) return 0;
+  PageOptions o;
+  try {
+    if (auto* v = a->get("px")) o.mrz_px = std::stoi(*v);
+    if (auto* v = a->get("tilt")) o.tilt_deg = std::stod(*v);
+    if (auto* v = a->get("blur")) o.blur = std::stod(*v);
+    if (auto* v = a->get("noise")) o.noise = std::stod(*v);
+    if (auto* v = a->get("seed")) o.seed = std::stoull(*v);
+  } catch (const std::exception&) {
+    return usage("--px, --tilt, --blur, --noise and --seed take numbers");
+  }
+  if (o.blur < 0 || o.blur > 20 || o.noise < 0 || o.noise > 100 || std::abs(o.tilt_deg) > 45)
+    return usage("--blur 0..20, --noise 0..100, --tilt -45..45");
+  o.uneven_light = a->flags.count("light") > 0;
+  o.glare = a->flags.count("glare") > 0;
+  auto page = passport_page(*zone, o);
+  if (!page) return usage(page.error());
+  if (!cv::imwrite(*out, *page)) {
+    std::cerr << "kiosk-sim: " << *out << ": cannot write\n";
+    return 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -302,6 +357,7 @@ int main(int argc, char** argv) {
   if (cmd == "keys") return cmd_keys(argc, argv);
   if (cmd == "issue") return cmd_issue(argc, argv);
   if (cmd == "run") return cmd_run(argc, argv);
+  if (cmd == "passport") return cmd_passport(argc, argv);
   if (cmd == "--help" || cmd == "help") {
     std::cout << kUsage;
     return 0;

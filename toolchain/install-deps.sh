@@ -30,6 +30,8 @@ packages=(
   curl  # package-check.sh: the installed kioskd's officer page; fleet.sh queries Prometheus
   iproute2  # package-check.sh: loopback up in its private network namespace
   systemd  # package-check.sh: systemd-analyze verify of the unit
+  fonts-ocr-b  # OCR-B, the MRZ font: passport pages and glyph templates (kiosk-sim, mrz-glyphs)
+  libfreetype-dev  # renders OCR-B for kiosk-sim's passport pages and mrz-glyphs
 )
 for arg in "$@"; do
   case "$arg" in

@@ -16,6 +16,7 @@ parts=(
   vectors      # spec conformance vectors (Ed25519)
   vectors-sm2  # spec section 9 vectors (SM2 with SM3)
   corpus       # hostile and real-world inputs
+  data/gbt2260 # GB/T 2260 place names (the screens show places by name)
 )
 stale=0
 for part in "${parts[@]}"; do
@@ -26,6 +27,7 @@ for part in "${parts[@]}"; do
       diff -rq "$shared/$part" "$root/tests/data/$part" | head -20 || true
     else
       rm -rf "$root/tests/data/$part"
+      mkdir -p "$(dirname "$root/tests/data/$part")"
       cp -a "$shared/$part" "$root/tests/data/$part"
       chmod -R u+w "$root/tests/data/$part"
       echo "sync-shared: refreshed tests/data/$part"

@@ -12,6 +12,7 @@ int cmd_verify(const std::vector<std::string>& words);
 int cmd_audit(const std::vector<std::string>& words);
 int cmd_card(const std::vector<std::string>& words);
 int cmd_scan(const std::vector<std::string>& words);
+int cmd_mrz(const std::vector<std::string>& words);
 int cmd_officer(const std::vector<std::string>& words);
 
 }  // namespace kiosk::ctl

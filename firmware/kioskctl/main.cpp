@@ -21,9 +21,10 @@ int main(int argc, char** argv) {
   if (cmd == "audit") return cmd_audit(words);
   if (cmd == "card") return cmd_card(words);
   if (cmd == "scan") return cmd_scan(words);
+  if (cmd == "mrz") return cmd_mrz(words);
   if (cmd == "officer") return cmd_officer(words);
   if (cmd == "--help" || cmd == "help") {
-    usage_error("commands: trust, verify, scan, card, audit, officer");
+    usage_error("commands: trust, verify, scan, mrz, card, audit, officer");
     return 0;
   }
   return usage_error("unknown command '" + cmd + "'");

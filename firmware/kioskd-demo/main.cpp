@@ -103,9 +103,11 @@ int main(int argc, char** argv) {
     config.listen = opt["--listen"];
     config.origin["ui.listen"] = "--listen";
   }
-  // The screens: the installed ones, else this source tree's (a build tree's demo).
+  // The screens and place names: the installed ones, else this source tree's (a build tree's demo).
   if (::access((config.www + "/officer.html").c_str(), R_OK) != 0 && !opt.count("--config"))
     config.www = KIOSKD_WWW_SOURCE;
+  if (::access((config.places + "/areas.csv").c_str(), R_OK) != 0 && !opt.count("--config"))
+    config.places = KIOSKD_PLACES_SOURCE;
 
   boost::asio::io_context ioc(1);
   KioskOptions options;

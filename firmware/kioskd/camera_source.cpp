@@ -3,6 +3,8 @@
 #include <boost/asio/post.hpp>
 #include <optional>
 
+#include "app/mrz/mrz.h"
+#include "app/mrz/ocr.h"
 #include "app/scan/frame_budget.h"
 #include "app/scan/scanner.h"
 
@@ -65,6 +67,7 @@ void CameraSource::run() {
   };
   const std::vector<scan::Stage> stages = scan::camera_stages();
   int misses = 0;
+  Advice advice = Advice::kNone;
   std::uint64_t last_seq = 0;
   drivers::DeviceState last_state = drivers::DeviceState::kStarting;
   std::string last_detail = "\x01";  // nothing posted yet
@@ -110,9 +113,13 @@ void CameraSource::run() {
     ++frames_;
     if (!rep || rep->codes.empty()) {
       if (++misses > kHintFrames) hint.reset();
+      // About twice a second: coach the applicant; about once a second: a passport page held up?
+      if (misses % 15 == 0) coach(view, false, advice);
+      if (misses % 30 == 0) try_mrz(view);
       continue;
     }
     misses = 0;
+    coach(view, true, advice);
     hint = scan::bounding_region(rep->codes.front());
     for (auto& c : rep->codes) {
       ++texts_;
@@ -121,6 +128,29 @@ void CameraSource::run() {
       });
     }
   }
+}
+
+void CameraSource::coach(const scan::ImageView& view, bool code_found, Advice& last) {
+  if (!on_advice_) return;
+  Advice a = code_found ? Advice::kNone : advise(measure_frame(view));
+  if (a == last) return;
+  last = a;
+  boost::asio::post(ioc_, [alive = alive_, h = on_advice_, a] {
+    if (alive->load()) h(a);
+  });
+}
+
+void CameraSource::try_mrz(const scan::ImageView& view) {
+  // Only a zone whose check digits all hold is posted: the camera sees the page again and again,
+  // so a misread waits for a better frame rather than telling the officer "read again".
+  auto read = mrz::read_mrz(view);
+  if (!read) return;
+  auto zone = mrz::parse(read->text);
+  if (!zone || !zone->valid()) return;
+  ++texts_;
+  boost::asio::post(ioc_, [alive = alive_, h = on_text_, t = std::move(read->text)]() mutable {
+    if (alive->load() && h) h(Channel::kCamera, std::move(t));
+  });
 }
 
 }  // namespace kiosk::kioskd

@@ -12,9 +12,11 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <thread>
 
+#include "app/coach.h"
 #include "drivers/camera/camera.h"
 #include "firmware/kioskd/input_source.h"
 
@@ -34,9 +36,14 @@ class CameraSource final : public QrTextSource {
   void start(TextHandler on_text, StatusHandler on_status) override;
   void stop() override;
   CameraSourceStats stats() const;
+  /// What the applicant should do, measured on frames without a code (app/coach.h); called on
+  /// the event loop when the advice changes. Set before start().
+  void set_coach(std::function<void(Advice)> on_advice) { on_advice_ = std::move(on_advice); }
 
  private:
   void run();
+  void coach(const scan::ImageView& view, bool code_found, Advice& last);
+  void try_mrz(const scan::ImageView& view);
   void post_status(drivers::DeviceState s, std::string detail);
 
   boost::asio::io_context& ioc_;
@@ -44,6 +51,7 @@ class CameraSource final : public QrTextSource {
   const std::chrono::milliseconds deadline_;
   TextHandler on_text_;
   StatusHandler on_status_;
+  std::function<void(Advice)> on_advice_;
   std::shared_ptr<std::atomic<bool>> alive_ = std::make_shared<std::atomic<bool>>(false);
   std::atomic<bool> stopping_{false};
   std::atomic<std::uint64_t> frames_{0}, texts_{0}, skipped_{0};

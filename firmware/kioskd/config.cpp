@@ -211,12 +211,23 @@ const std::vector<ConfigKey>& config_keys() {
       {"kiosk", "utc_offset_minutes", "480", "-720..840 minutes",
        "where today starts for the day's counts (480: China Standard Time)",
        number(&Config::utc_offset_minutes, -720, 840)},
+      {"kiosk", "service", "residence-permit", "residence-permit | work-permit-check",
+       "what this counter serves: the screens' purpose line answers for it",
+       [](Config& c, std::string_view v) -> Why {
+         auto s = counter_service_from_name(v);
+         if (!s) return quoted(v) + " is not residence-permit or work-permit-check";
+         c.service = *s;
+         return std::nullopt;
+       }},
       {"ui", "listen", "127.0.0.1", "IPv4 or IPv6 literal",
        "the screens' address (loopback: the kiosk's own browser)", set_listen},
       {"ui", "port", "8080", "0..65535 (0: any free port)", "the screens' TCP port",
        number(&Config::port, 0, 65535)},
       {"ui", "www", "/usr/share/kiosk/www", "absolute path",
        "the screens' files (officer.html, self.html, kiosk.css, *.js)", path(&Config::www)},
+      {"ui", "places", "/usr/share/kiosk/gbt2260", "absolute path of a readable folder",
+       "the GB/T 2260 place names (provinces.csv, cities.csv, areas.csv) the screens show",
+       path(&Config::places)},
       {"ui", "max_connections", "32", "1..1024",
        "HTTP and WebSocket connections at once; more are answered 503",
        number(&Config::max_connections, 1, 1024)},
@@ -265,6 +276,9 @@ const std::vector<ConfigKey>& config_keys() {
          c.syslog_relp = std::string(v);
          return std::nullopt;
        }},
+      {"trust", "freshness_limit_hours", "48", "1..8760 hours",
+       "a key set or status list older than this turns the verdict amber",
+       number(&Config::freshness_limit_hours, 1, 8760)},
       {"clock", "source", "system", "system | fixed | offset",
        "the time credentials are checked at",
        one_of(&Config::clock, {{"system", ClockSource::kSystem},

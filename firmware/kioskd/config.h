@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/purpose.h"
 #include "app/result.h"
 #include "firmware/kioskd/console_config.h"
 
@@ -51,10 +52,12 @@ struct Config {
   std::int64_t skew{};
   std::int64_t session_timeout{};     ///< seconds after the last read
   std::int64_t utc_offset_minutes{};  ///< where "today" starts
+  CounterService service{};           ///< what the purpose line answers
   // [ui]
   std::string listen;
   std::uint16_t port{};
   std::string www;
+  std::string places;  ///< the GB/T 2260 tables (provinces.csv, cities.csv, areas.csv)
   std::size_t max_connections{};
   // [data]
   std::string data_dir;
@@ -73,6 +76,7 @@ struct Config {
   std::size_t metrics_max_connections{};
   // [syslog] audit records to a collector
   std::string syslog_relp;  ///< "" none; host:port of a RELP collector (rsyslog imrelp)
+  std::int64_t freshness_limit_hours{};  ///< key set or status list older: amber by the verdict
   // [clock]
   ClockSource clock{};
   std::int64_t clock_fixed{};

@@ -3,7 +3,12 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
+
+#include "app/mrz/mrz.h"
+#include "firmware/kioskd/camera_source.h"
 
 namespace kiosk::kioskd {
 
@@ -13,6 +18,27 @@ namespace {
 
 void log(const std::string& line) {
   std::cerr << "kioskd: " << line << std::endl;
+}
+
+// The GB/T 2260 tables in the configured directory ([ui] places).
+Result<Places, std::string> load_places(const std::string& dir) {
+  std::string text[3];
+  const char* files[3] = {"provinces.csv", "cities.csv", "areas.csv"};
+  for (int i = 0; i < 3; ++i) {
+    std::ifstream in(dir + "/" + files[i], std::ios::binary);
+    if (!in) return Unexpected{dir + "/" + files[i] + ": cannot read"};
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    text[i] = ss.str();
+  }
+  return Places::parse(text[0], text[1], text[2]);
+}
+
+bool mrz_line(std::string_view s) {
+  if (s.size() != mrz::kTd3Line) return false;
+  for (char c : s)
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '<')) return false;
+  return true;
 }
 
 }  // namespace
@@ -27,10 +53,12 @@ Kiosk::Kiosk(boost::asio::io_context& ioc, Config config, KioskOptions options)
       retention_timer_(ioc),
       metrics_timer_(ioc),
       seal_timer_(ioc),
-      console_timer_(ioc) {
+      console_timer_(ioc),
+      presentations_(config_.max_age + config_.skew) {
   start_time_ = std::chrono::duration_cast<std::chrono::seconds>(
                     std::chrono::system_clock::now().time_since_epoch())
                     .count();
+  started_ = clock_.now();
   settings_.jurisdiction = config_.jurisdiction;
   settings_.max_age = config_.max_age;
   settings_.skew = config_.skew;
@@ -113,6 +141,20 @@ Result<std::unique_ptr<Kiosk>, std::string> Kiosk::create(boost::asio::io_contex
     k->audit_status_.message = log_r.error().message;
     log("audit: " + log_r.error().message + " (verdicts are shown but NOT recorded)");
   }
+  if (k->audit_) {
+    auto day = CredentialDayMemory::open(c.data_dir + "/audit.db", k->secrets_->hash_key);
+    if (day) {
+      k->day_memory_ = std::move(*day);
+    } else {
+      log("replay memory: " + day.error() + " (letters and cards are not checked for reuse)");
+    }
+  }
+  auto places = load_places(c.places);
+  if (places) {
+    k->places_ = std::move(*places);
+  } else {
+    log("place names: " + places.error() + " (codes are shown)");
+  }
   k->refresh_trust();
   k->refresh_today();
   return k;
@@ -137,6 +179,12 @@ Result<boost::asio::ip::tcp::endpoint, std::string> Kiosk::start() {
     log(p.device + ": " + p.detail);
   }
   for (QrTextSource* s : sources_.qr_refs) {
+    if (auto* camera = dynamic_cast<CameraSource*>(s)) {
+      camera->set_coach([this](Advice a) {
+        advice_ = a;
+        broadcast();
+      });
+    }
     s->start([this](Channel ch, std::string text) { on_qr(ch, text); },
              [this](const DeviceStatus& st) { on_status(st); });
   }
@@ -279,7 +327,34 @@ void Kiosk::stop() {
   seal(true);
 }
 
+bool Kiosk::take_mrz(const std::string& text) {
+  // A document reader or scanner types a passport's zone as two lines of 44 (one text with a
+  // line break, or two texts). A QR text never has this shape.
+  auto zone = mrz::parse(text);
+  if (!zone && mrz_line(text)) {
+    if (text[0] == 'P' && pending_mrz_.empty()) {
+      pending_mrz_ = text;
+      return true;
+    }
+    if (!pending_mrz_.empty()) {
+      zone = mrz::parse(pending_mrz_ + "\n" + text);
+      pending_mrz_.clear();
+    }
+  }
+  if (!zone) {
+    if (zone.error() == mrz::MrzError::kTd1Card || zone.error() == mrz::MrzError::kTd2Card)
+      log("passport reader: " + std::string(mrz::name(zone.error())) + " is not a passport zone");
+    return zone.error() != mrz::MrzError::kNotMrz;
+  }
+  log(std::string("passport zone read") + (zone->valid() ? "" : " with a failing check digit"));
+  session_.set_passport(std::move(*zone));
+  arm_session_timer();
+  broadcast();
+  return true;
+}
+
 void Kiosk::on_qr(Channel channel, const std::string& text) {
+  if (stopped_ || take_mrz(text)) return;
   present(channel, qr_key(text),
           [&](std::int64_t now) { return verify_qr(text, trust_, settings_, now); });
 }
@@ -306,6 +381,13 @@ void Kiosk::present(Channel channel, const std::string& key, VerifyFn verify) {
   entry.verdict = verify(now);
   metrics_.verdict(channel, entry.verdict,
                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  if (trust_.keyset) entry.keyset_iat = static_cast<std::int64_t>(trust_.keyset->iat);
+  if (entry.verdict.holder) {
+    if (const StatusList* l = trust_.status_for(entry.verdict.holder->iss))
+      entry.status_iat = static_cast<std::int64_t>(l->iat);
+  }
+  // A document of another holder ends the session: the new applicant starts a new one.
+  if (session_.other_holder(entry.verdict)) session_.clear();
   record(entry);
   const Verdict& v = entry.verdict;
   log("verdict " + std::string(name(channel)) + " " + std::string(name(v.outcome)) + " " +
@@ -316,6 +398,8 @@ void Kiosk::present(Channel channel, const std::string& key, VerifyFn verify) {
     std::cout << iso_time(now) << " " << name(channel) << " " << name(v.outcome) << " "
               << name(v.document) << " " << names(v.reasons) << std::endl;
   }
+  // The session's number once this entry is added (a new session when idle).
+  flag_replay(entry, key);
   session_.add(std::move(entry));
   arm_session_timer();
   refresh_today();
@@ -352,6 +436,25 @@ void Kiosk::record(SessionEntry& entry) {
       if (!raised) log("trust store: " + raised.error().message);
     }
     trust_.time_floor = stored->time;
+  }
+}
+
+void Kiosk::flag_replay(SessionEntry& entry, const std::string& key) {
+  const Verdict& v = entry.verdict;
+  std::uint64_t session = session_.number() + (session_.active() ? 0 : 1);
+  if (v.document == Document::kESsc) {
+    if (presentations_.seen_elsewhere(key, session, entry.time)) entry.replay = "same_presentation";
+  } else if ((v.document == Document::kWpnl || v.document == Document::kWpCard) && day_memory_ &&
+             v.issuer_kid) {
+    std::int64_t offset = config_.utc_offset_minutes * 60;
+    std::int64_t day = (entry.time + offset) / 86400;
+    auto seen = day_memory_->seen_elsewhere(
+        v.cti, std::to_string(started_) + ":" + std::to_string(session), day);
+    if (!seen) {
+      log("replay memory: " + seen.error());
+    } else if (*seen) {
+      entry.replay = "seen_today";
+    }
   }
 }
 
@@ -441,6 +544,10 @@ KioskView Kiosk::view() const {
     v.audit.forwarded_seq = f.forwarded_seq;
     v.audit.forward_error = f.error;
   }
+  v.places = places_.empty() ? nullptr : &places_;
+  v.advice = advice_;
+  if (!config_.url.empty() && last_update_)
+    v.next_update = last_update_->time + config_.url_interval;
   return v;
 }
 

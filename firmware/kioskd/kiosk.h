@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "app/coach.h"
+#include "app/places.h"
 #include "app/result.h"
 #include "app/verifier.h"
 #include "firmware/audit/audit_log.h"
@@ -23,6 +25,7 @@
 #include "firmware/kioskd/http_server.h"
 #include "firmware/kioskd/metrics.h"
 #include "firmware/kioskd/metrics_server.h"
+#include "firmware/kioskd/replay_memory.h"
 #include "firmware/kioskd/sd_notify.h"
 #include "firmware/kioskd/session.h"
 #include "firmware/kioskd/sources.h"
@@ -72,6 +75,8 @@ class Kiosk {
   template <class VerifyFn>
   void present(Channel channel, const std::string& key, VerifyFn verify);
   void record(SessionEntry& entry);
+  bool take_mrz(const std::string& text);
+  void flag_replay(SessionEntry& entry, const std::string& text);
   void refresh_trust();
   void adopt_trust(TrustSnapshot snap);
   void refresh_today();
@@ -123,6 +128,12 @@ class Kiosk {
   boost::asio::steady_timer session_timer_, watchdog_timer_, retention_timer_, metrics_timer_,
       seal_timer_, console_timer_;
   bool stopped_ = false;
+  Places places_;
+  PresentationMemory presentations_;
+  std::unique_ptr<CredentialDayMemory> day_memory_;
+  Advice advice_ = Advice::kNone;  ///< the camera's coaching for the applicant
+  std::string pending_mrz_;   ///< the first line of a passport zone typed by a scanner
+  std::int64_t started_ = 0;  ///< makes session tags unique across restarts
 };
 
 }  // namespace kiosk::kioskd

@@ -38,9 +38,25 @@ const SessionEntry& Session::add(SessionEntry e) {
 }
 
 void Session::clear() {
+  passport_.reset();
   entries_.clear();
   keys_.clear();
   focus_ = 0;
+}
+
+std::string holder_identity(const Verdict& v) {
+  if (!v.holder || !v.issuer_kid || v.document == Document::kUnknown) return "";
+  return v.holder->ppn + "|" + v.holder->nat + "|" + v.holder->dob;
+}
+
+bool Session::other_holder(const Verdict& v) const {
+  std::string who = holder_identity(v);
+  if (who.empty()) return false;
+  for (const auto& e : entries_) {
+    std::string was = holder_identity(e.verdict);
+    if (!was.empty() && was != who) return true;
+  }
+  return false;
 }
 
 void Session::focus_next() {

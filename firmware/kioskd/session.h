@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "app/mrz/mrz.h"
 #include "app/verifier.h"
 #include "firmware/kioskd/input_source.h"
 
@@ -28,7 +29,19 @@ struct SessionEntry {
   std::uint32_t reads = 1;
   std::optional<std::uint64_t> audit_seq;  ///< the audit record, when it was written
   std::string audit_error;                 ///< why it was not written
+  /// A REVIEW note beside the verdict (not a spec reason): "same_presentation" (this e-card QR
+  /// was shown before, in another session, within the presentation window) or "seen_today"
+  /// (this letter or card was presented in another session today); "" when none.
+  std::string replay;
+  /// What the verdict was checked against: the key set's and the issuer's status list's issue
+  /// times (0 when none was installed).
+  std::int64_t keyset_iat = 0;
+  std::int64_t status_iat = 0;
 };
+
+/// The holder a verified verdict names (passport number, nationality, date of birth), or ""
+/// when the issuer signature did not verify: such a verdict names nobody.
+std::string holder_identity(const Verdict& v);
 
 class Session {
  public:
@@ -48,6 +61,16 @@ class Session {
   /// Ends the session (officer's clear, or the timeout).
   void clear();
 
+  /// True when `v` names a holder and the session already shows a document of another holder:
+  /// the kiosk then ends the session before adding it (a new applicant never sees the
+  /// previous applicant's cards).
+  bool other_holder(const Verdict& v) const;
+
+  /// The passport zone read in this session (typed by a document reader or scanner), compared
+  /// with every document's holder. Cleared with the session.
+  void set_passport(mrz::Td3 zone) { passport_ = std::move(zone); }
+  const std::optional<mrz::Td3>& passport() const { return passport_; }
+
   /// Moves the focus to the next document of the session (wraps).
   void focus_next();
 
@@ -62,6 +85,7 @@ class Session {
   std::deque<std::string> keys_;
   std::size_t focus_ = 0;
   std::uint64_t number_ = 0;
+  std::optional<mrz::Td3> passport_;
 };
 
 /// The deduplication key of a QR text and of a chip read (by its credential file, since every

@@ -1,6 +1,8 @@
 #include "firmware/kioskd/view_model.h"
 
 #include "app/json.h"
+#include "app/mrz/cross_check.h"
+#include "app/purpose.h"
 #include "app/verdict_json.h"
 #include "firmware/kioskd/clock.h"
 
@@ -23,8 +25,36 @@ void both(json::Writer& w, std::string_view key, std::string_view en, std::strin
   w.key(key).begin_object().key("en").string(en).key("zh").string(zh).end_object();
 }
 
-void write_entry(json::Writer& w, const SessionEntry& e) {
+void write_names(json::Writer& w, const Places* places, const HolderRecord& h) {
+  for (Language l : {Language::kEn, Language::kZh}) {
+    w.key(l == Language::kEn ? "en" : "zh").begin_object();
+    w.key("work_location").string(places ? places->place_or_code(h.loc, l) : h.loc);
+    w.key("issuer").string(places ? places->issuer(h.iss, l) : h.iss);
+    w.end_object();
+  }
+}
+
+void write_cross_check(json::Writer& w, const SessionEntry& e, const mrz::Td3& zone) {
   const Verdict& v = e.verdict;
+  const HolderRecord* h =
+      v.holder && v.issuer_kid && v.document != Document::kUnknown ? &*v.holder : nullptr;
+  mrz::CrossCheck c = mrz::cross_check(zone, h);
+  w.begin_object();
+  w.key("overall").string(mrz::name(c.overall));
+  w.key("tone").string(mrz::screen_tone(v.outcome, c.overall));
+  both(w, "text", mrz::text(c.overall, Language::kEn), mrz::text(c.overall, Language::kZh));
+  w.key("fields").begin_object();
+  w.key("passport_number").string(mrz::name(c.passport_number));
+  w.key("date_of_birth").string(mrz::name(c.date_of_birth));
+  w.key("nationality").string(mrz::name(c.nationality));
+  w.key("name").string(mrz::name(c.name));
+  w.end_object();
+  w.end_object();
+}
+
+void write_entry(json::Writer& w, const SessionEntry& e, const KioskView& view) {
+  const Verdict& v = e.verdict;
+  const Config& c = *view.config;
   w.begin_object();
   w.key("id").number(static_cast<std::int64_t>(e.id));
   w.key("channel").string(name(e.channel));
@@ -35,6 +65,27 @@ void write_entry(json::Writer& w, const SessionEntry& e) {
   w.key("document").string(name(v.document));
   both(w, "outcome_text", text(v.outcome, Language::kEn), text(v.outcome, Language::kZh));
   both(w, "document_text", text(v.document, Language::kEn), text(v.document, Language::kZh));
+  PurposeLine p = purpose_line(c.service, v.outcome, v.document);
+  w.key("purpose").begin_object().key("tone").string(name(p.tone));
+  w.key("en").string(p.en).key("zh").string(p.zh).end_object();
+  w.key("replay").string(e.replay);
+  Freshness f = freshness(e, view.now, c.freshness_limit_hours * 3600);
+  w.key("freshness").begin_object();
+  w.key("keyset_age_s");
+  f.keyset_age ? w.number(*f.keyset_age) : w.null();
+  w.key("status_age_s");
+  f.status_age ? w.number(*f.status_age) : w.null();
+  w.key("stale").boolean(f.stale);
+  w.key("limit_h").number(c.freshness_limit_hours);
+  w.key("next_update_iso");
+  view.next_update ? w.string(iso_time(*view.next_update)) : w.null();
+  w.end_object();
+  w.key("cross_check");
+  if (view.session->passport()) {
+    write_cross_check(w, e, *view.session->passport());
+  } else {
+    w.null();
+  }
   w.key("reasons");
   write_messages(w, v.reasons);
   w.key("holder");
@@ -51,10 +102,27 @@ void write_entry(json::Writer& w, const SessionEntry& e) {
     w.null();
   }
   w.key("audit_error").string(e.audit_error);
+  // Places and issuers by name, beside the record (which stays as the credential says).
+  w.key("names");
+  if (v.holder && v.document != Document::kUnknown && v.issuer_kid) {
+    w.begin_object();
+    write_names(w, view.places, *v.holder);
+    w.end_object();
+  } else {
+    w.null();
+  }
   w.end_object();
 }
 
 }  // namespace
+
+Freshness freshness(const SessionEntry& e, std::int64_t now, std::int64_t limit_s) {
+  Freshness f;
+  if (e.keyset_iat > 0) f.keyset_age = now - e.keyset_iat;
+  if (e.status_iat > 0) f.status_age = now - e.status_iat;
+  f.stale = (f.keyset_age && *f.keyset_age > limit_s) || (f.status_age && *f.status_age > limit_s);
+  return f;
+}
 
 std::string trust_warning(const TrustSnapshot& t, std::int64_t now, std::int64_t warn_days) {
   if (!t.keyset) return "missing";
@@ -90,8 +158,28 @@ std::string officer_json(const KioskView& v) {
   w.key("focus").number(static_cast<std::int64_t>(v.session->focus()));
   w.key("entries").begin_array();
   for (const auto& e : v.session->entries())
-    write_entry(w, e);
+    write_entry(w, e, v);
   w.end_array();
+  w.key("passport");
+  if (const auto& z = v.session->passport()) {
+    w.begin_object();
+    w.key("valid").boolean(z->valid());
+    w.key("document_number").string(z->document_number);
+    w.key("surname").string(z->surname);
+    w.key("given_names").string(z->given_names);
+    w.key("nationality").string(z->nationality);
+    w.key("birth").string(z->birth);
+    w.end_object();
+  } else {
+    w.null();
+  }
+  w.end_object();
+  w.key("service").begin_object();
+  w.key("name").string(name(c.service));
+  w.key("en")
+      .string(text(c.service, Language::kEn))
+      .key("zh")
+      .string(text(c.service, Language::kZh));
   w.end_object();
 
   const TrustSnapshot& t = *v.trust;
@@ -114,7 +202,13 @@ std::string officer_json(const KioskView& v) {
   for (const auto& [iss, list] : t.status) {
     w.begin_object();
     w.key("iss").string(iss);
+    if (v.places) {
+      w.key("issuer_en").string(v.places->issuer(iss, Language::kEn));
+      w.key("issuer_zh").string(v.places->issuer(iss, Language::kZh));
+    }
     w.key("seq").number(clamp(list.seq));
+    w.key("iat_iso").string(iso_time(clamp(list.iat)));
+    w.key("age_s").number(v.now - clamp(list.iat));
     w.key("exp_iso").string(iso_time(clamp(list.exp)));
     w.key("expired").boolean(clamp(list.exp) <= v.now);
     w.end_object();
@@ -188,6 +282,8 @@ std::string self_json(const KioskView& v) {
   for (const auto& d : v.devices)
     devices_ok = devices_ok || d.state == drivers::DeviceState::kReady;
   w.key("ready").boolean(devices_ok);
+  // While nothing is read yet: what the camera sees the applicant should do.
+  w.key("coach").string(entries.empty() ? name(v.advice) : "none");
   w.end_object();
   return w.take();
 }

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "app/coach.h"
+#include "app/places.h"
 #include "app/trust.h"
 #include "firmware/kioskd/config.h"
 #include "firmware/kioskd/input_source.h"
@@ -45,7 +47,18 @@ struct KioskView {
   std::vector<DeviceStatus> devices;
   std::map<std::string, std::uint64_t> today;  ///< verdicts today by outcome
   AuditStatus audit;
+  const Places* places = nullptr;           ///< place and issuer names (null: codes shown)
+  std::optional<std::int64_t> next_update;  ///< the next scheduled trust update, when one is
+  Advice advice = Advice::kNone;            ///< the camera's coaching for the applicant
 };
+
+/// How fresh the trust a verdict was checked against is: ages in seconds (nullopt when none was
+/// installed) and whether either is older than the limit.
+struct Freshness {
+  std::optional<std::int64_t> keyset_age, status_age;
+  bool stale = false;
+};
+Freshness freshness(const SessionEntry& e, std::int64_t now, std::int64_t limit_s);
 
 /// The officer's state message: {"type":"officer", ...}.
 std::string officer_json(const KioskView& v);

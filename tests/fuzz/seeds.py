@@ -68,6 +68,11 @@ line = json.dumps({"audit_seal": body, "mac": "00" * 32})
 put("fuzz_audit", line.encode())
 put("fuzz_audit", ("\n".join(bodies[:4]) + "\n" + line + "\n").encode())
 put("fuzz_audit", b"kaudit1-1796000000-10-" + b"ab" * 32)
+
+# fuzz_mrz: the ICAO 9303 specimen, a TD1 card zone, and a name with diacritics.
+put("fuzz_mrz", b"P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10")
+put("fuzz_mrz", b"I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<")
+put("fuzz_mrz", "Zoë Groß-Müller O'Neil".encode())
 # console (issue 15): Host, Origin, Cookie and a sign-in body, NUL-separated.
 for host, origin, cookie, body in [
         ("127.0.0.1:8080", "http://127.0.0.1:8080", "kiosk_session=" + "a" * 64,

@@ -20,25 +20,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string chromium() {
-  for (const char* p : {"/usr/bin/chromium", "/usr/bin/chromium-browser"})
-    if (fs::exists(p)) return p;
-  return "";
-}
-
-std::vector<std::string> chromium_args(const std::string& profile) {
-  return {chromium(),
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-          "--user-data-dir=" + profile};
-}
-
 std::string dump_dom(const std::string& url) {
   TempDir profile("chromium");
   auto args = chromium_args(profile.path);

@@ -135,6 +135,43 @@ std::string kioskd_demo_path() {
 std::string www_dir() {
   return std::string(KIOSK_TEST_DATA) + "/../../firmware/kioskd/www";
 }
+
+std::string chromium() {
+  for (const char* p : {"/usr/bin/chromium", "/usr/bin/chromium-browser"})
+    if (std::filesystem::exists(p)) return p;
+  return "";
+}
+
+std::vector<std::string> chromium_args(const std::string& profile) {
+  return {chromium(),
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          "--user-data-dir=" + profile};
+}
+
+std::optional<std::string> npm_browser_tools(std::string* why) {
+  std::string prefix = std::string(KIOSK_BUILD_DIR) + "/npm-a11y";
+  if (std::filesystem::exists(prefix + "/node_modules/axe-core/axe.min.js") &&
+      std::filesystem::exists(prefix + "/node_modules/puppeteer-core/package.json"))
+    return prefix;
+  std::filesystem::create_directories(prefix);
+  std::string err;
+  int rc = run({"/usr/bin/env", "npm", "install", "--prefix", prefix, "--no-audit", "--no-fund",
+                "--silent", "axe-core@4", "puppeteer-core@24"},
+               nullptr, &err);
+  if (rc != 0) {
+    *why = "npm could not install axe-core and puppeteer-core: " + err;
+    return std::nullopt;
+  }
+  return prefix;
+}
+
 std::string kioskctl_path() {
   return std::string(KIOSK_BUILD_DIR) + "/firmware/kioskctl";
 }
@@ -175,7 +212,7 @@ int run(const std::vector<std::string>& argv, std::string* out, std::string* err
 std::string base_config(const std::string& dir, const std::string& extra, std::int64_t now) {
   return "[kiosk]\nid = TEST-01\njurisdiction = 3101\nsession_timeout = 300\n"
          "[ui]\nlisten = 127.0.0.1\nport = 0\nwww = " +
-         www_dir() +
+         www_dir() + "\nplaces = " + std::string(KIOSK_TEST_DATA) + "/data/gbt2260" +
          "\n"
          "[data]\ndir = " +
          dir + "/data\nanchors = " + vectors() +

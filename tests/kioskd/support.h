@@ -50,6 +50,15 @@ class Process {
 bool wait_until(const std::function<bool()>& cond,
                 std::chrono::milliseconds limit = std::chrono::seconds(20));
 
+/// The headless Chromium of the screen tests ("" when not installed) and its arguments with a
+/// throw-away profile directory.
+std::string chromium();
+std::vector<std::string> chromium_args(const std::string& profile);
+
+/// An npm prefix under the build directory holding axe-core and puppeteer-core, installed with
+/// npm on first use (nothing is vendored); nullopt, with `why`, when npm cannot install them.
+std::optional<std::string> npm_browser_tools(std::string* why);
+
 std::string kioskd_path();
 std::string kioskd_demo_path();
 /// The screens' files in the source tree (base_config's [ui] www).

@@ -40,6 +40,9 @@
   function renderEntry(e, focused, count) {
     const card = el("article", "verdict " + e.outcome.toLowerCase() + (focused ? " focused" : ""));
     if (focused) card.id = "verdict";
+    // Each card scrolls on its own: reachable by keyboard, named for a screen reader.
+    card.tabIndex = 0;
+    card.setAttribute("aria-label", e.outcome_text[lang] + " · " + e.document_text[lang]);
     card.setAttribute("data-outcome", e.outcome);
     card.setAttribute("data-document", e.document);
     card.setAttribute("data-entry", e.id);
@@ -48,6 +51,20 @@
     banner.appendChild(el("span", "word", e.outcome_text[lang]));
     if (lang !== "en") banner.appendChild(el("span", "word-en", e.outcome));
     card.appendChild(banner);
+    if (e.purpose) {
+      const pl = el("p", "purpose tone-" + e.purpose.tone);
+      pl.setAttribute("data-tone", e.purpose.tone);
+      pl.appendChild(el("span", "purpose-icon", e.purpose.tone === "ok" ? "✓" : e.purpose.tone === "warn" ? "!" : "✗"));
+      pl.appendChild(el("span", "", e.purpose[lang]));
+      card.appendChild(pl);
+    }
+    if (e.replay) {
+      const rp = el("p", "replay tone-warn", t("replay_" + e.replay));
+      rp.setAttribute("data-replay", e.replay);
+      card.appendChild(rp);
+    }
+    if (e.cross_check) card.appendChild(renderCrossCheck(e.cross_check));
+    if (e.freshness) card.appendChild(renderFreshness(e.freshness));
 
     const meta = el("dl", "meta");
     const add = (k, v) => { meta.appendChild(el("dt", "", t(k))); meta.appendChild(el("dd", "", v)); };
@@ -74,7 +91,13 @@
       for (const f of HOLDER_FIELDS) {
         if (e.holder[f] === undefined || e.holder[f] === "") continue;
         h.appendChild(el("dt", "", t(f)));
-        h.appendChild(el("dd", "", e.holder[f]));
+        let v = e.holder[f];
+        // Places and issuers by name; the code stays beside them for the record.
+        if (e.names && (f === "work_location" || f === "issuer")) {
+          const named = e.names[lang][f];
+          if (named && named !== v) v = named + " (" + v + ")";
+        }
+        h.appendChild(el("dd", "", v));
       }
       h.appendChild(el("dt", "", t("validity")));
       h.appendChild(el("dd", "", e.holder.valid_from + " – " + e.holder.valid_until));
@@ -87,6 +110,44 @@
     return card;
   }
 
+  function ago(s) { return duration(s) + " " + t("ago"); }
+
+  function renderFreshness(f) {
+    const p = el("p", "freshness" + (f.stale ? " tone-warn stale" : ""));
+    p.setAttribute("data-stale", f.stale ? "1" : "0");
+    const parts = [];
+    parts.push(t("keys_age") + " " + (f.keyset_age_s === null ? t("none") : ago(f.keyset_age_s)));
+    parts.push(t("status_age") + " " + (f.status_age_s === null ? t("none") : ago(f.status_age_s)));
+    if (f.next_update_iso) parts.push(t("next_update") + " " + f.next_update_iso.slice(0, 16).replace("T", " "));
+    p.textContent = (f.stale ? "! " + t("stale") + " (> " + f.limit_h + " " + t("hours") + "): " : t("checked_against") + ": ") + parts.join(" · ");
+    return p;
+  }
+
+  function renderCrossCheck(c) {
+    const box = el("section", "cross tone-" + c.tone);
+    box.setAttribute("data-cross", c.overall);
+    box.setAttribute("aria-label", t("passport_check"));
+    box.appendChild(el("p", "cross-head", t("passport_check") + ": " + c.text[lang]));
+    const ul = el("ul", "cross-fields");
+    for (const f of ["passport_number", "date_of_birth", "nationality", "name"]) {
+      const r = c.fields[f];
+      const li = el("li", "field-" + r);
+      li.setAttribute("data-field", f);
+      li.setAttribute("data-result", r);
+      li.textContent = (r === "match" ? "✓ " : r === "mismatch" ? "✗ " : "? ") + t(f) + ": " + t("cc_" + r);
+      ul.appendChild(li);
+    }
+    box.appendChild(ul);
+    return box;
+  }
+
+  function sourceKind(src) {
+    if (src.startsWith("usb:")) return t("src_usb");
+    if (src.startsWith("http")) return t("src_net");
+    if (src.startsWith("start-up")) return t("src_startup");
+    return src.split(":")[0];
+  }
+
   function renderTrust(tr) {
     const box = document.getElementById("trust");
     box.replaceChildren();
@@ -94,20 +155,24 @@
       box.appendChild(el("p", "warn-strong", t("no_bundle")));
     } else {
       const line = el("p", "");
-      line.textContent = t("version") + " " + tr.seq + " · " + t("age") + " " + duration(tr.age_s) +
-        " · " + t("expires") + " " + tr.exp_iso.slice(0, 10);
+      line.textContent = t("keys_issued") + " " + tr.iat_iso.slice(0, 10) + " (" + ago(tr.age_s) + ") · " +
+        t("valid_until") + " " + tr.exp_iso.slice(0, 10);
       box.appendChild(line);
       if (tr.warning === "expired") box.appendChild(el("p", "warn-strong", t("bundle_expired")));
       if (tr.warning === "expiring") box.appendChild(el("p", "warn", t("bundle_expiring") + ": " + duration(tr.expires_in_s)));
-      const sl = el("p", "small", t("status_lists") + ": " + tr.status_lists.map(s => s.iss + " v" + s.seq + (s.expired ? " ✗" : "")).join(", "));
+      const sl = el("p", "small", t("status_lists") + ": " + tr.status_lists.map(s =>
+        (s["issuer_" + lang] || s.iss) + " " + t("issued") + " " + s.iat_iso.slice(0, 10) + (s.expired ? " ✗ " + t("expired") : "")).join("; "));
       box.appendChild(sl);
     }
     if (tr.clock_untrusted) box.appendChild(el("p", "warn-strong", t("clock_untrusted")));
     if (tr.last_update) {
       const u = tr.last_update;
       const p = el("p", "small update");
-      p.textContent = t("last_update") + ": " + u.time_iso.slice(0, 16).replace("T", " ") + " " + u.source + " — " +
-        u.results.map(r => r.file + " " + r.result).join(", ") + (u.error ? " — " + u.error : "");
+      const counts = {};
+      for (const r of u.results) counts[r.result] = (counts[r.result] || 0) + 1;
+      p.textContent = t("last_update") + ": " + u.time_iso.slice(0, 16).replace("T", " ") + " · " + sourceKind(u.source) +
+        (u.results.length ? " · " + Object.keys(counts).map(k => counts[k] + " " + t("res_" + k)).join(", ") : "") +
+        (u.error ? " · " + t("update_error") : "");
       box.appendChild(p);
     }
   }
@@ -137,6 +202,7 @@
     box.replaceChildren();
     if (!state) { renderIdle(box); return; }
     document.getElementById("kiosk-id").textContent = state.kiosk;
+    if (state.service) document.getElementById("service").textContent = state.service[lang];
     document.getElementById("clock").textContent = state.now_iso.replace("T", " ").replace("Z", " UTC");
     const entries = state.session.entries;
     box.className = "documents n" + Math.max(1, entries.length);
@@ -171,6 +237,24 @@
     if (state.audit.message) au.appendChild(el("p", "small", state.audit.message));
     if (state.audit.alarm || state.audit.checkpoint) au.appendChild(el("p", state.audit.alarm ? "alert" : "small", state.audit.alarm ? "ALARM: " + state.audit.alarm : state.audit.checkpoint));
     renderAlerts(state);
+    checkLayout();
+  }
+  // The layout's own check, for the officer's trust and the screenshot tests: no horizontal
+  // scroll, no outcome word cut, no card squeezed below a readable width.
+  function checkLayout() {
+    const problems = [];
+    const root = document.documentElement;
+    if (root.scrollWidth > root.clientWidth + 1) problems.push("hscroll");
+    for (const card of document.querySelectorAll("#documents .verdict")) {
+      if (card.scrollWidth > card.clientWidth + 1) problems.push("card-hscroll");
+      if (card.clientWidth < 280) problems.push("narrow");
+      const word = card.querySelector(".banner .word");
+      if (word) {
+        const w = word.getBoundingClientRect(), c = card.getBoundingClientRect();
+        if (w.right > c.right + 1 || w.left < c.left - 1 || w.width < 1) problems.push("cut");
+      }
+    }
+    document.body.setAttribute("data-layout", problems.length ? problems.join(" ") : "ok");
   }
   function s_class(ok) { return ok ? "ok" : "warn-strong"; }
 
@@ -201,6 +285,7 @@
     else if (k === "n") { send("next"); ev.preventDefault(); }
     else if (k === "l") { setLang(lang === "zh" ? "en" : "zh"); ev.preventDefault(); }
   });
+  window.addEventListener("resize", checkLayout);
   document.getElementById("lang-button").addEventListener("click", () => setLang(lang === "zh" ? "en" : "zh"));
   document.getElementById("clear-button").addEventListener("click", () => send("clear"));
   document.getElementById("next-button").addEventListener("click", () => send("next"));

@@ -28,6 +28,36 @@
     });
     return p;
   }
+  // What the camera sees the applicant should do, with an icon (no personal data: only advice).
+  const COACH = {
+    brighter: ["☀", "请调高手机屏幕亮度", "Turn your phone's screen brightness up"],
+    tilt: ["⤾", "有反光：请稍微倾斜手机或证件", "Glare: tilt your phone or the page a little"],
+    closer: ["⊕", "请将二维码靠近一些", "Hold the code closer"],
+    still: ["✋", "请保持不动", "Hold still for a moment"],
+  };
+  // Sound cues: a rising two-tone when the applicant may go to the counter, a low tone when
+  // another document is needed. WebAudio, generated here: nothing is fetched.
+  let audio = null, lastNext = null;
+  function tone(freqs) {
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      let t = audio.currentTime;
+      for (const f of freqs) {
+        const o = audio.createOscillator(), g = audio.createGain();
+        o.frequency.value = f;
+        g.gain.setValueAtTime(0.2, t);
+        g.gain.exponentialRampToValueAtTime(0.001, t + 0.25);
+        o.connect(g); g.connect(audio.destination);
+        o.start(t); o.stop(t + 0.25);
+        t += 0.28;
+      }
+    } catch (e) { /* no audio device: the screen says it all */ }
+  }
+  function cue() {
+    if (state.next && state.next !== lastNext) tone(state.next === "counter" ? [660, 880] : [330]);
+    lastNext = state.next;
+    document.body.setAttribute("data-cue", state.next || "");
+  }
   function render() {
     const m = document.getElementById("self-main");
     m.replaceChildren();
@@ -41,6 +71,17 @@
       steps.appendChild(step("通知书 / 工作许可证 · Letter / WP card", "将二维码朝上放在摄像头下方的托盘上。", "Place the letter or card, QR code up, on the tray under the camera."));
       steps.appendChild(step("社保卡 · SSC card", "将社保卡插入右侧的读卡器。", "Insert your social security card into the card reader on the right."));
       m.appendChild(steps);
+      const c = COACH[state.coach];
+      if (c) {
+        const box = el("div", "coach");
+        box.setAttribute("data-coach", state.coach);
+        box.setAttribute("role", "status");
+        const icon = el("span", "coach-icon", c[0]);
+        icon.setAttribute("aria-hidden", "true");
+        box.appendChild(icon);
+        box.appendChild(el("span", "", c[1], c[2]));
+        m.appendChild(box);
+      }
       return;
     }
     m.appendChild(progress(2));
@@ -54,7 +95,7 @@
   function connect() {
     const ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws/self");
     ws.onmessage = (msg) => {
-      try { const s = JSON.parse(msg.data); if (s.type === "self") { state = s; render(); } } catch (e) { /* ignore */ }
+      try { const s = JSON.parse(msg.data); if (s.type === "self") { state = s; render(); cue(); } } catch (e) { /* ignore */ }
     };
     ws.onclose = () => setTimeout(connect, 1000);
   }
