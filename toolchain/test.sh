@@ -18,7 +18,7 @@ toolchain/sync-shared.sh --check || echo "test.sh: WARNING: the copies of ../sha
 # paths below the checkout are hashed relative to it.
 launcher=()
 if command -v ccache >/dev/null 2>&1; then
-  export CCACHE_BASEDIR=$root
+  export CCACHE_BASEDIR=$root CCACHE_NOHASHDIR=1  # debug builds hit the cache from another clone
   launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 fi
 
