@@ -65,18 +65,6 @@ std::int64_t now_us() {
       .count();
 }
 
-std::string chromium() {
-  for (const char* p : {"/usr/bin/chromium", "/usr/bin/chromium-browser"})
-    if (fs::exists(p)) return p;
-  return "";
-}
-
-std::uint16_t free_port() {
-  boost::asio::io_context ioc;
-  boost::asio::ip::tcp::acceptor a(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
-  return a.local_endpoint().port();
-}
-
 std::size_t entries_in(const json::Value& s) {
   const json::Value* session = s.get("session");
   const json::Value* entries = session ? session->get("entries") : nullptr;
@@ -278,7 +266,7 @@ int main(int argc, char** argv) {
        "--disable-sync", "--user-data-dir=" + profile.path,
        "--remote-debugging-port=" + std::to_string(devtools), "--remote-allow-origins=*",
        "about:blank"},
-      ProcessOptions{{}, dir.path + "/chromium.out", dir.path + "/chromium.err", {}});
+      ProcessOptions{{}, dir.path + "/chromium.out", dir.path + "/chromium.err", std::nullopt});
   std::string page_path = devtools_page(devtools, "about:blank");
   if (page_path.empty()) return fail("Chromium's page did not appear");
   WsClient cdp(devtools, page_path);

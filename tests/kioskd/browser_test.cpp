@@ -60,12 +60,6 @@ std::string screens_dir() {
   return d;
 }
 
-std::uint16_t free_port() {
-  boost::asio::io_context ioc;
-  boost::asio::ip::tcp::acceptor a(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
-  return a.local_endpoint().port();
-}
-
 /// A real headless Chromium driven over the DevTools protocol: one profile, so that the
 /// officer's session cookie (HttpOnly: no script can read it) lives on across pages.
 class Browser {
