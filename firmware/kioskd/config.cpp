@@ -253,6 +253,9 @@ const std::vector<ConfigKey>& config_keys() {
       {"trust", "expiry_warning_days", "7", "0..365 days",
        "the screen warns this long before the trust bundle expires",
        number(&Config::expiry_warning_days, 0, 365)},
+      {"trust", "freshness_limit_hours", "48", "1..8760 hours",
+       "a key set or status list older than this turns the verdict amber",
+       number(&Config::freshness_limit_hours, 1, 8760)},
       {"metrics", "listen", "127.0.0.1", "a loopback literal (127.x.y.z or ::1)",
        "the metrics listener's address (no TLS or token on it: loopback only)", set_metrics_listen},
       {"metrics", "port", "", "0..65535 (0: any free port), or empty for none",
@@ -276,9 +279,6 @@ const std::vector<ConfigKey>& config_keys() {
          c.syslog_relp = std::string(v);
          return std::nullopt;
        }},
-      {"trust", "freshness_limit_hours", "48", "1..8760 hours",
-       "a key set or status list older than this turns the verdict amber",
-       number(&Config::freshness_limit_hours, 1, 8760)},
       {"clock", "source", "system", "system | fixed | offset",
        "the time credentials are checked at",
        one_of(&Config::clock, {{"system", ClockSource::kSystem},
