@@ -317,9 +317,8 @@ std::optional<OcrRead> read_mrz(const scan::ImageView& image) {
       image.height > 20000)
     return std::nullopt;
   int type = image.format == scan::PixelFormat::kGray8 ? CV_8UC1 : CV_8UC3;
-  std::size_t stride =
-      image.stride > 0 ? static_cast<std::size_t>(image.stride)
-                       : static_cast<std::size_t>(cv::Mat::AUTO_STEP);
+  std::size_t stride = image.stride > 0 ? static_cast<std::size_t>(image.stride)
+                                        : static_cast<std::size_t>(cv::Mat::AUTO_STEP);
   cv::Mat src(image.height, image.width, type, const_cast<std::uint8_t*>(image.data), stride);
   cv::Mat grey;
   if (type == CV_8UC3) {

@@ -347,8 +347,7 @@ const std::vector<ConfigKey>& config_keys() {
        "connections from one address (a signed-in officer's WebSocket is not counted)",
        console("max_per_client")},
       {"console", "session_idle", "900", "2..86400 seconds",
-       "an officer's session ends after this long without a request",
-       console("session_idle")},
+       "an officer's session ends after this long without a request", console("session_idle")},
       {"console", "session_lifetime", "43200", "60..604800 seconds",
        "an officer's session ends this long after sign-in", console("session_lifetime")},
   };

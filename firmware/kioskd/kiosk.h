@@ -132,8 +132,8 @@ class Kiosk {
   PresentationMemory presentations_;
   std::unique_ptr<CredentialDayMemory> day_memory_;
   Advice advice_ = Advice::kNone;  ///< the camera's coaching for the applicant
-  std::string pending_mrz_;   ///< the first line of a passport zone typed by a scanner
-  std::int64_t started_ = 0;  ///< makes session tags unique across restarts
+  std::string pending_mrz_;        ///< the first line of a passport zone typed by a scanner
+  std::int64_t started_ = 0;       ///< makes session tags unique across restarts
 };
 
 }  // namespace kiosk::kioskd
