@@ -14,10 +14,6 @@ using namespace kiosk::test;
 namespace fs = std::filesystem;
 
 TEST_CASE("officer page: axe-core in Chromium, no serious violation; keyboard alone") {
-  if (chromium().empty()) {
-    MESSAGE("SKIPPED: chromium is not installed (toolchain/install-deps.sh --with-browser)");
-    return;
-  }
   std::string why;
   auto tools = npm_browser_tools(&why);
   if (!tools) {

@@ -24,10 +24,6 @@ constexpr const char* kZone2 = "C01X00T478D<<8702159F3101012<<<<<<<<<<<<<<00";
 }  // namespace
 
 TEST_CASE("officer screen layout: 1 to 4 documents, two sizes, two languages") {
-  if (chromium().empty()) {
-    MESSAGE("SKIPPED: chromium is not installed (toolchain/install-deps.sh --with-browser)");
-    return;
-  }
   std::string why;
   auto tools = npm_browser_tools(&why);
   if (!tools) {

@@ -156,6 +156,10 @@ std::vector<std::string> chromium_args(const std::string& profile) {
 }
 
 std::optional<std::string> npm_browser_tools(std::string* why) {
+  if (chromium().empty()) {
+    *why = "chromium is not installed (toolchain/install-deps.sh --with-browser)";
+    return std::nullopt;
+  }
   std::string prefix = std::string(KIOSK_BUILD_DIR) + "/npm-a11y";
   if (std::filesystem::exists(prefix + "/node_modules/axe-core/axe.min.js") &&
       std::filesystem::exists(prefix + "/node_modules/puppeteer-core/package.json"))

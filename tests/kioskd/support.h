@@ -56,7 +56,8 @@ std::string chromium();
 std::vector<std::string> chromium_args(const std::string& profile);
 
 /// An npm prefix under the build directory holding axe-core and puppeteer-core, installed with
-/// npm on first use (nothing is vendored); nullopt, with `why`, when npm cannot install them.
+/// npm on first use (nothing is vendored); nullopt, with `why`, when Chromium is missing or npm
+/// cannot install them.
 std::optional<std::string> npm_browser_tools(std::string* why);
 
 std::string kioskd_path();
