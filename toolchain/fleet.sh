@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# A fleet on one machine: nginx (trust distribution), rsyslog with imrelp (the audit collector),
-# Prometheus (metrics and alert rules) and N kioskd processes with simulated devices (a feed of
+# A fleet on one machine: nginx (trust distribution), rsyslog with imrelp over TLS (the audit
+# collector), Prometheus (metrics and alert rules) and N kioskd processes with simulated devices (a feed of
 # the conformance vectors' presentations, looped). It rolls a new key set out through nginx and
 # reads from Prometheus' HTTP API how long until every kiosk runs it, then checks in rsyslog's
 # file that every audit record of every kiosk arrived exactly once (or as a recognisable
@@ -29,7 +29,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "$BUILD" && pwd)
 KIOSKD="$BUILD/firmware/kioskd/kioskd"
 VEC="$ROOT/tests/data/vectors"
-for tool in "$KIOSKD" /usr/sbin/nginx /usr/sbin/rsyslogd /usr/bin/prometheus /usr/bin/curl python3; do
+for tool in "$KIOSKD" /usr/bin/openssl /usr/sbin/nginx /usr/sbin/rsyslogd /usr/bin/prometheus /usr/bin/curl python3; do
   command -v "$tool" >/dev/null || { echo "fleet.sh: $tool missing (toolchain/install-deps.sh; build kioskd)" >&2; exit 2; }
 done
 
@@ -79,14 +79,29 @@ http {
 EOF
 /usr/sbin/nginx -p "$T/nginx" -c "$T/nginx/nginx.conf" & PIDS+=($!)
 
-# --- rsyslog: the collector (imrelp, direct queue: in the file before the acknowledgement) ----
+# --- rsyslog: the collector (imrelp over TLS, direct queue: in the file before the ack) -------
+# The province's log CA (made here with the openssl CLI) signs the collector's certificate
+# (127.0.0.1) and one client certificate the kiosks present (imrelp tls.authMode certvalid).
 RELP_PORT=$(free_port)
-mkdir -p "$T/rsyslog/work"
+mkdir -p "$T/rsyslog/work" "$T/pki"
+(
+  cd "$T/pki"
+  key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1.key"; }
+  key ca && openssl req -x509 -new -key ca.key -out ca.pem -days 2 -subj "/CN=Fleet Log CA"
+  for leaf in collector:serverAuth:IP:127.0.0.1 kiosk:clientAuth:DNS:kiosk; do
+    IFS=: read -r name usage san_kind san <<<"$leaf"
+    key "$name" && openssl req -new -key "$name.key" -out "$name.csr" -subj "/CN=$san"
+    printf 'subjectAltName=%s:%s\nextendedKeyUsage=%s\n' "$san_kind" "$san" "$usage" >"$name.ext"
+    openssl x509 -req -in "$name.csr" -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
+      -extfile "$name.ext" -out "$name.pem"
+  done
+) >"$T/pki/openssl.log" 2>&1 || { echo "fleet.sh: openssl could not make the test PKI"; cat "$T/pki/openssl.log"; exit 1; }
 cat > "$T/rsyslog/rsyslog.conf" <<EOF
 global(workDirectory="$T/rsyslog/work")
 main_queue(queue.type="Direct")
-module(load="imrelp")
-input(type="imrelp" address="127.0.0.1" port="$RELP_PORT")
+module(load="imrelp" tls.tlslib="openssl")
+input(type="imrelp" address="127.0.0.1" port="$RELP_PORT" tls="on" tls.caCert="$T/pki/ca.pem"
+      tls.myCert="$T/pki/collector.pem" tls.myPrivKey="$T/pki/collector.key" tls.authMode="certvalid")
 action(type="omfile" file="$T/rsyslog/audit.log" template="RSYSLOG_SyslogProtocol23Format")
 EOF
 start_rsyslog() {
@@ -143,6 +158,9 @@ url_interval = 10
 port = ${METRICS_PORT[$i]}
 [syslog]
 relp = 127.0.0.1:$RELP_PORT
+ca_file = $T/pki/ca.pem
+client_cert = $T/pki/kiosk.pem
+client_key = $T/pki/kiosk.key
 [clock]
 source = fixed
 fixed = 1796000000
@@ -155,7 +173,7 @@ done
 for i in $(seq 1 "$N"); do
   wait_for 30 test -s "$T/kiosk$i/ready" || { echo "fleet.sh: kiosk $i did not start"; cat "$T/kiosk$i/stderr"; exit 1; }
 done
-echo "fleet.sh: $N kiosks, nginx :$NGINX_PORT, rsyslog imrelp :$RELP_PORT ($T)"
+echo "fleet.sh: $N kiosks, nginx :$NGINX_PORT, rsyslog imrelp over TLS :$RELP_PORT ($T)"
 
 # --- Prometheus ------------------------------------------------------------------------------
 PROM_PORT=$(free_port)

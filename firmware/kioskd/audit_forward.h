@@ -9,6 +9,12 @@
 // number in its structured data ([audit@32473 kiosk="..." seq="..." hash="..."]), so duplicates
 // are recognisable. The forwarder runs on its own thread with its own read-only connection to
 // the log: a slow or hostile collector never holds up a verdict.
+//
+// The connection is TLS (RELP over TLS, as rsyslog's imrelp tls="on") unless plain TCP is
+// configured explicitly: the collector's chain is verified against the configured CA file and its
+// certificate must name the expected host (DNS name or IP address, RFC 6125 rules, no partial
+// wildcards). A certificate that does not verify or does not match sends nothing: the reason is
+// the forwarder's status (screen, journal, /metrics) and the cursor stays where it is.
 #pragma once
 
 #include <atomic>
@@ -32,6 +38,32 @@ struct RelpTarget {
 };
 std::optional<RelpTarget> parse_relp_target(std::string_view text);
 
+/// How the forwarder protects the connection.
+struct ForwardTls {
+  bool enabled = true;      ///< false: plain TCP (only when configured so)
+  std::string ca_file;      ///< PEM: the CA(s) the collector's chain must end in
+  std::string server_name;  ///< the name the certificate must carry; "": the target's host
+  std::string client_cert;  ///< PEM chain presented to the collector; "": none
+  std::string client_key;   ///< PEM key of client_cert
+};
+
+/// What kind of problem the forwarder has (a closed set, for the metrics' label).
+enum class ForwardProblem {
+  kNone,
+  kConnect,         ///< resolve or TCP connect failed
+  kTlsCertificate,  ///< the collector's chain does not verify (unknown CA, expired, ...)
+  kTlsName,         ///< the certificate is valid but names another host
+  kTls,             ///< any other TLS failure (handshake, local files)
+  kCollector,       ///< the collector refused, closed, answered garbage or timed out
+  kAuditLog,        ///< the local audit log could not be read
+  kCursor,          ///< the cursor file could not be written
+};
+std::string_view problem_name(ForwardProblem p);
+inline constexpr ForwardProblem kForwardProblems[] = {
+    ForwardProblem::kNone,     ForwardProblem::kConnect, ForwardProblem::kTlsCertificate,
+    ForwardProblem::kTlsName,  ForwardProblem::kTls,     ForwardProblem::kCollector,
+    ForwardProblem::kAuditLog, ForwardProblem::kCursor};
+
 /// The RFC 5424 message of one stored audit record (facility 13 "log audit", severity 6).
 std::string syslog_message(const audit::StoredRecord& rec, std::string_view kiosk_id);
 
@@ -54,13 +86,17 @@ struct ForwardStatus {
   bool enabled = false;
   bool connected = false;
   std::uint64_t forwarded_seq = 0;  ///< the last record acknowledged
+  bool tls = false;                 ///< the connection is (to be) TLS
   std::string error;                ///< the last problem ("" when fine)
+  ForwardProblem problem = ForwardProblem::kNone;
 };
+
+class Link;  // a connected socket, plain or TLS (audit_forward.cpp)
 
 class AuditForwarder {
  public:
   AuditForwarder(std::string audit_path, std::string cursor_path, std::string kiosk_id,
-                 RelpTarget target);
+                 RelpTarget target, ForwardTls tls);
   ~AuditForwarder();
   AuditForwarder(const AuditForwarder&) = delete;
   AuditForwarder& operator=(const AuditForwarder&) = delete;
@@ -76,12 +112,17 @@ class AuditForwarder {
 
  private:
   void run();
+  struct Failure {
+    ForwardProblem kind = ForwardProblem::kNone;
+    std::string text;  ///< "" with kNone: stopped
+  };
   /// One connected session: sends from the cursor on until an error or stop.
-  std::string session(int fd);
-  void set_error(std::string e);
+  Failure session(Link& link);
+  void set_error(ForwardProblem kind, std::string e);
 
   std::string audit_path_, cursor_path_, kiosk_id_;
   RelpTarget target_;
+  ForwardTls tls_;
   std::thread thread_;
   mutable std::mutex mutex_;
   std::condition_variable cv_;

@@ -279,6 +279,30 @@ const std::vector<ConfigKey>& config_keys() {
          c.syslog_relp = std::string(v);
          return std::nullopt;
        }},
+      {"syslog", "transport", "tls", "tls | plain",
+       "tls: RELP over TLS, the collector's certificate verified; plain: TCP in clear text "
+       "(only where the network itself is trusted)",
+       [](Config& c, std::string_view v) -> Why {
+         if (v != "tls" && v != "plain") return quoted(v) + " is not tls or plain";
+         c.syslog_tls = v == "tls";
+         return std::nullopt;
+       }},
+      {"syslog", "ca_file", "", "absolute path, or empty",
+       "PEM: the CA(s) the collector's certificate must chain to (needed with transport = tls)",
+       path(&Config::syslog_ca_file, true)},
+      {"syslog", "server_name", "", "a DNS name or IP literal, or empty for the host of relp",
+       "the name the collector's certificate must carry",
+       [](Config& c, std::string_view v) -> Why {
+         if (v.size() > 253 || v.find_first_of(" \t/\\\"'") != std::string_view::npos)
+           return quoted(v) + " is not a host name";
+         c.syslog_server_name = std::string(v);
+         return std::nullopt;
+       }},
+      {"syslog", "client_cert", "", "absolute path, or empty for none",
+       "PEM certificate chain the kiosk presents to the collector (imrelp tls.authMode)",
+       path(&Config::syslog_client_cert, true)},
+      {"syslog", "client_key", "", "absolute path, or empty", "PEM private key of client_cert",
+       path(&Config::syslog_client_key, true)},
       {"clock", "source", "system", "system | fixed | offset",
        "the time credentials are checked at",
        one_of(&Config::clock, {{"system", ClockSource::kSystem},
@@ -496,6 +520,24 @@ std::optional<ConfigError> check_config(const Config& c) {
     return fail("ui.www", "[ui] www " + c.www + ": no readable officer.html (the screens' files)");
   // Holder records never cross the network in clear text.
   if (auto why = check_console(c.console, c.listen)) return fail("ui.listen", *why);
+  if (!c.syslog_relp.empty() && c.syslog_tls) {
+    auto readable = [](const std::string& f) {
+      return fs::is_regular_file(f) && ::access(f.c_str(), R_OK) == 0;
+    };
+    if (c.syslog_ca_file.empty())
+      return fail(
+          "syslog.relp",
+          "[syslog] relp over TLS needs ca_file (the collector's CA), or transport = plain");
+    if (!readable(c.syslog_ca_file))
+      return fail("syslog.ca_file", "[syslog] ca_file " + c.syslog_ca_file + ": cannot be read");
+    if (c.syslog_client_cert.empty() != c.syslog_client_key.empty())
+      return fail(c.syslog_client_cert.empty() ? "syslog.client_key" : "syslog.client_cert",
+                  "[syslog] client_cert and client_key go together");
+    for (const auto& [key, f] : {std::pair{"syslog.client_cert", c.syslog_client_cert},
+                                 std::pair{"syslog.client_key", c.syslog_client_key}})
+      if (!f.empty() && !readable(f))
+        return fail(key, "[syslog] " + std::string(key).substr(7) + " " + f + ": cannot be read");
+  }
   return std::nullopt;
 }
 

@@ -76,6 +76,8 @@ struct Config {
   std::size_t metrics_max_connections{};
   // [syslog] audit records to a collector
   std::string syslog_relp;  ///< "" none; host:port of a RELP collector (rsyslog imrelp)
+  bool syslog_tls = true;   ///< RELP over TLS; false only with transport = plain
+  std::string syslog_ca_file, syslog_server_name, syslog_client_cert, syslog_client_key;
   std::int64_t freshness_limit_hours{};  ///< key set or status list older: amber by the verdict
   // [clock]
   ClockSource clock{};

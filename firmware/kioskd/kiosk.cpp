@@ -199,7 +199,9 @@ Result<boost::asio::ip::tcp::endpoint, std::string> Kiosk::start() {
   if (!config_.syslog_relp.empty() && audit_) {
     forwarder_ = std::make_unique<AuditForwarder>(
         config_.data_dir + "/audit.db", config_.data_dir + "/audit-forward.cursor",
-        config_.kiosk_id, *parse_relp_target(config_.syslog_relp));
+        config_.kiosk_id, *parse_relp_target(config_.syslog_relp),
+        ForwardTls{config_.syslog_tls, config_.syslog_ca_file, config_.syslog_server_name,
+                   config_.syslog_client_cert, config_.syslog_client_key});
     forwarder_->start();
   }
   if (config_.metrics_port) {
@@ -625,6 +627,8 @@ void Kiosk::arm_metrics() {
     m.forward_connected = f.connected;
     m.forwarded_seq = f.forwarded_seq;
     m.forward_error = f.error;
+    m.forward_problem = f.problem;
+    m.forward_tls = f.tls;
   }
   m.resident_bytes = process_resident_bytes();
   m.start_time = start_time_;

@@ -207,6 +207,13 @@ std::string KioskMetrics::render(const MetricsState& s) const {
         std::int64_t{s.forward_connected});
   gauge(out, "kiosk_audit_forward_ok", "0 when forwarding reports an error.",
         std::int64_t{s.forward_error.empty()});
+  gauge(out, "kiosk_audit_forward_tls", "1 when the collector is reached over verified TLS.",
+        std::int64_t{s.forwarding && s.forward_tls});
+  head(out, "kiosk_audit_forward_problem", "gauge",
+       "1 for the kind of the forwarder's current problem (none when fine).");
+  for (ForwardProblem p : kForwardProblems)
+    sample(out, "kiosk_audit_forward_problem", "problem=\"" + std::string(problem_name(p)) + "\"",
+           std::uint64_t{s.forwarding && p == s.forward_problem});
 
   gauge(out, "process_resident_memory_bytes", "Resident memory size in bytes.", s.resident_bytes);
   gauge(out, "process_start_time_seconds", "Start time of the process since the epoch, seconds.",

@@ -18,6 +18,7 @@
 
 #include "app/trust.h"
 #include "app/verifier.h"
+#include "firmware/kioskd/audit_forward.h"
 #include "firmware/kioskd/input_source.h"
 #include "firmware/kioskd/view_model.h"
 
@@ -52,7 +53,9 @@ struct MetricsState {
   std::uint64_t forwarded_seq = 0;  ///< audit records acknowledged by the collector
   bool forwarding = false;          ///< a collector is configured
   bool forward_connected = false;
-  std::string forward_error;         ///< "" when fine
+  std::string forward_error;  ///< "" when fine
+  ForwardProblem forward_problem = ForwardProblem::kNone;
+  bool forward_tls = false;          ///< the collector is reached over TLS
   std::uint64_t resident_bytes = 0;  ///< process memory
   std::int64_t start_time = 0;       ///< process start, epoch seconds
 };

@@ -26,16 +26,21 @@ namespace {
 /// A real rsyslogd with imrelp on `port`, writing RFC 5424 lines to DIR/collected.log. The main
 /// queue is direct: a record is in the file before imrelp acknowledges it.
 struct Rsyslog {
-  Rsyslog(const std::string& dir_, std::uint16_t port_) : dir(dir_), port(port_) {
+  /// `input_extra`: more imrelp input parameters (TLS).
+  Rsyslog(const std::string& dir_, std::uint16_t port_, const std::string& input_extra = "",
+          const std::string& module_extra = "")
+      : dir(dir_), port(port_) {
     fs::create_directories(dir + "/work");
     write_text(dir + "/rsyslog.conf",
                "global(workDirectory=\"" + dir +
                    "/work\")\n"
                    "main_queue(queue.type=\"Direct\")\n"
-                   "module(load=\"imrelp\")\n"
+                   "module(load=\"imrelp\"" +
+                   module_extra +
+                   ")\n"
                    "input(type=\"imrelp\" address=\"127.0.0.1\" port=\"" +
-                   std::to_string(port) +
-                   "\")\n"
+                   std::to_string(port) + "\"" + input_extra +
+                   ")\n"
                    "action(type=\"omfile\" file=\"" +
                    dir + "/collected.log\" template=\"RSYSLOG_SyslogProtocol23Format\")\n");
     start();
@@ -107,12 +112,52 @@ std::string garbage_feed(int from, int n, int gap_ms, int first_delay) {
   return feed;
 }
 
-/// A kiosk playing DIR/f.feed, forwarding to 127.0.0.1:relp, with metrics on `metrics`.
-std::string forwarding_config(const std::string& dir, std::uint16_t relp, std::uint16_t metrics) {
+/// A kiosk playing DIR/f.feed, forwarding to 127.0.0.1:relp, with metrics on `metrics`;
+/// `syslog` is the rest of the [syslog] section (plain TCP unless it says otherwise).
+std::string forwarding_config(const std::string& dir, std::uint16_t relp, std::uint16_t metrics,
+                              const std::string& syslog = "transport = plain\n") {
   return base_config(dir, "[devices]\nfeed = " + dir +
-                              "/f.feed\n[syslog]\nrelp = 127.0.0.1:" + std::to_string(relp) +
-                              "\n[metrics]\nport = " + std::to_string(metrics) + "\n");
+                              "/f.feed\n[syslog]\nrelp = 127.0.0.1:" + std::to_string(relp) + "\n" +
+                              syslog + "[metrics]\nport = " + std::to_string(metrics) + "\n");
 }
+
+/// The value of one sample line ("NAME{LABELS}"), -1 when absent.
+long long sample_value(std::uint16_t port, const std::string& series) {
+  auto text = http_get(port, "/metrics").second;
+  auto pos = text.find("\n" + series + " ");
+  return pos == std::string::npos ? -1 : std::stoll(text.substr(pos + series.size() + 2));
+}
+
+/// Test certificates made with the openssl CLI: a CA, a collector certificate it signs for
+/// localhost and 127.0.0.1, a kiosk client certificate it signs, and an unrelated CA.
+struct TestPki {
+  explicit TestPki(const std::string& d) : dir(d) {
+    fs::create_directories(dir);
+    auto sh = [&](const std::string& cmd) {
+      return run({"/bin/sh", "-c", "cd '" + dir + "' && " + cmd + " 2>>openssl.err"}) == 0;
+    };
+    auto key = [&](const std::string& name) {
+      return "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " + name + ".key";
+    };
+    auto ca = [&](const std::string& name, const std::string& cn) {
+      return key(name) + " && openssl req -x509 -new -key " + name + ".key -out " + name +
+             ".pem -days 2 -subj '/CN=" + cn + "'";
+    };
+    auto leaf = [&](const std::string& name, const std::string& cn, const std::string& ext) {
+      return key(name) + " && openssl req -new -key " + name + ".key -out " + name +
+             ".csr -subj '/CN=" + cn + "' && printf '" + ext + "' > " + name +
+             ".ext && openssl x509 -req -in " + name + ".csr -CA ca.pem -CAkey ca.key " +
+             "-CAcreateserial -out " + name + ".pem -days 2 -extfile " + name + ".ext";
+    };
+    ok = sh(ca("ca", "Province Log CA")) && sh(ca("other-ca", "Somebody Else CA")) &&
+         sh(leaf("collector", "localhost",
+                 "subjectAltName=DNS:localhost,IP:127.0.0.1\\nextendedKeyUsage=serverAuth\\n")) &&
+         sh(leaf("client", "TEST-01", "extendedKeyUsage=clientAuth\\n"));
+  }
+  std::string path(const std::string& f) const { return dir + "/" + f; }
+  std::string dir;
+  bool ok = false;
+};
 
 std::uint64_t metric(std::uint16_t port, const std::string& name) {
   auto text = http_get(port, "/metrics").second;
@@ -228,4 +273,85 @@ TEST_CASE("a collector that answers garbage is named; the kiosk keeps verifying"
     poke.connect(acc.local_endpoint(), ec);
   }
   server.join();
+}
+
+TEST_CASE("RELP over TLS: a certificate that does not verify or match sends nothing") {
+  TempDir dir("relp-tls");
+  TestPki pki(dir.path + "/pki");
+  REQUIRE_MESSAGE(pki.ok, read_text(pki.path("openssl.err")));
+  std::uint16_t port = free_port();
+  // imrelp with TLS (tls.tlslib openssl; librelp's GnuTLS flavour works as well) and the
+  // clients' certificates required (authMode certvalid: signed by the CA).
+  Rsyslog collector(dir.path + "/collector", port,
+                    " tls=\"on\" tls.caCert=\"" + pki.path("ca.pem") + "\" tls.myCert=\"" +
+                        pki.path("collector.pem") + "\" tls.myPrivKey=\"" +
+                        pki.path("collector.key") + "\" tls.authMode=\"certvalid\"",
+                    " tls.tlslib=\"openssl\"");
+  REQUIRE(collector.ready);
+  std::string client =
+      "client_cert = " + pki.path("client.pem") + "\nclient_key = " + pki.path("client.key") + "\n";
+  std::uint16_t mport = free_port();
+  std::uint64_t recorded = 0;
+  struct Bad {
+    std::string syslog, problem, says;
+  };
+  for (const Bad& bad :
+       {Bad{"ca_file = " + pki.path("ca.pem") + "\nserver_name = logs.province.example\n" + client,
+            "tls_name",
+            "TLS: the collector's certificate does not name "
+            "'logs.province.example'; nothing sent"},
+        Bad{"ca_file = " + pki.path("other-ca.pem") + "\n" + client, "tls_certificate",
+            // rsyslog sends its CA along: OpenSSL meets a root it does not know.
+            "TLS: the collector's certificate is not trusted (self-signed certificate in "
+            "certificate chain); nothing sent"}}) {
+    CAPTURE(bad.problem);
+    write_text(dir.path + "/f.feed", garbage_feed(static_cast<int>(recorded), 5, 30, 300));
+    Kioskd k(dir.path, forwarding_config(dir.path, port, mport, bad.syslog));
+    REQUIRE(k.ready);
+    // The kiosk keeps verifying and recording; the reason is in /metrics, the journal and on
+    // the officer's screen; nothing reaches the collector and the cursor does not move.
+    REQUIRE(wait_until([&] { return metric(mport, "kiosk_audit_last_seq") >= recorded + 5; }));
+    REQUIRE(wait_until([&] {
+      return sample_value(mport, "kiosk_audit_forward_problem{problem=\"" + bad.problem + "\"}") ==
+             1;
+    }));
+    CHECK(metric(mport, "kiosk_audit_forward_ok") == 0);
+    CHECK(metric(mport, "kiosk_audit_forward_connected") == 0);
+    CHECK(metric(mport, "kiosk_audit_forwarded_seq") == 0);
+    CHECK(read_text(k.stderr_path).find("audit forward: " + bad.says) != std::string::npos);
+    CHECK(http_get(k.port, "/api/state", k.cookie())
+              .second.find("\"forward_error\": \"" + bad.says) != std::string::npos);
+    recorded = metric(mport, "kiosk_audit_last_seq");
+    CHECK(k.stop() == 0);
+    CHECK(collector.seqs("TEST-01").empty());
+    CHECK(AuditForwarder::read_cursor(dir.path + "/data/audit-forward.cursor") == 0);
+  }
+  // The right CA and the default name (the host of relp: the certificate's IP address): the
+  // backlog arrives in order, then the new records.
+  write_text(dir.path + "/f.feed", garbage_feed(static_cast<int>(recorded), 5, 30, 300));
+  Kioskd k(dir.path, forwarding_config(dir.path, port, mport,
+                                       "ca_file = " + pki.path("ca.pem") + "\n" + client));
+  REQUIRE(k.ready);
+  REQUIRE(wait_until([&] { return metric(mport, "kiosk_audit_last_seq") >= recorded + 5; }));
+  std::uint64_t last = metric(mport, "kiosk_audit_last_seq");
+  REQUIRE(wait_until([&] { return metric(mport, "kiosk_audit_forwarded_seq") >= last; },
+                     std::chrono::seconds(20)));
+  CHECK(metric(mport, "kiosk_audit_forward_tls") == 1);
+  CHECK(metric(mport, "kiosk_audit_forward_ok") == 1);
+  CHECK(sample_value(mport, "kiosk_audit_forward_problem{problem=\"none\"}") == 1);
+  CHECK(k.stop() == 0);
+  CHECK(check_complete(collector.seqs("TEST-01"), last) == 0);
+}
+
+TEST_CASE("RELP over TLS needs a CA file; the reason names the file and line") {
+  TempDir dir("relp-tls-config");
+  std::string conf = forwarding_config(dir.path, 2514, 0, "");
+  write_text(dir.path + "/kioskd.conf", conf);
+  fs::create_directories(dir.path + "/data");
+  std::string out, err;
+  int rc =
+      run({kioskd_path(), "--config", dir.path + "/kioskd.conf", "--check-config"}, &out, &err);
+  CHECK(rc != 0);
+  CHECK(err.find("relp over TLS needs ca_file") != std::string::npos);
+  CHECK(err.find("kioskd.conf:") != std::string::npos);
 }
