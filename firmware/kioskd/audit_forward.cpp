@@ -174,11 +174,11 @@ class Link {
 
 namespace {
 
-/// Writes the cursor atomically (temp file, fsync, rename).
-bool write_cursor(const std::string& path, std::uint64_t seq, std::string* error) {
+/// Writes the cursor atomically (temp file, fsync, rename): "SEQ SEAL_ID\n".
+bool write_cursor(const std::string& path, ForwardCursor c, std::string* error) {
   std::string tmp = path + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  std::string text = std::to_string(seq) + "\n";
+  std::string text = std::to_string(c.seq) + " " + std::to_string(c.seal_id) + "\n";
   bool ok = fd >= 0 && ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
             ::fsync(fd) == 0;
   int err = errno;
@@ -249,6 +249,18 @@ std::string syslog_message(const audit::StoredRecord& rec, std::string_view kios
          to_hex(ByteView(rec.hash.data(), rec.hash.size())) + "\"] " + rec.body;
 }
 
+std::string syslog_seal_message(const audit::StoredSeal& seal, std::string_view kiosk_id) {
+  auto parsed = audit::parse_seal_body(seal.body);
+  std::string time = parsed ? iso_time(parsed->time) : "-";
+  // kind is the audit log's own closed set (seal, stop, checkpoint): nothing to escape.
+  std::string kind;
+  for (char ch : seal.kind.substr(0, 16))
+    kind += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
+  return "<110>1 " + time + " " + std::string(kiosk_id) + " kioskd - seal [audit@32473 kiosk=\"" +
+         std::string(kiosk_id) + "\" seq=\"" + std::to_string(seal.seq) + "\" seal=\"" +
+         std::to_string(seal.id) + "\" kind=\"" + kind + "\"] " + seal.line();
+}
+
 std::string relp_frame(std::uint64_t txnr, std::string_view command, std::string_view data) {
   std::string f =
       std::to_string(txnr) + " " + std::string(command) + " " + std::to_string(data.size());
@@ -309,26 +321,47 @@ AuditForwarder::AuditForwarder(std::string audit_path, std::string cursor_path,
       tls_(std::move(tls)) {
   status_.enabled = true;
   status_.tls = tls_.enabled;
-  status_.forwarded_seq = read_cursor(cursor_path_);
+  cursor_ = read_cursors(cursor_path_);
+  status_.forwarded_seq = cursor_.seq;
+  status_.forwarded_seal_id = cursor_.seal_id;
 }
 
 AuditForwarder::~AuditForwarder() {
   stop();
 }
 
-std::uint64_t AuditForwarder::read_cursor(const std::string& path) {
+ForwardCursor AuditForwarder::read_cursors(const std::string& path) {
+  ForwardCursor c;
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return 0;
-  char buf[32] = {};
+  if (fd < 0) return c;
+  char buf[64] = {};
   ssize_t n = ::read(fd, buf, sizeof buf - 1);
   ::close(fd);
-  if (n <= 0) return 0;
+  if (n <= 0) return c;
   std::string s(buf, static_cast<std::size_t>(n));
   while (!s.empty() && s.back() == '\n')
     s.pop_back();
-  if (s.empty() || s.size() > 19 || s.find_first_not_of("0123456789") != std::string::npos)
-    return 0;
-  return std::stoull(s);
+  auto number = [](std::string_view t) -> std::optional<std::uint64_t> {
+    if (t.empty() || t.size() > 18 || t.find_first_not_of("0123456789") != std::string_view::npos)
+      return std::nullopt;
+    return std::stoull(std::string(t));
+  };
+  auto sp = s.find(' ');
+  auto seq = number(std::string_view(s).substr(0, sp));
+  if (!seq) return c;
+  c.seq = *seq;
+  // A cursor of the version before seals were forwarded has no seal id: every seal is sent
+  // (the ones about records sent before go first; they were never sent).
+  if (sp != std::string::npos) {
+    auto id = number(std::string_view(s).substr(sp + 1));
+    if (!id) return ForwardCursor{};
+    c.seal_id = static_cast<std::int64_t>(*id);
+  }
+  return c;
+}
+
+std::uint64_t AuditForwarder::read_cursor(const std::string& path) {
+  return read_cursors(path).seq;
 }
 
 void AuditForwarder::start() {
@@ -458,7 +491,7 @@ AuditForwarder::Failure AuditForwarder::session(Link& link) {
   if (!log_r) return {ForwardProblem::kAuditLog, "audit log: " + log_r.error().message};
   std::unique_ptr<audit::AuditLog> log = std::move(*log_r);
   for (;;) {
-    std::uint64_t cursor;
+    ForwardCursor cursor;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (stop_) {
@@ -466,13 +499,36 @@ AuditForwarder::Failure AuditForwarder::session(Link& link) {
         link.close_notify();
         return {};
       }
-      cursor = status_.forwarded_seq;
+      cursor = cursor_;
     }
-    std::vector<audit::StoredRecord> batch;
-    auto r = log->for_each(cursor + 1, [&](const audit::StoredRecord& rec) {
-      if (batch.size() < kBatch) batch.push_back(rec);
-    });
-    if (!r) return {ForwardProblem::kAuditLog, "audit log: " + r.error().message};
+    // The next records and seals, merged in the log's order: a seal or checkpoint covers the
+    // records up to its seq, so it goes after record seq and never before it (a seal read
+    // before its record, between the two queries, waits for the next round).
+    auto records = log->records_after(cursor.seq, kBatch);
+    if (!records) return {ForwardProblem::kAuditLog, "audit log: " + records.error().message};
+    auto seals = log->seals_after(cursor.seal_id, kBatch);
+    if (!seals) return {ForwardProblem::kAuditLog, "audit log: " + seals.error().message};
+    struct Item {
+      const audit::StoredRecord* rec = nullptr;
+      const audit::StoredSeal* seal = nullptr;
+    };
+    std::vector<Item> batch;
+    {
+      std::size_t r = 0, k = 0;
+      std::uint64_t sent = cursor.seq;
+      while (batch.size() < kBatch) {
+        bool rec_next =
+            r < records->size() && (k == seals->size() || (*records)[r].seq <= (*seals)[k].seq);
+        if (rec_next) {
+          sent = (*records)[r].seq;
+          batch.push_back({&(*records)[r++], nullptr});
+        } else if (k < seals->size() && (*seals)[k].seq <= sent) {
+          batch.push_back({nullptr, &(*seals)[k++]});
+        } else {
+          break;
+        }
+      }
+    }
     if (batch.empty()) {
       if (first) set_error(ForwardProblem::kNone, "");
       first = false;
@@ -483,10 +539,13 @@ AuditForwarder::Failure AuditForwarder::session(Link& link) {
     }
     std::string out;
     std::uint64_t base = txnr;
-    for (const auto& rec : batch)
-      out += relp_frame(txnr++, "syslog", syslog_message(rec, kiosk_id_));
+    for (const auto& item : batch)
+      out += relp_frame(txnr++, "syslog",
+                        item.rec ? syslog_message(*item.rec, kiosk_id_)
+                                 : syslog_seal_message(*item.seal, kiosk_id_));
     if (!link.send_all(out)) return collector(std::string("send: ") + std::strerror(errno));
-    std::uint64_t acked = cursor;
+    ForwardCursor acked = cursor;
+    bool moved = false;
     std::string problem;
     for (std::size_t i = 0; i < batch.size(); ++i) {
       auto rsp = read_response();
@@ -504,18 +563,26 @@ AuditForwarder::Failure AuditForwarder::session(Link& link) {
         break;
       }
       if (rsp->data.substr(0, 3) != "200") {
-        problem = "collector refused record " + std::to_string(batch[i].seq) + ": '" +
-                  printable(rsp->data) + "'";
+        problem = "collector refused " +
+                  (batch[i].rec ? "record " + std::to_string(batch[i].rec->seq)
+                                : "seal " + std::to_string(batch[i].seal->id)) +
+                  ": '" + printable(rsp->data) + "'";
         break;
       }
-      acked = batch[i].seq;
+      if (batch[i].rec)
+        acked.seq = batch[i].rec->seq;
+      else
+        acked.seal_id = batch[i].seal->id;
+      moved = true;
     }
-    if (acked > cursor) {
+    if (moved) {
       std::string werr;
       bool written = write_cursor(cursor_path_, acked, &werr);
       {
         std::lock_guard<std::mutex> lock(mutex_);
-        status_.forwarded_seq = acked;  // in memory even when the file failed: resent after a crash
+        cursor_ = acked;  // in memory even when the file failed: resent after a crash
+        status_.forwarded_seq = acked.seq;
+        status_.forwarded_seal_id = acked.seal_id;
       }
       if (!written)
         set_error(ForwardProblem::kCursor, "cursor not saved (records may be sent again): " + werr);

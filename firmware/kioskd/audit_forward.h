@@ -27,6 +27,7 @@
 #include <thread>
 
 #include "app/result.h"
+#include "firmware/audit/audit_log.h"
 #include "firmware/audit/chain_check.h"
 
 namespace kiosk::kioskd {
@@ -64,8 +65,20 @@ inline constexpr ForwardProblem kForwardProblems[] = {
     ForwardProblem::kTlsName,  ForwardProblem::kTls,     ForwardProblem::kCollector,
     ForwardProblem::kAuditLog, ForwardProblem::kCursor};
 
-/// The RFC 5424 message of one stored audit record (facility 13 "log audit", severity 6).
+/// The RFC 5424 message of one stored audit record (facility 13 "log audit", severity 6):
+/// MSGID "audit", [audit@32473 kiosk seq hash], the record's canonical body.
 std::string syslog_message(const audit::StoredRecord& rec, std::string_view kiosk_id);
+/// The message of one seal or signed checkpoint (docs/audit.md): MSGID "seal",
+/// [audit@32473 kiosk seq seal kind] (seq: the chain head it covers; seal: its row id, unique per
+/// kiosk), then its line {"audit_seal": ..., "mac": ...} exactly as `kioskctl audit verify
+/// --held` reads it (the collector's file is the auditor's held lines).
+std::string syslog_seal_message(const audit::StoredSeal& seal, std::string_view kiosk_id);
+
+/// Where forwarding stands: the last record and the last seal row the collector acknowledged.
+struct ForwardCursor {
+  std::uint64_t seq = 0;
+  std::int64_t seal_id = 0;
+};
 
 /// One RELP frame: "TXNR COMMAND DATALEN[ DATA]\n".
 std::string relp_frame(std::uint64_t txnr, std::string_view command, std::string_view data);
@@ -85,9 +98,10 @@ Result<std::optional<std::pair<RelpResponse, std::size_t>>, std::string> parse_r
 struct ForwardStatus {
   bool enabled = false;
   bool connected = false;
-  std::uint64_t forwarded_seq = 0;  ///< the last record acknowledged
-  bool tls = false;                 ///< the connection is (to be) TLS
-  std::string error;                ///< the last problem ("" when fine)
+  std::uint64_t forwarded_seq = 0;     ///< the last record acknowledged
+  std::int64_t forwarded_seal_id = 0;  ///< the last seal or checkpoint row acknowledged
+  bool tls = false;                    ///< the connection is (to be) TLS
+  std::string error;                   ///< the last problem ("" when fine)
   ForwardProblem problem = ForwardProblem::kNone;
 };
 
@@ -107,7 +121,9 @@ class AuditForwarder {
   void wake();
   ForwardStatus status() const;
 
-  /// Reads the cursor file (0 when missing or unreadable).
+  /// Reads the cursor file ("SEQ SEAL_ID"; zeros when missing or unreadable).
+  static ForwardCursor read_cursors(const std::string& path);
+  /// Its record sequence number.
   static std::uint64_t read_cursor(const std::string& path);
 
  private:
@@ -123,6 +139,7 @@ class AuditForwarder {
   std::string audit_path_, cursor_path_, kiosk_id_;
   RelpTarget target_;
   ForwardTls tls_;
+  ForwardCursor cursor_;  ///< guarded by mutex_
   std::thread thread_;
   mutable std::mutex mutex_;
   std::condition_variable cv_;
