@@ -46,6 +46,11 @@ void CameraSource::stop() {
   camera_->stop();
 }
 
+Histogram CameraSource::decode_times() const {
+  std::lock_guard<std::mutex> lock(decode_mutex_);
+  return decode_;
+}
+
 CameraSourceStats CameraSource::stats() const {
   return {frames_.load(), texts_.load(), skipped_.load()};
 }
@@ -107,9 +112,15 @@ void CameraSource::run() {
     // The fallbacks a frame cannot afford wait for a later frame, each in turn coming first.
     opt.stages = scan::rotated_stages(stages, frames_.load());
     opt.afford = [&](scan::Stage next) { return budget.afford(next, now_ms()); };
-    budget.begin(now_ms());
+    double began = now_ms();
+    budget.begin(began);
     auto rep = scan::scan(view, opt);
-    budget.end(now_ms());
+    double ended = now_ms();
+    budget.end(ended);
+    {
+      std::lock_guard<std::mutex> lock(decode_mutex_);
+      decode_.observe((ended - began) / 1000.0);
+    }
     ++frames_;
     if (!rep || rep->codes.empty()) {
       if (++misses > kHintFrames) hint.reset();

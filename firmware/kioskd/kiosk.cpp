@@ -628,7 +628,17 @@ void Kiosk::arm_metrics() {
     m.forwarded_seq = f.forwarded_seq;
     m.forward_error = f.error;
     m.forward_problem = f.problem;
+    m.forwarded_seal_id =
+        static_cast<std::uint64_t>(std::max<std::int64_t>(f.forwarded_seal_id, 0));
     m.forward_tls = f.tls;
+  }
+  for (QrTextSource* q : sources_.qr_refs)
+    if (auto* cam = dynamic_cast<CameraSource*>(q)) m.decode = cam->decode_times();
+  if (audit_) {
+    if (auto l = audit::parse_seal_line(audit_->last_line())) {
+      m.checkpoint_seq = l->seal.seq;
+      m.checkpoint_time = l->seal.time;
+    }
   }
   m.resident_bytes = process_resident_bytes();
   m.start_time = start_time_;

@@ -55,9 +55,13 @@ struct MetricsState {
   bool forward_connected = false;
   std::string forward_error;  ///< "" when fine
   ForwardProblem forward_problem = ForwardProblem::kNone;
-  bool forward_tls = false;          ///< the collector is reached over TLS
-  std::uint64_t resident_bytes = 0;  ///< process memory
-  std::int64_t start_time = 0;       ///< process start, epoch seconds
+  bool forward_tls = false;             ///< the collector is reached over TLS
+  std::uint64_t forwarded_seal_id = 0;  ///< the last seal/checkpoint row acknowledged
+  Histogram decode;                     ///< the camera's per-frame decode times (empty: none)
+  std::uint64_t checkpoint_seq = 0;     ///< the last signed checkpoint or seal: its chain head
+  std::int64_t checkpoint_time = 0;     ///< and its time (0: none yet)
+  std::uint64_t resident_bytes = 0;     ///< process memory
+  std::int64_t start_time = 0;          ///< process start, epoch seconds
 };
 
 class KioskMetrics {

@@ -8,6 +8,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include "firmware/kioskd/config.h"
@@ -84,6 +88,31 @@ TEST_CASE("metrics: a real scrape passes promtool and counts the verdicts played
   CHECK(value_of(text, "kiosk_clock_trusted") == 1);
   CHECK(value_of(text, "kiosk_clock_timestamp_seconds") == 1796000000);
   CHECK(value_of(text, "kiosk_audit_last_seq") == 3);
+  // The last signed checkpoint (one with every record) and the forwarder's state.
+  CHECK(value_of(text, "kiosk_audit_checkpoint_seq") == 3);
+  CHECK(value_of(text, "kiosk_audit_checkpoint_timestamp_seconds") == 1796000000);
+  CHECK(value_of(text, "kiosk_audit_forward_lag_records") == 0);  // no forwarding configured
+  CHECK(value_of(text, "kiosk_audit_forward_problem{problem=\"none\"}") == 0);
+  // The decode histogram is there without a camera too (empty): the alert rules and dashboards
+  // see the same series on every kiosk.
+  CHECK(value_of(text, "kiosk_decode_duration_seconds_count") == 0);
+  CHECK(value_of(text, "kiosk_decode_duration_seconds_bucket{le=\"+Inf\"}") == 0);
+  // Every metric the alert rules use exists in a real scrape (a renamed metric would silence an
+  // alert without any error from promtool).
+  std::ifstream rules(std::string(KIOSK_SOURCE_DIR) + "/ops/prometheus/kiosk-alerts.yml");
+  REQUIRE(rules);
+  std::stringstream rules_text;
+  rules_text << rules.rdbuf();
+  std::set<std::string> used;
+  std::string r = rules_text.str();
+  std::regex metric_re("\\b(kiosk_[a-z_]+|process_[a-z_]+)\\b");
+  for (std::sregex_iterator it(r.begin(), r.end(), metric_re), end; it != end; ++it)
+    used.insert((*it)[1]);
+  CHECK(used.size() >= 8);
+  for (const auto& name : used) {
+    CAPTURE(name);
+    CHECK(text.find("\n# TYPE " + name + " ") != std::string::npos);
+  }
   CHECK(value_of(text, "process_resident_memory_bytes") > 1e6);
   CHECK(text.find("kiosk_status_list_age_seconds{issuer=") != std::string::npos);
   // No personal data: the holder's name from the vectors never appears.
@@ -136,5 +165,36 @@ TEST_CASE("metrics: a scrape flood does not slow verdicts or the officer page") 
   idle.clear();
   // The idle connections time out (5 s) and scrapes are answered again.
   CHECK(wait_until([&] { return http_get(mport, "/metrics").first == 200; }));
+  CHECK(k.stop() == 0);
+}
+
+TEST_CASE("metrics: the camera's decode times are a histogram beside verification's") {
+  TempDir dir("metrics-decode");
+  install_vector_trust(dir.path + "/data");
+  std::string png =
+      std::string(KIOSK_SOURCE_DIR) + "/tests/data/corpus/zxing-qr/qrcode-2/qr-model-1.png";
+  std::uint16_t mport = free_port();
+  // kioskd-demo's simulated camera (the production kioskd has none) showing a still QR image.
+  Kioskd k(dir.path,
+           base_config(dir.path,
+                       "[devices]\ncamera = sim:still:" + png +
+                           "\ncamera_fps = 10\n[metrics]\nport = " + std::to_string(mport) + "\n"),
+           {"--no-demo"}, {}, kioskd_demo_path());
+  REQUIRE(k.ready);
+  std::string text;
+  REQUIRE(wait_until([&] {
+    text = http_get(mport, "/metrics").second;
+    return value_of(text, "kiosk_decode_duration_seconds_count") >= 5;
+  }));
+  double count = value_of(text, "kiosk_decode_duration_seconds_count");
+  double sum = value_of(text, "kiosk_decode_duration_seconds_sum");
+  CHECK(sum > 0);
+  CHECK(value_of(text, "kiosk_decode_duration_seconds_bucket{le=\"+Inf\"}") == count);
+  MESSAGE("decode: " << count << " frames, mean " << sum / count * 1000 << " ms");
+  write_text(dir.path + "/scrape.txt", text);
+  std::string out, err;
+  CHECK(run({"/bin/sh", "-c", "promtool check metrics < " + dir.path + "/scrape.txt"}, &out,
+            &err) == 0);
+  CHECK(err == "");
   CHECK(k.stop() == 0);
 }
