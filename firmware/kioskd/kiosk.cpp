@@ -206,10 +206,19 @@ Result<boost::asio::ip::tcp::endpoint, std::string> Kiosk::start() {
   }
   if (config_.metrics_port) {
     metrics_server_ = std::make_unique<MetricsServer>(config_.metrics_max_connections);
+    if (!config_.metrics_tls_cert.empty()) {
+      auto tls = metrics_server_->use_tls(config_.metrics_tls_cert, config_.metrics_tls_key);
+      if (!tls) return Unexpected{"metrics " + tls.error()};
+    }
+    if (!config_.metrics_token_file.empty()) {
+      auto token = read_metrics_token(config_.metrics_token_file);
+      if (!token) return Unexpected{"metrics token_file " + token.error()};
+      metrics_server_->require_token(std::move(*token));
+    }
     auto mep = metrics_server_->listen(config_.metrics_listen, *config_.metrics_port);
     if (!mep) return Unexpected{"metrics listen " + mep.error()};
-    log("metrics: http://" + config_.metrics_listen + ":" + std::to_string(mep->port()) +
-        "/metrics");
+    log(std::string("metrics: ") + (config_.metrics_tls_cert.empty() ? "http" : "https") + "://" +
+        config_.metrics_listen + ":" + std::to_string(mep->port()) + "/metrics");
   }
   arm_metrics();
   arm_watchdog();

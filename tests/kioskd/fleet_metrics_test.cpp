@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -21,6 +22,7 @@
 using namespace kiosk;
 using namespace kiosk::kioskd;
 using namespace kiosk::test;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -33,19 +35,99 @@ double value_of(const std::string& text, const std::string& series) {
 
 }  // namespace
 
-TEST_CASE("metrics: the [metrics] section is loopback only") {
+TEST_CASE("metrics: off loopback only with TLS and a bearer token (refused at start-up)") {
   auto ok = parse_config("[data]\ndir = /d\nanchors = /a\n[metrics]\nport = 9464\n", "k.conf");
   REQUIRE(ok);
   CHECK(ok->metrics_port == 9464);
   CHECK(ok->metrics_listen == "127.0.0.1");
-  auto lan =
-      parse_config("[data]\ndir = /d\nanchors = /a\n[metrics]\nlisten = 10.0.0.5\n", "k.conf");
-  REQUIRE(!lan);
-  CHECK(lan.error().message() ==
-        "k.conf:5: listen: '10.0.0.5' is not a loopback address (the metrics listener is "
-        "loopback only)");
   CHECK(!parse_config("[data]\ndir = /d\nanchors = /a\n[metrics]\nmax_connections = 0\n", "k"));
+  CHECK(!parse_config("[data]\ndir = /d\nanchors = /a\n[metrics]\nlisten = lan\n", "k"));
   CHECK(label_escape("a\"b\\c\nd") == "a\\\"b\\\\c\\nd");
+  // A LAN address without TLS and a token: kioskd refuses to start, naming the file and line.
+  TempDir dir("metrics-lan");
+  fs::create_directories(dir.path + "/data");
+  write_text(dir.path + "/token", "short\n");
+  for (const auto& [extra, says] : std::vector<std::pair<std::string, std::string>>{
+           {"", "kioskd.conf:"},
+           {"tls_cert = /etc/hostname\ntls_key = /etc/hostname\n", "needs TLS"},
+           {"token_file = " + dir.path + "/token\n", "needs TLS"}}) {
+    CAPTURE(extra);
+    write_text(dir.path + "/kioskd.conf",
+               base_config(dir.path, "[metrics]\nlisten = 10.0.0.5\nport = 9464\n" + extra));
+    std::string out, err;
+    CHECK(run({kioskd_path(), "--config", dir.path + "/kioskd.conf", "--check-config"}, &out,
+              &err) != 0);
+    CHECK(err.find("[metrics] listen = 10.0.0.5 is not loopback: the metrics listener needs TLS "
+                   "(tls_cert, tls_key) and a bearer token (token_file) there") !=
+          std::string::npos);
+    CHECK(err.find(says) != std::string::npos);
+  }
+  // A token too short to be one.
+  write_text(
+      dir.path + "/kioskd.conf",
+      base_config(dir.path, "[metrics]\nport = 9464\ntoken_file = " + dir.path + "/token\n"));
+  std::string out, err;
+  CHECK(run({kioskd_path(), "--config", dir.path + "/kioskd.conf", "--check-config"}, &out, &err) !=
+        0);
+  CHECK(err.find("the token must be 16-256 characters") != std::string::npos);
+}
+
+TEST_CASE("metrics: TLS and a bearer token (the console's TLS context)") {
+  TempDir dir("metrics-tls");
+  install_vector_trust(dir.path + "/data");
+  // A self-signed certificate for 127.0.0.1, made with the openssl CLI.
+  REQUIRE(run({"/bin/sh", "-c",
+               "cd '" + dir.path +
+                   "' && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+                   "-keyout m.key -out m.pem -days 2 -subj /CN=kiosk -addext "
+                   "subjectAltName=IP:127.0.0.1 2>/dev/null"}) == 0);
+  const std::string token = "fleet-scrape-token-0123456789";
+  write_text(dir.path + "/token", token + "\n");
+  std::uint16_t mport = free_port();
+  Kioskd k(dir.path,
+           base_config(dir.path, "[metrics]\nport = " + std::to_string(mport) +
+                                     "\ntls_cert = " + dir.path + "/m.pem\ntls_key = " + dir.path +
+                                     "/m.key\ntoken_file = " + dir.path + "/token\n"));
+  REQUIRE(k.ready);
+  std::string url = "https://127.0.0.1:" + std::to_string(mport) + "/metrics";
+  auto curl = [&](const std::vector<std::string>& extra, std::string* body) {
+    std::vector<std::string> argv = {"/usr/bin/curl",
+                                     "-s",
+                                     "-o",
+                                     dir.path + "/body",
+                                     "-w",
+                                     "%{http_code}",
+                                     "--max-time",
+                                     "10",
+                                     "--noproxy",
+                                     "*",
+                                     "--cacert",
+                                     dir.path + "/m.pem"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    std::string code;
+    std::string cerr_text;
+    int rc = run(argv, &code, &cerr_text);
+    if (code.empty()) MESSAGE("curl " << rc << ": " << cerr_text);
+    if (body) *body = read_text(dir.path + "/body");
+    return code;
+  };
+  std::string body, code;
+  CAPTURE(code);
+  CAPTURE(body);
+  REQUIRE(wait_until([&] {
+    code = curl({"-H", "Authorization: Bearer " + token, url}, &body);
+    return code == "200" && value_of(body, "kiosk_audit_last_seq") >= 0;
+  }));
+  CHECK(body.find("# TYPE kiosk_verdicts_total counter") != std::string::npos);
+  CHECK(curl({"-H", "Authorization: Bearer " + token + "x", url}, &body) == "401");
+  CHECK(curl({"-H", "Authorization: Bearer fleet-scrape-token-0123456780", url}, &body) == "401");
+  CHECK(body.find("kiosk_") == std::string::npos);
+  CHECK(curl({url}, &body) == "401");
+  // Plain HTTP on the TLS port gets no answer.
+  CHECK(curl({"-H", "Authorization: Bearer " + token,
+              "http://127.0.0.1:" + std::to_string(mport) + "/metrics"},
+             &body) == "000");
+  CHECK(k.stop() == 0);
 }
 
 TEST_CASE("metrics: a real scrape passes promtool and counts the verdicts played") {
