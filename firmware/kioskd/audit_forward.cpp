@@ -530,7 +530,20 @@ AuditForwarder::Failure AuditForwarder::session(Link& link) {
       }
     }
     if (batch.empty()) {
-      if (first) set_error(ForwardProblem::kNone, "");
+      if (cursor_unsaved_) {
+        // The cursor file could not be written (a full disk): try again while idle, so that it
+        // is saved as soon as there is room, new records or not.
+        std::string werr;
+        if (write_cursor(cursor_path_, cursor, &werr)) {
+          cursor_unsaved_ = false;
+          set_error(ForwardProblem::kNone, "");
+        } else {
+          set_error(ForwardProblem::kCursor,
+                    "cursor not saved (records may be sent again): " + werr);
+        }
+      } else if (first) {
+        set_error(ForwardProblem::kNone, "");
+      }
       first = false;
       std::unique_lock<std::mutex> lock(mutex_);
       cv_.wait_for(lock, std::chrono::seconds(2), [&] { return stop_ || woken_; });
@@ -584,6 +597,7 @@ AuditForwarder::Failure AuditForwarder::session(Link& link) {
         status_.forwarded_seq = acked.seq;
         status_.forwarded_seal_id = acked.seal_id;
       }
+      cursor_unsaved_ = !written;
       if (!written)
         set_error(ForwardProblem::kCursor, "cursor not saved (records may be sent again): " + werr);
       else if (problem.empty())

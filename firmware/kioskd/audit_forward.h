@@ -139,7 +139,8 @@ class AuditForwarder {
   std::string audit_path_, cursor_path_, kiosk_id_;
   RelpTarget target_;
   ForwardTls tls_;
-  ForwardCursor cursor_;  ///< guarded by mutex_
+  ForwardCursor cursor_;         ///< guarded by mutex_
+  bool cursor_unsaved_ = false;  ///< the forwarder thread's: the file is behind cursor_
   std::thread thread_;
   mutable std::mutex mutex_;
   std::condition_variable cv_;

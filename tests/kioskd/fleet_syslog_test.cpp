@@ -2,11 +2,15 @@
 // the sequence number in the structured data; the collector killed mid-run and restarted loses
 // nothing; a collector answering garbage is named and the kiosk keeps verifying.
 #include <doctest/doctest.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
+#include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -412,4 +416,91 @@ TEST_CASE("RELP over TLS needs a CA file; the reason names the file and line") {
   CHECK(rc != 0);
   CHECK(err.find("relp over TLS needs ca_file") != std::string::npos);
   CHECK(err.find("kioskd.conf:") != std::string::npos);
+}
+
+TEST_CASE("a full queue disk: the kiosk keeps verifying, nothing acknowledged is lost") {
+  // The kiosk's state folder on a 1 MiB tmpfs in a private mount namespace (this test process's
+  // own: the mount goes when the process ends). Root only.
+  if (::geteuid() != 0) {
+    MESSAGE("SKIPPED: a full queue disk needs root (a tmpfs in a private mount namespace)");
+    return;
+  }
+  TempDir dir("relp-full");
+  if (::unshare(CLONE_NEWNS) != 0 ||
+      ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
+    MESSAGE("SKIPPED: no private mount namespace here (unshare -m): " << std::strerror(errno));
+    return;
+  }
+  fs::create_directories(dir.path + "/data");
+  REQUIRE(::mount("tmpfs", (dir.path + "/data").c_str(), "tmpfs", 0, "size=1m,mode=0700") == 0);
+  std::uint16_t port = free_port();
+  auto collector = std::make_unique<Rsyslog>(dir.path + "/collector", port);
+  REQUIRE(collector->ready);
+  write_text(dir.path + "/f.feed", garbage_feed(0, 600, 80, 300));
+  std::uint16_t mport = free_port();
+  Kioskd k(dir.path, forwarding_config(dir.path, port, mport));
+  REQUIRE(k.ready);
+  auto verdicts = [&] {
+    auto text = http_get(mport, "/metrics").second;
+    long long n = 0;
+    for (std::size_t pos = 0;
+         (pos = text.find("\nkiosk_verdicts_total{", pos)) != std::string::npos;) {
+      pos = text.find("} ", pos) + 2;
+      n += std::stoll(text.substr(pos));
+    }
+    return n;
+  };
+  REQUIRE(wait_until([&] { return metric(mport, "kiosk_audit_forwarded_seq") >= 5; }));
+  const std::string cookie = k.cookie();  // signed in while there is room (trust.db is there too)
+  // The collector goes away; records wait in the log.
+  collector->kill();
+  std::uint64_t waiting_from = metric(mport, "kiosk_audit_last_seq");
+  REQUIRE(wait_until([&] { return metric(mport, "kiosk_audit_last_seq") >= waiting_from + 10; }));
+  // The disk fills up.
+  {
+    std::ofstream filler(dir.path + "/data/filler", std::ios::binary);
+    std::string chunk(4096, 'x');
+    while (filler.write(chunk.data(), static_cast<std::streamsize>(chunk.size())) &&
+           filler.flush()) {
+    }
+  }
+  REQUIRE(wait_until([&] { return metric(mport, "kiosk_audit_writable") == 0; }));
+  std::uint64_t last = metric(mport, "kiosk_audit_last_seq");
+  // Still verifying (each verdict shown says it was not recorded), and the reason is named.
+  long long before = verdicts();
+  REQUIRE(wait_until([&] { return verdicts() >= before + 5; }));
+  CHECK(metric(mport, "kiosk_audit_last_seq") == last);
+  std::string state = http_get(k.port, "/api/state", cookie).second;
+  CAPTURE(state);
+  CHECK(state.find("\"writable\": false") != std::string::npos);
+  CHECK(state.find("cannot append: disk full (no space left on the file system)") !=
+        std::string::npos);
+  // The collector returns: the waiting records are sent and acknowledged, but the cursor cannot be
+  // saved; that is named too (a crash now would send them again, recognisably).
+  collector->start();
+  REQUIRE(collector->ready);
+  REQUIRE(wait_until([&] { return metric(mport, "kiosk_audit_forwarded_seq") >= last; },
+                     std::chrono::seconds(40)));
+  CHECK(wait_until(
+      [&] { return sample_value(mport, "kiosk_audit_forward_problem{problem=\"cursor\"}") == 1; }));
+  CHECK(AuditForwarder::read_cursor(dir.path + "/data/audit-forward.cursor") < last);
+  // Space returns: recording and the cursor resume by themselves.
+  fs::remove(dir.path + "/data/filler");
+  REQUIRE(wait_until([&] { return metric(mport, "kiosk_audit_writable") == 1; }));
+  REQUIRE(wait_until([&] { return metric(mport, "kiosk_audit_last_seq") > last + 3; }));
+  REQUIRE(wait_until([&] {
+    return AuditForwarder::read_cursor(dir.path + "/data/audit-forward.cursor") >=
+           metric(mport, "kiosk_audit_last_seq");
+  }));
+  CHECK(metric(mport, "kiosk_audit_forward_ok") == 1);
+  std::string err = read_text(k.stderr_path);
+  CHECK(err.find("audit forward: cursor not saved (records may be sent again): ") !=
+        std::string::npos);
+  CHECK(k.stop() == 0);
+  std::uint64_t final_last = AuditForwarder::read_cursor(dir.path + "/data/audit-forward.cursor");
+  std::size_t dups = check_complete(collector->seqs("TEST-01"), final_last);
+  MESSAGE("full disk: " << last << " records before the disk filled, " << final_last
+                        << " at the end, all in rsyslog's file (" << dups << " duplicates)");
+  collector.reset();
+  ::umount2((dir.path + "/data").c_str(), MNT_DETACH);
 }
