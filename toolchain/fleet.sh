@@ -274,24 +274,20 @@ for line in open(sys.argv[2], errors="replace"):
         continue
     if " kioskd " in line:
         unparsed += 1  # a kiosk's message without its kiosk id and seq: not recognisable
-lost = dups = total = 0
-for k, (last, _) in kiosks.items():
-    got = seen[k]
-    missing = [s for s in range(1, last + 1) if got[s] == 0]
-    lost += len(missing)
-    dups += sum(c - 1 for c in got.values() if c > 1)
-    total += last
-    if missing:
-        print(f"  {k}: {len(missing)} records missing, first {missing[:5]}")
-seal_lost = seal_dups = seal_total = 0
-for k, acked in seal_acked.items():
-    got = seals[k]
-    missing = [i for i in range(1, acked + 1) if got[i] == 0]
-    seal_lost += len(missing)
-    seal_dups += sum(c - 1 for c in got.values() if c > 1)
-    seal_total += acked
-    if missing:
-        print(f"  {k}: {len(missing)} seals/checkpoints missing, first {missing[:5]}")
+def tally(expected, arrived, what):
+    """Per kiosk, ids 1..expected[kiosk] must have arrived: (expected, lost, duplicates)."""
+    total = lost = dups = 0
+    for k, last in expected.items():
+        got = arrived[k]
+        missing = [i for i in range(1, last + 1) if got[i] == 0]
+        lost += len(missing)
+        dups += sum(c - 1 for c in got.values() if c > 1)
+        total += last
+        if missing:
+            print(f"  {k}: {len(missing)} {what} missing, first {missing[:5]}")
+    return total, lost, dups
+total, lost, dups = tally({k: last for k, (last, _) in kiosks.items()}, seen, "records")
+seal_total, seal_lost, seal_dups = tally(seal_acked, seals, "seals/checkpoints")
 req = collections.Counter()
 for line in open(sys.argv[3]):
     parts = line.split()
