@@ -107,9 +107,13 @@ void CameraSource::run() {
     // The fallbacks a frame cannot afford wait for a later frame, each in turn coming first.
     opt.stages = scan::rotated_stages(stages, frames_.load());
     opt.afford = [&](scan::Stage next) { return budget.afford(next, now_ms()); };
+    InputTiming timing;
+    timing.captured = f->timestamp;
+    timing.read_start = std::chrono::steady_clock::now();
     budget.begin(now_ms());
     auto rep = scan::scan(view, opt);
     budget.end(now_ms());
+    timing.read = std::chrono::steady_clock::now();
     ++frames_;
     if (!rep || rep->codes.empty()) {
       if (++misses > kHintFrames) hint.reset();
@@ -123,9 +127,10 @@ void CameraSource::run() {
     hint = scan::bounding_region(rep->codes.front());
     for (auto& c : rep->codes) {
       ++texts_;
-      boost::asio::post(ioc_, [alive = alive_, h = on_text_, t = std::move(c.text)]() mutable {
-        if (alive->load() && h) h(Channel::kCamera, std::move(t));
-      });
+      boost::asio::post(ioc_,
+                        [alive = alive_, h = on_text_, t = std::move(c.text), timing]() mutable {
+                          if (alive->load() && h) h(Channel::kCamera, std::move(t), timing);
+                        });
     }
   }
 }
@@ -149,7 +154,7 @@ void CameraSource::try_mrz(const scan::ImageView& view) {
   if (!zone || !zone->valid()) return;
   ++texts_;
   boost::asio::post(ioc_, [alive = alive_, h = on_text_, t = std::move(read->text)]() mutable {
-    if (alive->load() && h) h(Channel::kCamera, std::move(t));
+    if (alive->load() && h) h(Channel::kCamera, std::move(t), InputTiming{});
   });
 }
 
