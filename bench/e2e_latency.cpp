@@ -114,21 +114,6 @@ int arg_int(int argc, char** argv, const std::string& name, int def, int lo, int
   return def;
 }
 
-/// Until pcscd lists no card in any reader (at most 20 s).
-bool wait_no_card(drivers::PcscCardReader& r) {
-  auto until = std::chrono::steady_clock::now() + 20s;
-  while (std::chrono::steady_clock::now() < until) {
-    auto l = r.readers();
-    bool any = false;
-    if (l)
-      for (auto& s : *l)
-        any = any || s.card_present;
-    if (l && !any) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return false;
-}
-
 // Added to the officer's page before its own scripts: stamps each state message that brings a
 // new entry (with kioskd's timing object), and the moment the verdict banner shows it.
 constexpr const char* kPageHook = R"JS(
@@ -453,7 +438,7 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(300ms);
     control.send("clear");
     for (int i = 0; i < card_count; ++i) {
-      if (!wait_no_card(pcsc)) return fail("pcscd still sees a card after 20 s");
+      if (!sim::wait_no_card(pcsc, 20s)) return fail("pcscd still sees a card after 20 s");
       std::this_thread::sleep_for(std::chrono::microseconds(
           static_cast<std::int64_t>(rng.uniform(100e3, 500e3))));  // the phase against polling
       control.send("clear");
