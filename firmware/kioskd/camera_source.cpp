@@ -112,14 +112,16 @@ void CameraSource::run() {
     // The fallbacks a frame cannot afford wait for a later frame, each in turn coming first.
     opt.stages = scan::rotated_stages(stages, frames_.load());
     opt.afford = [&](scan::Stage next) { return budget.afford(next, now_ms()); };
-    double began = now_ms();
-    budget.begin(began);
+    InputTiming timing;
+    timing.captured = f->timestamp;
+    timing.read_start = std::chrono::steady_clock::now();
+    budget.begin(now_ms());
     auto rep = scan::scan(view, opt);
-    double ended = now_ms();
-    budget.end(ended);
+    budget.end(now_ms());
+    timing.read = std::chrono::steady_clock::now();
     {
       std::lock_guard<std::mutex> lock(decode_mutex_);
-      decode_.observe((ended - began) / 1000.0);
+      decode_.observe(std::chrono::duration<double>(timing.read - timing.read_start).count());
     }
     ++frames_;
     if (!rep || rep->codes.empty()) {
@@ -134,9 +136,10 @@ void CameraSource::run() {
     hint = scan::bounding_region(rep->codes.front());
     for (auto& c : rep->codes) {
       ++texts_;
-      boost::asio::post(ioc_, [alive = alive_, h = on_text_, t = std::move(c.text)]() mutable {
-        if (alive->load() && h) h(Channel::kCamera, std::move(t));
-      });
+      boost::asio::post(ioc_,
+                        [alive = alive_, h = on_text_, t = std::move(c.text), timing]() mutable {
+                          if (alive->load() && h) h(Channel::kCamera, std::move(t), timing);
+                        });
     }
   }
 }
@@ -160,7 +163,7 @@ void CameraSource::try_mrz(const scan::ImageView& view) {
   if (!zone || !zone->valid()) return;
   ++texts_;
   boost::asio::post(ioc_, [alive = alive_, h = on_text_, t = std::move(read->text)]() mutable {
-    if (alive->load() && h) h(Channel::kCamera, std::move(t));
+    if (alive->load() && h) h(Channel::kCamera, std::move(t), InputTiming{});
   });
 }
 
