@@ -23,6 +23,7 @@
 #include "sim/scene/credential_text.h"
 #include "sim/scene/qr_image.h"
 #include "sim/scene/scene.h"
+#include "tests/support/target.h"
 
 namespace {
 
@@ -362,8 +363,9 @@ std::string slurp(const std::filesystem::path& p) {
 }
 
 Run kioskctl(const std::filesystem::path& dir, const std::string& args) {
-  std::string cmd = std::string(KIOSK_BUILD_DIR) + "/firmware/kioskctl " + args + " >" +
-                    (dir / "out").string() + " 2>" + (dir / "err").string();
+  std::string cmd =
+      kiosk::test::target_command(std::string(KIOSK_BUILD_DIR) + "/firmware/kioskctl") + " " +
+      args + " >" + (dir / "out").string() + " 2>" + (dir / "err").string();
   int s = std::system(cmd.c_str());
   Run r;
   r.status = WIFEXITED(s) ? WEXITSTATUS(s) : -1;

@@ -15,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/target.h"
+
 namespace kiosk::test {
 
 struct Run {
@@ -22,7 +24,8 @@ struct Run {
   std::string out, err;
 };
 
-inline Run run_program(const std::vector<std::string>& argv, std::chrono::seconds bound) {
+inline Run run_program(const std::vector<std::string>& argv_in, std::chrono::seconds bound) {
+  const std::vector<std::string> argv = target_argv(argv_in);  // qemu-user in a cross build
   namespace fs = std::filesystem;
   static int counter = 0;
   std::string base = (fs::temp_directory_path() /

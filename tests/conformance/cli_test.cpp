@@ -9,6 +9,7 @@
 #include <map>
 
 #include "app/json.h"
+#include "tests/support/target.h"
 #include "tests/support/tempdir.h"
 
 using namespace kiosk;
@@ -29,7 +30,8 @@ std::string quote(const std::string& s) {
 }
 
 Run kioskctl(const std::string& args) {
-  std::string cmd = std::string(KIOSK_BUILD_DIR) + "/firmware/kioskctl " + args + " 2>/dev/null";
+  std::string cmd = target_command(std::string(KIOSK_BUILD_DIR) + "/firmware/kioskctl") + " " +
+                    args + " 2>/dev/null";
   FILE* p = popen(cmd.c_str(), "r");
   REQUIRE(p);
   Run r;

@@ -1,5 +1,7 @@
 #include "tests/kioskd/support.h"
 
+#include "tests/support/target.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -53,7 +55,8 @@ void write_text(const std::string& path, const std::string& text) {
   out << text;
 }
 
-Process::Process(const std::vector<std::string>& argv, const ProcessOptions& opt) {
+Process::Process(const std::vector<std::string>& argv_in, const ProcessOptions& opt) {
+  const std::vector<std::string> argv = target_argv(argv_in);  // qemu-user in a cross build
   // fork rather than posix_spawn: the child needs its rlimit and redirections set before exec.
   std::vector<std::string> envs;
   for (char** e = environ; *e; ++e) {

@@ -11,11 +11,15 @@
 #include "app/json.h"
 #include "keys/anchors.h"
 #include "tests/sim/sim_test_util.h"
+#include "tests/support/target.h"
 
 namespace {
 
-const std::string kSim = std::string(KIOSK_BUILD_DIR) + "/sim/kiosk-sim";
-const std::string kCtl = std::string(KIOSK_BUILD_DIR) + "/firmware/kioskctl";
+// Through qemu-user in a cross build (tests/support/target.h).
+const std::string kSim =
+    kiosk::test::target_command(std::string(KIOSK_BUILD_DIR) + "/sim/kiosk-sim");
+const std::string kCtl =
+    kiosk::test::target_command(std::string(KIOSK_BUILD_DIR) + "/firmware/kioskctl");
 
 struct Run {
   int status = -1;
