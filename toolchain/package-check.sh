@@ -21,8 +21,8 @@
 #       - a bad configuration is refused with FILE:LINE (what systemd would show);
 #       - upgrades to a rebuilt package of a higher version: store, audit log and the edited
 #         conffile kept, the next verdict chains on;
-#       - an interrupted upgrade (dpkg stopped between unpack and configure: `dpkg --unpack`, the
-#         state a SIGKILL of dpkg there leaves) leaves store and audit log readable by the next
+#       - an interrupted upgrade (dpkg -i killed with SIGKILL once its status journal records the
+#         new package unpacked or half-configured) leaves store and audit log readable by the next
 #         version, and `dpkg --configure -a` finishes it;
 #       - remove keeps /var/lib/kiosk and the conffile; purge deletes them.
 # Prints one line per check; exits 1 on the first failure.
@@ -268,17 +268,65 @@ scan_and_wait 2
 as_kiosk kioskctl trust show --db /var/lib/kiosk/trust.db >"$scratch/show.txt" 2>&1 || { cat "$scratch/show.txt"; fail "kioskctl trust show after the upgrade"; }
 ok "upgraded to $v2: conffile kept, store kept, the audit log chains on (2 records, verified)"
 
-# ---- an upgrade interrupted between unpack and configure ----
+# ---- an upgrade interrupted between unpack and configure: SIGKILL of dpkg ----
+# dpkg -i runs in the background while a watcher reads dpkg's status journal
+# (/var/lib/dpkg/updates, written at every state change) and sends dpkg SIGKILL the moment the new
+# onecard-kiosk is recorded unpacked or half-configured: its files in place, configure not done.
+# When dpkg is faster than the watcher (it finished), v2 goes back and the next attempt runs.
 stop_kioskd
-in_root dpkg --unpack "$(deb v3 onecard-kiosk)" >"$scratch/dpkg3.log" 2>&1 || { cat "$scratch/dpkg3.log"; fail "dpkg --unpack"; }
+v3_version=$(dpkg-deb -f "$root$(deb v3 onecard-kiosk)" Version)
+killed=""
+for attempt in 1 2 3 4 5 6 7 8; do
+  chroot "$root" dpkg -i "$(deb v3 onecard-kiosk)" >"$scratch/dpkg3.log" 2>&1 &  # $! is dpkg (chroot execs it)
+  dpkg_pid=$!
+  killed=$(python3 - "$root/var/lib/dpkg" "$dpkg_pid" "$v3_version" <<'PY'
+import os, re, signal, sys, time
+dpkg_dir, pid, version = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+want = re.compile(r"^Package: onecard-kiosk\n(?:.+\n)*?Status: install ok (unpacked|half-configured)\n"
+                  r"(?:.+\n)*?Version: " + re.escape(version) + r"$", re.M)
+updates = os.path.join(dpkg_dir, "updates")
+deadline = time.monotonic() + 120
+while time.monotonic() < deadline:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        break
+    try:
+        names = os.listdir(updates)
+    except FileNotFoundError:
+        names = []
+    for n in names:
+        try:
+            with open(os.path.join(updates, n)) as f:
+                m = want.search(f.read())
+        except OSError:
+            continue
+        if m:
+            os.kill(pid, signal.SIGKILL)
+            print(m.group(1))
+            sys.exit(0)
+PY
+  )
+  rc=0
+  wait "$dpkg_pid" || rc=$?
+  [ -n "$killed" ] && [ "$rc" -eq 137 ] && break
+  killed=""
+  [ "$rc" -eq 0 ] || { cat "$scratch/dpkg3.log"; fail "dpkg -i of v3 failed ($rc) without the kill"; }
+  in_root dpkg -i "$(deb v2 onecard-kiosk)" >"$scratch/dpkg3b.log" 2>&1 || { cat "$scratch/dpkg3b.log"; fail "dpkg -i v2 again"; }
+done
+[ -n "$killed" ] || fail "dpkg was never caught between unpack and configure in 8 attempts"
 status=$(in_root dpkg-query -W -f='${Status}' onecard-kiosk)
-[ "$status" = "install ok unpacked" ] || fail "after --unpack the status is '$status'"
+case "$status" in
+  "install ok unpacked" | "install ok half-configured") ;;
+  *) fail "after the SIGKILL the status is '$status'" ;;
+esac
+ok "dpkg -i of $v3_version killed (SIGKILL) at '$killed' on attempt $attempt"
 start_kioskd "$scratch/kioskd3.log"
 scan_and_wait 3
 stop_kioskd
 in_root dpkg --configure -a >"$scratch/dpkg4.log" 2>&1 || { cat "$scratch/dpkg4.log"; fail "dpkg --configure -a"; }
 [ "$(in_root dpkg-query -W -f='${Status} ${Version}' onecard-kiosk)" = "install ok installed $(in_root dpkg-query -W -f='${Version}' onecard-kiosk)" ] || fail "not installed after --configure -a"
-ok "upgrade interrupted after unpack ($status): the next version reads store and audit log (3 records), dpkg --configure -a finishes"
+ok "upgrade killed after unpack ($status): the next version reads store and audit log (3 records), dpkg --configure -a finishes"
 
 # ---- remove, purge ----
 in_root dpkg -r onecard-kiosk-sim onecard-kiosk >"$scratch/dpkg5.log" 2>&1 || { cat "$scratch/dpkg5.log"; fail "dpkg -r"; }
