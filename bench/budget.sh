@@ -2,9 +2,10 @@
 # The kiosk's resource budget, measured and printed (no pass/fail: the figures go into
 # docs/embedded.md and the release notes):
 #   1. binary sizes, as built (RelWithDebInfo, with debug info) and stripped, amd64 and aarch64;
-#   2. kioskd start-up time to ready and steady-state resident memory (amd64, when kioskd exists);
-#   3. instructions of one e-card verification (the vector "ecard-valid"): callgrind on amd64,
-#      a QEMU instruction-counting plugin (bench/qemu_insn_count.cpp) on aarch64.
+#   2. kioskd start-up time to ready, steady-state resident memory and CPU with a simulated 720p
+#      camera at 30 fps: amd64 natively, aarch64 under qemu-user (emulated time; qemu's memory);
+#   3. instructions of one verification (Ed25519 and SM2 vectors, e-card and chip): callgrind on
+#      amd64, a QEMU instruction-counting plugin (bench/qemu_insn_count.cpp) on aarch64.
 #
 #   bench/budget.sh [--no-build]
 # Builds build/ (native) and build-aarch64/ (toolchain/cross-build.sh) first unless --no-build.
@@ -53,18 +54,13 @@ for prog in kioskctl kioskd kiosk-sim; do
   done
 done
 
-echo
-echo "== kioskd start-up and memory (amd64) =="
-kioskd=$(find_bin "$native" kioskd)
-if [ -z "$kioskd" ]; then
-  echo "skipped: there is no kioskd in this tree yet (it comes with the kioskd branch)"
-else
-  port=${KIOSK_BUDGET_READY_PORT:-8080}
-  if [ -z "${KIOSK_BUDGET_KIOSKD_ARGS+x}" ]; then
-    # Default: a counter kiosk with a simulated 1280x720 camera at 30 fps (no code in view: the
-    # scan pipeline runs every stage up to its deadline on each frame it takes).
-    mkdir -p "$scratch/kdata"
-    cat >"$scratch/kioskd.conf" <<EOF
+port=${KIOSK_BUDGET_READY_PORT:-8080}
+# Default: a counter kiosk with a simulated 1280x720 camera at 30 fps (no code in view: the scan
+# pipeline runs every stage up to its deadline on each frame it takes). The simulated camera is
+# kioskd-demo's (the production kioskd has no simulated device): the same kiosk library and
+# daemon, with the camera chosen by this configuration.
+mkdir -p "$scratch/kdata"
+cat >"$scratch/kioskd.conf" <<EOF
 [ui]
 port = $port
 www = $root/firmware/kioskd/www
@@ -77,19 +73,25 @@ camera_width = 1280
 camera_height = 720
 camera_fps = 30
 EOF
-    # The simulated camera is kioskd-demo's (the production kioskd has no simulated device): the
-    # same kiosk library and daemon, with the camera chosen by this configuration.
-    demo=$(find_bin "$native" kioskd-demo)
-    [ -n "$demo" ] && kioskd=$demo
-    KIOSK_BUDGET_KIOSKD_ARGS="--config $scratch/kioskd.conf --no-demo"
-    echo "$(basename "$kioskd"): --config with camera = sim:scene, 1280x720 at 30 fps"
+
+# kioskd_budget LABEL PROGRAM [PREFIX...]: start-up to ready, then VmRSS and VmHWM after the
+# steady wait, and the CPU time used in that wait (30 frames a second through the scan pipeline).
+kioskd_budget() {
+  local label=$1 prog=$2
+  shift 2
+  rm -rf "${scratch:?}/kdata" && mkdir -p "$scratch/kdata"
+  local args steady=${KIOSK_BUDGET_STEADY_SECONDS:-5}
+  if [ -n "${KIOSK_BUDGET_KIOSKD_ARGS+x}" ]; then
+    args=$KIOSK_BUDGET_KIOSKD_ARGS
+  else
+    args="--config $scratch/kioskd.conf --no-demo"
   fi
-  # shellcheck disable=SC2086
+  local t0 pid ready=""
   t0=$(date +%s%N)
-  "$kioskd" ${KIOSK_BUDGET_KIOSKD_ARGS:-} >"$scratch/kioskd.log" 2>&1 &
+  # shellcheck disable=SC2086
+  "$@" "$prog" $args >"$scratch/kioskd.log" 2>&1 &
   pid=$!
-  ready=""
-  for _ in $(seq 1 300); do # 30 s at most
+  for _ in $(seq 1 600); do # 60 s at most (emulated start-up is slow)
     if ! kill -0 $pid 2>/dev/null; then break; fi
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || grep -qi 'ready' "$scratch/kioskd.log"; then
       ready=$(($(date +%s%N) - t0))
@@ -98,60 +100,94 @@ EOF
     sleep 0.1
   done
   if [ -z "$ready" ]; then
-    echo "kioskd did not become ready within 30 s (port $port, or a 'ready' line); its output:"
+    echo "$label: kioskd did not become ready within 60 s (port $port, or a 'ready' line); its output:"
     tail -5 "$scratch/kioskd.log"
   else
-    echo "start-up to ready: $((ready / 1000000)) ms (polled every 100 ms)"
-    sleep "${KIOSK_BUDGET_STEADY_SECONDS:-5}"
+    local c0 c1 hz
+    hz=$(getconf CLK_TCK)
+    c0=$(awk '{print $14 + $15}' /proc/$pid/stat)
+    sleep "$steady"
     if kill -0 $pid 2>/dev/null; then
-      grep -E '^(VmRSS|VmHWM)' /proc/$pid/status | sed 's/^/steady state: /'
+      c1=$(awk '{print $14 + $15}' /proc/$pid/stat)
+      printf '%s\n    start-up to ready %d ms (polled every 100 ms); %s; %s; CPU %d %% of one core over %s s\n' \
+        "$label" $((ready / 1000000)) "$(grep '^VmRSS' /proc/$pid/status | tr -s ' \t' ' ')" \
+        "$(grep '^VmHWM' /proc/$pid/status | tr -s ' \t' ' ')" \
+        $(((c1 - c0) * 100 / hz / steady)) "$steady"
     else
-      echo "kioskd exited before the steady-state sample"
+      echo "$label: kioskd exited before the steady-state sample"
     fi
   fi
   kill $pid 2>/dev/null || true
   wait $pid 2>/dev/null || true
-fi
+}
 
 echo
-echo "== One e-card verification (vector ecard-valid) =="
+echo "== kioskd start-up and memory (camera = sim:scene, 1280x720 at 30 fps) =="
+for arch in amd64 aarch64; do
+  if [ $arch = amd64 ]; then dir=$native; else dir=$cross; fi
+  prog=$(find_bin "$dir" kioskd-demo)
+  [ -n "${KIOSK_BUDGET_KIOSKD_ARGS+x}" ] && prog=$(find_bin "$dir" kioskd)
+  if [ -z "$prog" ]; then
+    echo "$arch: skipped (no kioskd-demo in $dir)"
+  elif [ $arch = amd64 ]; then
+    kioskd_budget "amd64, native" "$prog"
+  elif command -v qemu-aarch64 >/dev/null; then
+    # Under qemu-user the memory read is qemu's process: the guest's pages plus the emulator and
+    # its translated code; an upper bound of the board's figure, not the figure. Time is emulated.
+    kioskd_budget "aarch64 under qemu-user (emulated time; RSS includes qemu itself)" "$prog" \
+      qemu-aarch64 -L "$sysroot"
+  else
+    echo "aarch64: skipped (no qemu-aarch64)"
+  fi
+done
+
+echo
+echo "== One verification: instructions (verification only, set-up excluded) =="
 vo_native=$(find_bin "$native" verify_once)
 vo_cross=$(find_bin "$cross" verify_once)
-if [ -n "$vo_native" ] && command -v valgrind >/dev/null; then
-  valgrind --tool=callgrind --collect-atstart=no --callgrind-out-file="$scratch/cg.out" \
-    "$vo_native" --repeat 1 >"$scratch/cg.log" 2>&1 || { cat "$scratch/cg.log"; exit 1; }
-  ir=$(sed -n 's/^summary: *//p;s/^totals: *//p' "$scratch/cg.out" | head -1)
-  echo "amd64   callgrind (verification only):           $ir instructions"
-else
-  echo "amd64   callgrind: skipped (no verify_once in $native or no valgrind)"
-fi
-if [ -n "$vo_native" ]; then
-  echo "amd64   wall clock, native:                      $("$vo_native" --repeat 200 | sed -n 's/.*, \(.*\) each.*/\1/p') per verification (mean of 200)"
-fi
-
-# QEMU plugin: instructions of --repeat 0 (setup only) and --repeat N; the difference / N is the
-# cost of one verification, setup excluded.
+# QEMU plugin: instructions of --repeat 0 (set-up only) and --repeat N; the difference / N is the
+# cost of one verification.
 plugin=$scratch/libkiosk_insn.so
 g++ -std=c++20 -O2 -shared -fPIC -fvisibility=hidden -o "$plugin" "$root/bench/qemu_insn_count.cpp"
-count() { # qemu binary, program, repeat -> instructions
+count() { # qemu binary, program, repeat, program args... -> instructions
   local q=$1 prog=$2 n=$3
   shift 3
-  "$q" -plugin "$plugin,outfile=$scratch/count" "$@" "$prog" --repeat "$n" >/dev/null
+  local qargs=()
+  [ "$q" = qemu-aarch64 ] && qargs=(-L "$sysroot")
+  "$q" -plugin "$plugin,outfile=$scratch/count" "${qargs[@]}" "$prog" --repeat "$n" "$@" >/dev/null
   cat "$scratch/count"
 }
 n=10
-if [ -n "$vo_cross" ] && command -v qemu-aarch64 >/dev/null; then
-  c0=$(count qemu-aarch64 "$vo_cross" 0 -L "$sysroot")
-  c1=$(count qemu-aarch64 "$vo_cross" 1 -L "$sysroot")
-  cn=$(count qemu-aarch64 "$vo_cross" $n -L "$sysroot")
-  echo "aarch64 qemu plugin, run(1) - run(0):          $((c1 - c0)) instructions"
-  echo "aarch64 qemu plugin, (run($n) - run(0)) / $n:    $(((cn - c0) / n)) instructions"
-  echo "aarch64 wall clock under qemu (emulated, NOT board time): $(QEMU_LD_PREFIX=$sysroot qemu-aarch64 "$vo_cross" --repeat 50 | sed -n 's/.*, \(.*\) each.*/\1/p') per verification (mean of 50)"
-else
-  echo "aarch64: skipped (no verify_once in $cross or no qemu-aarch64)"
-fi
-if [ -n "$vo_native" ] && command -v qemu-x86_64 >/dev/null; then
-  c0=$(count qemu-x86_64 "$vo_native" 0)
-  c1=$(count qemu-x86_64 "$vo_native" 1)
-  echo "amd64   qemu plugin, run(1) - run(0) (cross-check of the plugin against callgrind): $((c1 - c0)) instructions"
-fi
+# Ed25519 (the vectors) and SM2 with SM3 (vectors-sm2, spec section 9), e-card and chip.
+for spec in "ecard-valid vectors" "chip-valid vectors" "sm2-ecard-valid vectors-sm2" \
+  "sm2-chip-valid vectors-sm2"; do
+  read -r id set <<<"$spec"
+  args=(--vectors "$root/tests/data/$set" --case "$id")
+  echo "-- $id ($set)"
+  if [ -n "$vo_native" ] && command -v valgrind >/dev/null; then
+    valgrind --tool=callgrind --collect-atstart=no --callgrind-out-file="$scratch/cg.out" \
+      "$vo_native" --repeat 1 "${args[@]}" >"$scratch/cg.log" 2>&1 || { cat "$scratch/cg.log"; exit 1; }
+    ir=$(sed -n 's/^summary: *//p;s/^totals: *//p' "$scratch/cg.out" | head -1)
+    echo "amd64   callgrind:                            $ir instructions"
+  else
+    echo "amd64   callgrind: skipped (no verify_once in $native or no valgrind)"
+  fi
+  if [ -n "$vo_native" ]; then
+    echo "amd64   wall clock, native:                   $("$vo_native" --repeat 200 "${args[@]}" | sed -n 's/.*, \(.*\) each.*/\1/p') per verification (mean of 200)"
+  fi
+  if [ -n "$vo_cross" ] && command -v qemu-aarch64 >/dev/null; then
+    c0=$(count qemu-aarch64 "$vo_cross" 0 "${args[@]}")
+    c1=$(count qemu-aarch64 "$vo_cross" 1 "${args[@]}")
+    cn=$(count qemu-aarch64 "$vo_cross" $n "${args[@]}")
+    echo "aarch64 qemu plugin, run(1) - run(0):       $((c1 - c0)) instructions"
+    echo "aarch64 qemu plugin, (run($n) - run(0)) / $n: $(((cn - c0) / n)) instructions"
+    echo "aarch64 wall clock under qemu (emulated, NOT board time): $(QEMU_LD_PREFIX=$sysroot qemu-aarch64 "$vo_cross" --repeat 50 "${args[@]}" | sed -n 's/.*, \(.*\) each.*/\1/p') per verification (mean of 50)"
+  else
+    echo "aarch64: skipped (no verify_once in $cross or no qemu-aarch64)"
+  fi
+  if [ -n "$vo_native" ] && command -v qemu-x86_64 >/dev/null; then
+    c0=$(count qemu-x86_64 "$vo_native" 0 "${args[@]}")
+    c1=$(count qemu-x86_64 "$vo_native" 1 "${args[@]}")
+    echo "amd64   qemu plugin, run(1) - run(0) (cross-check of the plugin against callgrind): $((c1 - c0)) instructions"
+  fi
+done

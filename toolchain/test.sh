@@ -3,6 +3,8 @@
 # with warnings as errors, runs every test, again under ASan + UBSan, then a fuzzing smoke run.
 #   toolchain/test.sh            everything
 #   KIOSK_FUZZ_SECONDS=N         seconds per fuzz target (default 15; 0 skips fuzzing)
+#   KIOSK_CROSS=0                skips the aarch64 smoke (cross build of the conformance tests, run
+#                                under qemu-aarch64); the whole ARM run is toolchain/cross-test.sh
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -11,7 +13,8 @@ jobs=$(nproc)
 step() { printf '\n== %s\n' "$*"; }
 
 step "dependencies"
-toolchain/install-deps.sh --with-browser
+cross=${KIOSK_CROSS:-1}
+if [ "$cross" = 1 ]; then toolchain/install-deps.sh --with-browser --with-cross; else toolchain/install-deps.sh --with-browser; fi
 toolchain/sync-shared.sh --check || echo "test.sh: WARNING: the copies of ../shared in tests/data are stale"
 
 # ccache (installed by install-deps.sh) keeps compiled objects between runs and between clones:
@@ -24,11 +27,11 @@ fi
 
 passed=0
 failed=0
-run_ctest() {  # BUILD_DIR
+run_ctest() {  # BUILD_DIR [TEST_REGEX]
   local log
   log=$(mktemp)
   set +e
-  (cd "$1" && ctest --output-on-failure -j "$jobs" --timeout 600) 2>&1 | tee "$log"
+  (cd "$1" && ctest --output-on-failure -j "$jobs" --timeout 600 ${2:+-R "$2"}) 2>&1 | tee "$log"
   local rc=${PIPESTATUS[0]}
   set -e
   local total fails
@@ -60,6 +63,27 @@ fuzz_secs=${KIOSK_FUZZ_SECONDS:-15}
 if [ "$fuzz_secs" -gt 0 ]; then
   step "fuzzing smoke run (${fuzz_secs}s per target)"
   if tests/fuzz/run.sh "$fuzz_secs"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+fi
+
+if [ "$cross" = 1 ]; then
+  step "aarch64 smoke: the conformance tests cross-built, run under qemu-aarch64"
+  # The sysroot comes from Debian's archive (toolchain/make-sysroot.sh, cached in ~/.cache); only
+  # the test programs of the verifier are built: toolchain/cross-test.sh aarch64 runs everything.
+  t0=$SECONDS
+  smoke='conformance_vectors_test app_sign_test app_codecs_test app_verifier_test'
+  cross_log=$(mktemp)
+  if KIOSK_CROSS_BUILD_DIR=$root/build-aarch64-smoke KIOSK_CROSS_TARGETS=$smoke \
+    KIOSK_BUILD_TYPE=Release toolchain/cross-build.sh aarch64 -DKIOSK_WERROR=ON >"$cross_log" 2>&1; then
+    grep -E '^(make-sysroot|cross-build):' "$cross_log" || true
+    sysroot=$(sed -n 's/^KIOSK_SYSROOT:PATH=//p' build-aarch64-smoke/CMakeCache.txt)
+    QEMU_LD_PREFIX=$sysroot run_ctest build-aarch64-smoke "^(${smoke// /|})\$"
+  else
+    tail -40 "$cross_log"
+    echo "aarch64 smoke: the cross build failed"
+    failed=$((failed + 1))
+  fi
+  rm -f "$cross_log"
+  echo "aarch64 smoke: $((SECONDS - t0)) s"
 fi
 
 echo
