@@ -81,7 +81,8 @@ void write_entry(json::Writer& w, const SessionEntry& e, const KioskView& view) 
   view.next_update ? w.string(iso_time(*view.next_update)) : w.null();
   w.end_object();
   w.key("cross_check");
-  if (view.session->passport()) {
+  // An unidentified document has nothing to compare with the passport: no check is shown for it.
+  if (view.session->passport() && v.document != Document::kUnknown) {
     write_cross_check(w, e, *view.session->passport());
   } else {
     w.null();

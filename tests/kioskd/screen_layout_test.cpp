@@ -21,6 +21,27 @@ namespace {
 constexpr const char* kZone1 = "P<D<<MUELLER<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<<";
 constexpr const char* kZone2 = "C01X00T478D<<8702159F3101012<<<<<<<<<<<<<<00";
 
+// Runs screens.cjs over `jobs` (a JSON array); the parsed results, one per job.
+json::Value run_screens(const std::string& tools, const std::string& jobs) {
+  std::string out, err;
+  int rc = run({"/usr/bin/env", "node", std::string(KIOSK_SOURCE_DIR) + "/tests/kioskd/screens.cjs",
+                tools, jobs},
+               &out, &err);
+  CAPTURE(out);
+  CAPTURE(err);
+  REQUIRE(rc == 0);
+  auto results = json::parse(out);
+  REQUIRE(results);
+  REQUIRE(results->is_array());
+  return *results;
+}
+
+std::string shots_dir() {
+  std::string shots = std::string(KIOSK_BUILD_DIR) + "/kioskd-screens";
+  fs::create_directories(shots);
+  return shots;
+}
+
 }  // namespace
 
 TEST_CASE("officer screen layout: 1 to 4 documents, two sizes, two languages") {
@@ -30,8 +51,7 @@ TEST_CASE("officer screen layout: 1 to 4 documents, two sizes, two languages") {
     MESSAGE("SKIPPED: " << why);
     return;
   }
-  std::string shots = std::string(KIOSK_BUILD_DIR) + "/kioskd-screens";
-  fs::create_directories(shots);
+  std::string shots = shots_dir();
   // One applicant's documents: a letter, the legacy card, a letter from another city (REVIEW)
   // and a forged letter (REJECT, its record hidden).
   const std::string docs[] = {case_payload("wpnl-valid"), case_payload("wpcard-valid"),
@@ -67,26 +87,41 @@ TEST_CASE("officer screen layout: 1 to 4 documents, two sizes, two languages") {
     }
   }
   jobs.end_array();
-  std::string out, err;
-  int rc = run({"/usr/bin/env", "node", std::string(KIOSK_SOURCE_DIR) + "/tests/kioskd/screens.cjs",
-                *tools, jobs.take()},
-               &out, &err);
-  CAPTURE(err);
-  REQUIRE(rc == 0);
-  auto results = json::parse(out);
-  REQUIRE(results);
-  REQUIRE(results->array.size() == 16);
+  auto results = run_screens(*tools, jobs.take());
+  REQUIRE(results.array.size() == 16);
   std::string all_text;
-  for (std::size_t i = 0; i < results->array.size(); ++i) {
-    const json::Value& r = results->array[i];
+  std::size_t unknown_cards = 0;
+  for (std::size_t i = 0; i < results.array.size(); ++i) {
+    const json::Value& r = results.array[i];
+    bool en = (i / 2) % 2 == 0;
     std::size_t n = i / 4 + 1;
     CAPTURE(r.get("file")->string);
     CHECK(static_cast<std::size_t>(r.get("entries")->number) == n);
     CHECK(r.get("layout")->string == "ok");  // no horizontal scroll, no cut word, none squeezed
-    CHECK(static_cast<std::size_t>(r.get("cross")->number) == n);  // the passport check, each
+    // The passport check on each identified document; the forged letter (the 4th) names none.
+    CHECK(static_cast<std::size_t>(r.get("cross")->number) == (n == 4 ? 3 : n));
+    for (const auto& card : r.get("cards")->array) {
+      if (card.get("document")->string != "UNKNOWN") {
+        CHECK(card.get("unknown")->type == json::Value::Type::kNull);
+        continue;
+      }
+      // The forged letter never looks like a document: the plain line, seen; no holder field.
+      ++unknown_cards;
+      CHECK(card.get("outcome")->string == "REJECT");
+      REQUIRE(card.get("unknown")->type == json::Value::Type::kObject);
+      CHECK(card.get("unknown")->get("visible")->boolean);
+      CHECK(card.get("unknown")->get("text")->string.find(
+                en ? "Unknown document: do not rely on anything shown" : "无法识别的证件") !=
+            std::string::npos);
+      CHECK(card.get("holder_fields")->number == 0);
+      CHECK(card.get("cross")->number == 0);
+      CHECK(card.get("text")->string.find("MUELLER") == std::string::npos);
+      CHECK(card.get("text")->string.find("C01X00T47") == std::string::npos);
+    }
     CHECK(fs::exists(r.get("file")->string));
     all_text += r.get("text")->string;
   }
+  CHECK(unknown_cards == 4);  // n = 4: two languages, two sizes
   // The purpose line: the letter is what the RP procedure names; the legacy card is not.
   CHECK(all_text.find("a document the residence-permit procedure names") != std::string::npos);
   CHECK(all_text.find("not a document the residence-permit procedure names") != std::string::npos);
