@@ -159,5 +159,47 @@ TEST_CASE("replay flags: the same e-card QR and the same letter shown again in a
     CHECK(e.get("replay")->string ==
           (e.get("document")->string == "E_SSC" ? "same_presentation" : "seen_today"));
   }
+  // And in the page the officer looks at: each card of the second session carries its note,
+  // visible, in English and in Chinese.
+  std::string why;
+  auto tools = npm_browser_tools(&why);
+  if (!tools) {
+    MESSAGE("SKIPPED (the page): " << why);
+    CHECK(k.stop() == 0);
+    return;
+  }
+  json::Writer jobs;
+  jobs.begin_array();
+  for (const char* lang : {"en", "zh"}) {
+    jobs.begin_object();
+    jobs.key("url").string(k.url + "?lang=" + lang);
+    jobs.key("width").number(1366).key("height").number(768);
+    jobs.key("entries").number(2);
+    jobs.key("file").string(shots_dir() + "/replay-" + lang + "-1366x768.png");
+    jobs.key("cookie").string(k.cookie());
+    jobs.end_object();
+  }
+  jobs.end_array();
+  auto pages = run_screens(*tools, jobs.take());
+  REQUIRE(pages.array.size() == 2);
+  for (std::size_t i = 0; i < 2; ++i) {
+    bool en = i == 0;
+    const json::Value& r = pages.array[i];
+    CHECK(r.get("layout")->string == "ok");
+    REQUIRE(r.get("cards")->array.size() == 2);
+    for (const auto& card : r.get("cards")->array) {
+      bool ecard = card.get("document")->string == "E_SSC";
+      CAPTURE(card.get("document")->string);
+      REQUIRE(card.get("replay")->array.size() == 1);
+      const json::Value& note = card.get("replay")->array[0];
+      CHECK(note.get("kind")->string == (ecard ? "same_presentation" : "seen_today"));
+      CHECK(note.get("visible")->boolean);
+      const char* want = ecard ? (en ? "e-card code was already shown in another session"
+                                     : "二维码已在另一次核验中出示过")
+                               : (en ? "already presented today in another session"
+                                     : "今天已在另一次核验中出示过");
+      CHECK(note.get("text")->string.find(want) != std::string::npos);
+    }
+  }
   CHECK(k.stop() == 0);
 }
