@@ -223,4 +223,16 @@ TEST_CASE("applicant message: the camera's coaching while nothing is read, and n
   std::string done = self_json(v);
   CHECK(done.find("\"coach\": \"none\"") != std::string::npos);  // read: no more coaching
   CHECK(done.find("C01X00T47") == std::string::npos);
+  CHECK(done.find("\"cue\": \"accept\"") != std::string::npos);
+  SessionEntry revoked = verified(Document::kWpnl, Outcome::kReject, test::sample_holder(), {2});
+  revoked.id = 9;
+  revoked.verdict.reasons = {Reason::kCredentialRevoked};
+  s.add(revoked);
+  CHECK(self_json(v).find("\"cue\": \"counter\"") != std::string::npos);
+  SessionEntry stale = verified(Document::kESsc, Outcome::kReject, test::sample_holder(), {3});
+  stale.id = 10;
+  stale.verdict.reasons = {Reason::kPresentationExpired};
+  s.add(stale);
+  CHECK(self_json(v).find("\"cue\": \"another\"") != std::string::npos);
+  CHECK(self_json(v).find("\"verdict\": 10") != std::string::npos);
 }
