@@ -86,9 +86,48 @@ TEST_CASE("officer screen layout: 1 to 4 documents, two sizes, two languages") {
       }
     }
   }
+  // The applicant's screen at the same sizes, Chinese first and English first: waiting for a
+  // document (a kiosk with no input) and after the letter (the one-document kiosk).
+  dirs.push_back(std::make_unique<TempDir>("layout-idle"));
+  kiosks.push_back(std::make_unique<Kioskd>(dirs.back()->path, base_config(dirs.back()->path, "")));
+  REQUIRE(kiosks.back()->ready);
+  for (std::size_t which : {kiosks.size() - 1, std::size_t{0}}) {
+    bool idle = which != 0;
+    for (const char* lang : {"en", "zh"}) {
+      for (auto [w, h] : {std::pair{1366, 768}, std::pair{1920, 1080}}) {
+        jobs.begin_object();
+        jobs.key("page").string("self");
+        jobs.key("phase").string(idle ? "idle" : "done");
+        jobs.key("url").string(kiosks[which]->url + "self?lang=" + lang);
+        jobs.key("width").number(w).key("height").number(h);
+        jobs.key("file").string(shots + "/self-" + (idle ? "idle" : "done") + "-" + lang + "-" +
+                                std::to_string(w) + "x" + std::to_string(h) + ".png");
+        jobs.end_object();
+      }
+    }
+  }
   jobs.end_array();
   auto results = run_screens(*tools, jobs.take());
-  REQUIRE(results.array.size() == 16);
+  REQUIRE(results.array.size() == 24);
+  for (std::size_t i = 16; i < 24; ++i) {
+    const json::Value& r = results.array[i];
+    CAPTURE(r.get("file")->string);
+    bool en = ((i - 16) / 2) % 2 == 0;
+    CHECK(r.get("layout")->string == "ok");  // no horizontal scroll, nothing cut off
+    CHECK(r.get("lang")->string == (en ? "en" : "zh-CN"));
+    CHECK(r.get("phase")->string == (i < 20 ? "idle" : "done"));
+    CHECK(fs::exists(r.get("file")->string));
+    const std::string& text = r.get("text")->string;
+    // Both languages, the chosen one first; nothing personal.
+    auto at_en =
+        text.find(i < 20 ? "Please present your work-permit document" : "Please go to the counter");
+    auto at_zh = text.find(i < 20 ? "请出示您的工作许可证件" : "请到窗口办理");
+    REQUIRE(at_en != std::string::npos);
+    REQUIRE(at_zh != std::string::npos);
+    CHECK((at_en < at_zh) == en);
+    CHECK(text.find("MUELLER") == std::string::npos);
+  }
+  results.array.resize(16);
   std::string all_text;
   std::size_t unknown_cards = 0;
   for (std::size_t i = 0; i < results.array.size(); ++i) {
