@@ -1,12 +1,13 @@
-// verify_once: the cost of one e-card verification, for bench/budget.sh.
+// verify_once: the cost of one verification (an e-card by default, or any QR or chip case), for
+// bench/budget.sh.
 //
 // Installs the vectors' trust package (anchors, key set, status lists) into a scratch SQLite store
-// at the vectors' install time, takes the snapshot, then verifies the "ecard-valid" QR of
-// cases.json --repeat times (default 1) at the case's `now` and jurisdiction. Only the
+// at the vectors' install time, takes the snapshot, then verifies the QR or chip input of the case
+// (default "ecard-valid") --repeat times (default 1) at the case's `now` and jurisdiction. Only the
 // verifications are inside the callgrind collection window (CALLGRIND_TOGGLE_COLLECT, with
 // valgrind --collect-atstart=no), so callgrind counts them and not the setup. Under qemu, where
 // valgrind cannot run, budget.sh counts the instructions of --repeat 0 and --repeat N and takes
-// the difference. Exit status 0 only when every verification gave the expected ACCEPT.
+// the difference. Exit status 0 only when every verification gave the case's expected outcome.
 //
 //   verify_once [--vectors DIR] [--repeat N] [--case ID]
 #include <chrono>
@@ -24,6 +25,7 @@
 #define CALLGRIND_TOGGLE_COLLECT
 #endif
 
+#include "app/chip_file.h"
 #include "app/crypto.h"
 #include "app/json.h"
 #include "app/verifier.h"
@@ -107,17 +109,36 @@ int main(int argc, char** argv) {
     if (id && id->is_string() && id->string == case_id) the_case = &c;
   }
   if (!the_case) return fail("no case " + case_id);
-  const auto* qr = the_case->get("input") ? the_case->get("input")->get("qr") : nullptr;
+  const auto* input = the_case->get("input");
+  const auto* qr = input ? input->get("qr") : nullptr;
+  const auto* chip = input ? input->get("chip") : nullptr;
   const auto* now = the_case->get("now");
   const auto* install_now = trust->get("install_now");
   const auto* anchors_dir = trust->get("anchors");
   const auto* trust_dir = the_case->get("trust");
   const auto* expected =
       the_case->get("expected") ? the_case->get("expected")->get("outcome") : nullptr;
-  if (!qr || !qr->is_string() || !now || !now->is_number() || !install_now ||
+  // A chip case's input is parsed here, outside the counted window, as kioskd's card source
+  // hands the verifier a ChipInput it has read from the card.
+  std::optional<kiosk::ChipInput> chip_input;
+  if (chip && chip->is_object()) {
+    kiosk::json::Writer w;
+    w.begin_object();
+    for (const char* k : {"ef", "challenge", "signature"}) {
+      const auto* f = chip->get(k);
+      if (!f || !f->is_string()) return fail("case " + case_id + ": chip." + k + " is missing");
+      w.key(k).string(f->string);
+    }
+    w.end_object();
+    auto parsed = kiosk::parse_chip_file(w.take());
+    if (!parsed) return fail("case " + case_id + ": the chip input does not parse");
+    chip_input = std::move(*parsed);
+  }
+  if ((!chip_input && (!qr || !qr->is_string())) || !now || !now->is_number() || !install_now ||
       !install_now->is_number() || !anchors_dir || !anchors_dir->is_string() || !trust_dir ||
       !trust_dir->is_string() || !expected || !expected->is_string()) {
-    return fail("case " + case_id + " is not a QR case with now, trust and expected outcome");
+    return fail("case " + case_id +
+                " is not a QR or chip case with now, trust and expected outcome");
   }
   kiosk::VerifySettings settings;
   if (const auto* j = the_case->get("jurisdiction"); j && j->is_array()) {
@@ -147,7 +168,8 @@ int main(int argc, char** argv) {
       const auto t0 = std::chrono::steady_clock::now();
       CALLGRIND_TOGGLE_COLLECT;
       for (long i = 0; i < repeat; ++i) {
-        kiosk::Verdict v = kiosk::verify_qr(qr->string, *snap, settings, at);
+        kiosk::Verdict v = chip_input ? kiosk::verify_chip(*chip_input, *snap, settings, at)
+                                      : kiosk::verify_qr(qr->string, *snap, settings, at);
         as_expected += kiosk::name(v.outcome) == expected->string ? 1 : 0;
       }
       CALLGRIND_TOGGLE_COLLECT;

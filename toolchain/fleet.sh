@@ -27,7 +27,8 @@ done
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "$BUILD" && pwd)
-KIOSKD="$BUILD/firmware/kioskd/kioskd"
+# kioskd-demo: the production kioskd with the simulated inputs (the feed) registered.
+KIOSKD="$BUILD/firmware/kioskd-demo/kioskd-demo"
 VEC="$ROOT/tests/data/vectors"
 for tool in "$KIOSKD" /usr/sbin/nginx /usr/sbin/rsyslogd /usr/bin/prometheus /usr/bin/curl python3; do
   command -v "$tool" >/dev/null || { echo "fleet.sh: $tool missing (toolchain/install-deps.sh; build kioskd)" >&2; exit 2; }
@@ -115,7 +116,7 @@ EOF
 declare -a UI_PORT METRICS_PORT KPID
 start_kiosk() {
   local i=$1 d="$T/kiosk$1"
-  "$KIOSKD" --config "$d/kioskd.conf" --ready-file "$d/ready" >"$d/stdout" 2>>"$d/stderr" &
+  "$KIOSKD" --config "$d/kioskd.conf" --no-demo --ready-file "$d/ready" >"$d/stdout" 2>>"$d/stderr" &
   KPID[$i]=$!
   PIDS+=(${KPID[$i]})
 }

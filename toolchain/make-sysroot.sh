@@ -27,6 +27,9 @@ seeds=(
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev
   libpcsclite-dev
   libpng-dev libjpeg62-turbo-dev libwebp-dev  # kioskctl's image loader (firmware/kioskctl/image_file)
+  libssl-dev nlohmann-json3-dev                # SM2/SM3 (app/sign), TLS (kioskd), JSON (console)
+  libfreetype-dev                              # OCR-B passport zones (sim/mrz)
+  libstb-dev                                   # benchmarks' image writer
 )
 # Packages of the closure that hold no library or header the build or the tests use (maintainer
 # tooling, interpreters, the init system). Skipping them keeps the download smaller; none of them
@@ -36,7 +39,7 @@ skip_re='^(debconf|debconf-2.0|perl|perl-base|perl-modules-.*|dpkg|install-info|
 cache=${KIOSK_SYSROOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/onecard-kiosk}/$arch
 sysroot=$cache/sysroot
 stamp=$sysroot/.kiosk-sysroot-stamp
-want="v3 $debarch ${seeds[*]} $skip_re"
+want="v4 $debarch ${seeds[*]} $skip_re"
 
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   echo "make-sysroot: $sysroot is up to date"

@@ -8,7 +8,7 @@
 
 #include "app/chip_file.h"
 #include "app/json.h"
-#include "firmware/kioskd/feed_source.h"
+#include "firmware/kioskd-demo/feed_source.h"
 
 namespace kiosk::kioskd {
 

@@ -1,5 +1,6 @@
 #include "firmware/kioskd-demo/sim_devices.h"
 
+#include "firmware/kioskd-demo/feed_source.h"
 #include "sim/camera/sim_camera.h"
 
 namespace kiosk::kioskd {
@@ -28,6 +29,13 @@ DeviceRegistry simulated_devices() {
   });
   r.add_camera("sim:video", [options](const std::string& path, const DeviceConfig& d) -> Made {
     return std::unique_ptr<drivers::Camera>(sim::SimCamera::video(path, options(d)));
+  });
+  r.set_feed([](boost::asio::io_context& ioc, const std::string& path,
+                bool loop) -> Result<DeviceRegistry::PlayedInput, std::string> {
+    auto f = FeedSource::from_file(ioc, path, loop);
+    if (!f) return Unexpected{f.error().message()};
+    std::shared_ptr<FeedSource> owner(std::move(*f));
+    return DeviceRegistry::PlayedInput{owner, owner.get(), owner.get()};
   });
   return r;
 }

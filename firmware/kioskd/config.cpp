@@ -322,7 +322,7 @@ const std::vector<ConfigKey>& config_keys() {
        "the card reader for the social security card's chip",
        device(&DeviceConfig::reader, check_reader_address)},
       {"devices", "feed", "", "absolute path, or empty for none",
-       "a file of recorded presentations played as if read (docs/kioskd-config.md)",
+       "kioskd-demo only: a file of recorded presentations played as if read",
        [](Config& c, std::string_view v) -> Why {
          if (!v.empty())
            if (auto why = check_path(v)) return why;
@@ -433,6 +433,10 @@ Result<Config, ConfigError> parse_config(std::string_view text, const std::strin
                                           : DeviceClass::kReader;
       if (auto a = devices->resolve(dc, value); !a) return fail(key + ": " + a.error());
     }
+    if (section == "devices" && key == "feed" && !value.empty() && !devices->feed())
+      return fail(
+          "feed: recorded presentations are a simulated input; this kioskd plays none "
+          "(kioskd-demo of package onecard-kiosk-sim does)");
     c.origin[section + "." + key] = file + ":" + std::to_string(line_no);
   }
   if (c.clock == ClockSource::kFixed && !seen.count("clock.fixed"))

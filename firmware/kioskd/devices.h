@@ -21,6 +21,7 @@
 #include "drivers/scanner/scanner.h"
 #include "firmware/kioskd/config.h"
 #include "firmware/kioskd/device_spec.h"
+#include "firmware/kioskd/input_source.h"
 
 namespace kiosk::kioskd {
 
@@ -42,6 +43,20 @@ class DeviceRegistry {
   }
   void add_reader(std::string kind, ReaderFactory f) { readers_[std::move(kind)] = std::move(f); }
 
+  /// A played input (the feed of recorded presentations): one object behind both source
+  /// interfaces, kept alive by `owner`.
+  struct PlayedInput {
+    std::shared_ptr<void> owner;
+    QrTextSource* qr = nullptr;
+    ChipSource* chip = nullptr;
+  };
+  /// Makes the player of a feed file (path, loop); an unreadable or malformed file is the reason.
+  using FeedFactory = std::function<Result<PlayedInput, std::string>(
+      boost::asio::io_context&, const std::string& path, bool loop)>;
+  /// Only kioskd-demo's registry has one: the production kioskd plays no recorded input.
+  void set_feed(FeedFactory f) { feed_ = std::move(f); }
+  const FeedFactory* feed() const { return feed_ ? &feed_ : nullptr; }
+
   const CameraFactory* camera(std::string_view kind) const;
   const ScannerFactory* scanner(std::string_view kind) const;
   const ReaderFactory* reader(std::string_view kind) const;
@@ -54,6 +69,7 @@ class DeviceRegistry {
   std::map<std::string, CameraFactory, std::less<>> cameras_;
   std::map<std::string, ScannerFactory, std::less<>> scanners_;
   std::map<std::string, ReaderFactory, std::less<>> readers_;
+  FeedFactory feed_;
 };
 
 /// The real drivers only: v4l2 cameras, serial and evdev scanners, PC/SC readers.

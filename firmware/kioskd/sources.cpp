@@ -2,10 +2,21 @@
 
 #include "firmware/kioskd/camera_source.h"
 #include "firmware/kioskd/card_source.h"
-#include "firmware/kioskd/feed_source.h"
 #include "firmware/kioskd/scanner_source.h"
 
 namespace kiosk::kioskd {
+
+std::string_view name(Channel c) {
+  switch (c) {
+    case Channel::kCamera:
+      return "camera";
+    case Channel::kScanner:
+      return "scanner";
+    case Channel::kCard:
+      return "card";
+  }
+  return "camera";
+}
 
 Sources make_sources(boost::asio::io_context& ioc, const Config& config,
                      const DeviceRegistry& devices) {
@@ -46,14 +57,16 @@ Sources make_sources(boost::asio::io_context& ioc, const Config& config,
           std::make_unique<CardSource>(ioc, std::move(*rd), a->kind == "pcsc" ? a->arg : ""));
   }
   if (!d.feed.empty()) {
-    auto feed = FeedSource::from_file(ioc, d.feed, d.feed_loop);
+    const auto* make = devices.feed();
+    auto feed = make ? (*make)(ioc, d.feed, d.feed_loop)
+                     : Result<DeviceRegistry::PlayedInput, std::string>(
+                           Unexpected{std::string("this kioskd plays no recorded input")});
     if (!feed) {
-      s.problems.push_back({"feed", drivers::DeviceState::kFailed, feed.error().message()});
+      s.problems.push_back({"feed", drivers::DeviceState::kFailed, feed.error()});
     } else {
-      std::shared_ptr<FeedSource> f(std::move(*feed));
-      s.qr_refs.push_back(f.get());
-      s.chip_refs.push_back(f.get());
-      s.owned.push_back(f);
+      s.qr_refs.push_back(feed->qr);
+      s.chip_refs.push_back(feed->chip);
+      s.owned.push_back(feed->owner);
     }
   }
   for (auto& q : s.qr)

@@ -37,6 +37,10 @@ TEST_CASE("kioskd refuses a bad configuration with FILE:LINE and a sentence") {
       {good + "[kiosk]\nmax_age = soon\n", "max_age: 'soon' is not a whole number"},
       {good + "[devices]\ncamera = sim:scene\n",
        "camera: 'sim:scene': this build has no simulated devices; kioskd-demo has them"},
+      // Recorded presentations are a simulated input too: whoever could write the file could
+      // make the production kiosk show verdicts nobody presented.
+      {good + "[devices]\nfeed = " + dir.path + "/k.feed\n",
+       "feed: recorded presentations are a simulated input; this kioskd plays none"},
   };
   for (auto& c : cases) {
     CAPTURE(c.text);
@@ -50,6 +54,10 @@ TEST_CASE("kioskd refuses a bad configuration with FILE:LINE and a sentence") {
   auto [st, err] = check(dir.path, good + "[ui]\nbind = 0.0.0.0\n");
   CHECK(err.find(conf + ":" + std::to_string(lines + 2) + ": unknown key 'bind' in [ui]") !=
         std::string::npos);
+  // kioskd-demo takes the same feed (the check works both ways).
+  write_text(conf, good + "[devices]\nfeed = " + dir.path + "/k.feed\n");
+  CHECK(run({kioskd_demo_path(), "--config", conf, "--no-demo", "--check-config"}, nullptr, &err) ==
+        0);
 
   // The machine: a missing state folder, unreadable anchors.
   fs::remove_all(dir.path + "/data");

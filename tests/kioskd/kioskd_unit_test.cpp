@@ -7,9 +7,10 @@
 #include <sstream>
 
 #include "app/json.h"
+#include "firmware/kioskd-demo/feed_source.h"
+#include "firmware/kioskd-demo/sim_devices.h"
 #include "firmware/kioskd/config.h"
 #include "firmware/kioskd/devices.h"
-#include "firmware/kioskd/feed_source.h"
 #include "firmware/kioskd/http_fetch.h"
 #include "firmware/kioskd/http_routes.h"
 #include "firmware/kioskd/session.h"
@@ -20,12 +21,18 @@ using namespace kiosk;
 using namespace kiosk::kioskd;
 
 TEST_CASE("config: a full file parses into the const struct") {
-  auto c = parse_config(
+  const std::string text =
       "# comment\n[kiosk]\nid = SH-03\nmode = self-service\njurisdiction = 3101, 4403\n"
       "max_age = 60 # seconds\n[ui]\nlisten = ::1\nport = 9000\n[data]\ndir = /d\nanchors = /a\n"
       "[trust]\nwatch_dir = /media/usb\nurl = http://127.0.0.1:81/t\n[clock]\nsource = offset\n"
-      "offset = -60\n[devices]\nfeed = /f\nfeed_loop = yes\n",
-      "k.conf");
+      "offset = -60\n[devices]\nfeed = /f\nfeed_loop = yes\n";
+  // The feed is kioskd-demo's: the production registry refuses it on its line.
+  auto production = parse_config(text, "k.conf");
+  REQUIRE(!production);
+  CHECK(production.error().line == 20);
+  CHECK(production.error().reason.find("feed: recorded presentations are a simulated input") == 0);
+  const DeviceRegistry demo = simulated_devices();
+  auto c = parse_config(text, "k.conf", &demo);
   REQUIRE(c);
   CHECK(c->kiosk_id == "SH-03");
   CHECK(c->mode == Mode::kSelfService);

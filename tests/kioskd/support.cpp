@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -231,6 +232,19 @@ void install_vector_trust(const std::string& data_dir, std::int64_t now) {
        vectors() + "/anchors", "--now", std::to_string(now), vectors() + "/trust"});
 }
 
+bool plays_feed(const std::string& config_text) {
+  std::istringstream lines(config_text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    auto at = line.find_first_not_of(" \t");
+    if (at == std::string::npos || line.compare(at, 4, "feed") != 0) continue;
+    auto eq = line.find('=', at);
+    if (eq == std::string::npos || line.find_first_not_of(" \t", at + 4) != eq) continue;
+    if (line.find_first_not_of(" \t\r", eq + 1) != std::string::npos) return true;
+  }
+  return false;
+}
+
 Kioskd::Kioskd(const std::string& dir, const std::string& config_text,
                const std::vector<std::string>& extra_args, const ProcessOptions& opt_in,
                const std::string& program) {
@@ -246,6 +260,12 @@ Kioskd::Kioskd(const std::string& dir, const std::string& config_text,
   if (opt.stdout_file.empty()) opt.stdout_file = dir + "/kioskd.stdout";
   std::vector<std::string> argv = {program, "--config", conf, "--ready-file", ready_file};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  // A feed of recorded presentations is a simulated input that only kioskd-demo plays (the
+  // production kioskd refuses it): the same kiosk library and daemon, the config as is.
+  if (program == kioskd_path() && plays_feed(config_text)) {
+    argv[0] = kioskd_demo_path();
+    if (std::find(argv.begin(), argv.end(), "--no-demo") == argv.end()) argv.push_back("--no-demo");
+  }
   proc = std::make_unique<Process>(argv, opt);
   ready = wait_until(
       [&] { return fs::exists(ready_file) || proc->wait(std::chrono::milliseconds(0)); });

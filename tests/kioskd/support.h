@@ -75,8 +75,13 @@ const json::Value& case_input(const std::string& id);
 int run(const std::vector<std::string>& argv, std::string* out = nullptr,
         std::string* err = nullptr);
 
+/// Whether a config text plays a feed ([devices] feed = FILE): a simulated input that only
+/// kioskd-demo has.
+bool plays_feed(const std::string& config_text);
+
 /// A running kioskd (or `program`, e.g. kioskd_demo_path() with "--no-demo") with a config
-/// written from `sections`, on a free loopback port; DIR/data is created (the state folder).
+/// written from `sections`, on a free loopback port; DIR/data is created (the state folder). A
+/// config that plays a feed runs kioskd-demo --no-demo in place of the production kioskd.
 struct Kioskd {
   Kioskd(const std::string& dir, const std::string& config_text,
          const std::vector<std::string>& extra_args = {}, const ProcessOptions& opt = {},

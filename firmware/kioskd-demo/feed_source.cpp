@@ -1,4 +1,4 @@
-#include "firmware/kioskd/feed_source.h"
+#include "firmware/kioskd-demo/feed_source.h"
 
 #include <charconv>
 #include <fstream>
@@ -7,18 +7,6 @@
 #include "app/chip_file.h"
 
 namespace kiosk::kioskd {
-
-std::string_view name(Channel c) {
-  switch (c) {
-    case Channel::kCamera:
-      return "camera";
-    case Channel::kScanner:
-      return "scanner";
-    case Channel::kCard:
-      return "card";
-  }
-  return "camera";
-}
 
 std::optional<Channel> channel_from_name(std::string_view s) {
   if (s == "camera") return Channel::kCamera;

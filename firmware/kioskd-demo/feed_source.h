@@ -1,5 +1,7 @@
-// A simulated source that plays presentations from a feed file, for `--demo` and the tests until
-// the device simulators are wired in. One presentation per line:
+// A simulated input that plays recorded presentations from a feed file ([devices] feed), for the
+// demo, the tests and the fleet script. Only kioskd-demo registers it (simulated_devices()): the
+// production kioskd refuses a feed at start-up, since whoever can write the file could make it
+// show verdicts nobody presented. One presentation per line:
 //
 //   DELAY_MS CHANNEL PAYLOAD
 //
