@@ -87,9 +87,9 @@ int main(int argc, char** argv) {
         "%-6s %5d %5.0f%% | %5.0f %5.0f %5.0f | %7.4f %7.4f %7.4f | %6.1f %6.1f   | %-13s | "
         "%d unread: %d/%d/%d/%d/%d\n",
         std::string(sim::name(c)).c_str(), n, 100.0 * read / n, pct(mean, 0.1), pct(mean, 0.5),
-        pct(mean, 0.9), pct(sat, 0.1), pct(sat, 0.5), pct(sat, 0.9), pct(sharp, 0.1), pct(sharp, 0.5), modules,
-        unread, advice[Advice::kBrighter], advice[Advice::kTiltGlare], advice[Advice::kCloser],
-        advice[Advice::kHoldStill], advice[Advice::kNone]);
+        pct(mean, 0.9), pct(sat, 0.1), pct(sat, 0.5), pct(sat, 0.9), pct(sharp, 0.1),
+        pct(sharp, 0.5), modules, unread, advice[Advice::kBrighter], advice[Advice::kTiltGlare],
+        advice[Advice::kCloser], advice[Advice::kHoldStill], advice[Advice::kNone]);
   }
   return 0;
 }

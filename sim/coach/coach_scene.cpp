@@ -61,7 +61,7 @@ cv::Mat coach_scene(CoachCondition c, const std::string& text, Rng& rng) {
           centre += p * 0.25f;
       }
       float r = 60;
-      if (s.code) r = static_cast<float>(cv::norm((*s.code)[0] - (*s.code)[2])) * 0.3f;
+      if (s.code) r = static_cast<float>(cv::norm((*s.code)[0] - (*s.code)[2])) * 0.4f;
       cv::Mat spot(f.size(), CV_32F, cv::Scalar(0));
       cv::circle(spot, centre, static_cast<int>(r), cv::Scalar(1), cv::FILLED, cv::LINE_AA);
       cv::GaussianBlur(spot, spot, {0, 0}, r * 0.25);

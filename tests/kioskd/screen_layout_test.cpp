@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "tests/kioskd/screens.h"
 #include "tests/kioskd/support.h"
 
 using namespace kiosk;
@@ -20,27 +21,6 @@ namespace {
 // The vectors' holder (MUELLER, ANNA MARIA; DEU; 1987-02-15; C01X00T47) as a passport zone.
 constexpr const char* kZone1 = "P<D<<MUELLER<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<<";
 constexpr const char* kZone2 = "C01X00T478D<<8702159F3101012<<<<<<<<<<<<<<00";
-
-// Runs screens.cjs over `jobs` (a JSON array); the parsed results, one per job.
-json::Value run_screens(const std::string& tools, const std::string& jobs) {
-  std::string out, err;
-  int rc = run({"/usr/bin/env", "node", std::string(KIOSK_SOURCE_DIR) + "/tests/kioskd/screens.cjs",
-                tools, jobs},
-               &out, &err);
-  CAPTURE(out);
-  CAPTURE(err);
-  REQUIRE(rc == 0);
-  auto results = json::parse(out);
-  REQUIRE(results);
-  REQUIRE(results->is_array());
-  return *results;
-}
-
-std::string shots_dir() {
-  std::string shots = std::string(KIOSK_BUILD_DIR) + "/kioskd-screens";
-  fs::create_directories(shots);
-  return shots;
-}
 
 }  // namespace
 

@@ -13,6 +13,7 @@
 #include "sim/coach/coach_scene.h"
 #include "sim/mrz/passport.h"
 #include "sim/scanner/pty_serial_sim.h"
+#include "tests/kioskd/screens.h"
 #include "tests/kioskd/support.h"
 
 using namespace kiosk;
@@ -30,24 +31,6 @@ std::vector<double> tones(const json::Value& a) {
   for (const auto& x : a.array)
     v.push_back(x.number);
   return v;
-}
-
-json::Value run_screens(const std::string& tools, const std::string& jobs) {
-  std::string out, err;
-  int rc = run({"/usr/bin/env", "node", script("screens.cjs"), tools, jobs}, &out, &err);
-  CAPTURE(out);
-  CAPTURE(err);
-  REQUIRE(rc == 0);
-  auto v = json::parse(out);
-  REQUIRE(v);
-  REQUIRE(v->is_array());
-  return *v;
-}
-
-std::string shot(const std::string& name) {
-  std::string dir = std::string(KIOSK_BUILD_DIR) + "/kioskd-screens";
-  fs::create_directories(dir);
-  return dir + "/" + name + ".png";
 }
 
 }  // namespace
@@ -165,7 +148,7 @@ TEST_CASE("camera: a passport data page held up is read and the cross-check appe
     jobs.key("url").string(k.url + "?lang=en");
     jobs.key("width").number(1366).key("height").number(768);
     jobs.key("entries").number(1);
-    jobs.key("file").string(shot("camera-passport-en-1366x768"));
+    jobs.key("file").string(shots_dir() + "/camera-passport-en-1366x768.png");
     jobs.key("cookie").string(k.cookie());
     jobs.end_object().end_array();
     auto r = run_screens(*tools, jobs.take());
@@ -205,11 +188,13 @@ TEST_CASE("camera: dark and glaring e-card scenes coach the applicant (state and
     REQUIRE(kiosks.back()->ready);
   }
   for (std::size_t i = 0; i < kiosks.size(); ++i) {
-    CAPTURE(cases[i].advice);
+    std::string want = cases[i].advice;
+    CAPTURE(want);
     WsClient ws(kiosks[i]->port, "/ws/self");
     auto s = ws.read_until(
         [&](const json::Value& v) { return v.get("coach")->string == cases[i].advice; },
         std::chrono::seconds(30));
+    if (!s) MESSAGE("the applicant's state: " << http_get(kiosks[i]->port, "/api/self").second);
     CHECK(s);
     if (s) CHECK(s->get("phase")->string == "idle");  // the code was not read: coached instead
   }
@@ -227,8 +212,8 @@ TEST_CASE("camera: dark and glaring e-card scenes coach the applicant (state and
         jobs.key("coach").string(cases[i].advice);
         jobs.key("url").string(kiosks[i]->url + "self?lang=" + lang);
         jobs.key("width").number(1366).key("height").number(768);
-        jobs.key("file").string(
-            shot(std::string("self-coach-") + cases[i].advice + "-" + lang + "-1366x768"));
+        jobs.key("file").string(shots_dir() + "/" + std::string("self-coach-") + cases[i].advice +
+                                "-" + lang + "-1366x768" + ".png");
         jobs.end_object();
       }
     }
