@@ -30,7 +30,7 @@ window.KIOSK_I18N = {
     no_reasons: "All checks passed.",
     holder: "Holder record (verified)",
     holder_hidden: "Holder details are not shown: the issuer's signature did not verify.",
-    holder_hidden_unknown: "No holder details: this code is not an identified, verified document.",
+    holder_hidden_unknown: "Holder details are not shown: this code is not an identified, verified document.",
     name: "Name",
     nationality: "Nationality",
     date_of_birth: "Date of birth",
