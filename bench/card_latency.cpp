@@ -64,20 +64,6 @@ std::optional<TrustSnapshot> vector_trust(const std::string& db) {
   return std::move(*snap);
 }
 
-bool wait_empty(drivers::PcscCardReader& r) {
-  auto until = Clock::now() + 20s;
-  while (Clock::now() < until) {
-    auto l = r.readers();
-    bool any = false;
-    if (l)
-      for (auto& s : *l)
-        any = any || s.card_present;
-    if (l && !any) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return false;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -112,7 +98,7 @@ int main(int argc, char** argv) {
   chip::ChipStats stats;
   int failures = 0;
   for (int i = 0; i < n; ++i) {
-    if (!wait_empty(reader)) return 1;
+    if (!sim::wait_no_card(reader, 20s)) return 1;
     auto t0 = Clock::now();
     card.set_inserted(true);  // the card enters the field
     auto found = reader.wait_for_card("", 20s);

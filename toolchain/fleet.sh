@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# A fleet on one machine: nginx (trust distribution), rsyslog with imrelp (the audit collector),
-# Prometheus (metrics and alert rules) and N kioskd processes with simulated devices (a feed of
+# A fleet on one machine: nginx (trust distribution), rsyslog with imrelp over TLS (the audit
+# collector), Prometheus (metrics and alert rules) and N kioskd processes with simulated devices (a feed of
 # the conformance vectors' presentations, looped). It rolls a new key set out through nginx and
 # reads from Prometheus' HTTP API how long until every kiosk runs it, then checks in rsyslog's
 # file that every audit record of every kiosk arrived exactly once (or as a recognisable
 # duplicate); then kills the collector and one kiosk mid-run, restarts both, and shows that
 # nothing was lost. Not part of CI (docs/fleet.md); everything on loopback, in a temp dir.
 #
-# Usage: toolchain/fleet.sh [-n N] [--build DIR] [--keep]
+# Usage: toolchain/fleet.sh [-n N] [--build DIR] [--keep] [--short]
 #   -n N       kiosks (default 20)
+#   --short    shorter pauses (ctest's fleet_smoke: -n 2 --short, under 90 s; label "fleet")
 #   --build    the build directory with firmware/kioskd (default ./build)
 #   --keep     keep the temp directory (printed) for inspection
 set -euo pipefail
@@ -16,11 +17,14 @@ set -euo pipefail
 N=20
 BUILD=build
 KEEP=0
+SETTLE=5     # seconds of verdicts before the roll-out, and after the restarts
+KILL_FOR=10  # seconds the collector and one kiosk stay dead
 while [ $# -gt 0 ]; do
   case "$1" in
     -n) N="$2"; shift 2 ;;
     --build) BUILD="$2"; shift 2 ;;
     --keep) KEEP=1; shift ;;
+    --short) SETTLE=2; KILL_FOR=4; shift ;;
     *) echo "fleet.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -30,7 +34,7 @@ BUILD=$(cd "$BUILD" && pwd)
 # kioskd-demo: the production kioskd with the simulated inputs (the feed) registered.
 KIOSKD="$BUILD/firmware/kioskd-demo/kioskd-demo"
 VEC="$ROOT/tests/data/vectors"
-for tool in "$KIOSKD" /usr/sbin/nginx /usr/sbin/rsyslogd /usr/bin/prometheus /usr/bin/curl python3; do
+for tool in "$KIOSKD" /usr/bin/openssl /usr/sbin/nginx /usr/sbin/rsyslogd /usr/bin/prometheus /usr/bin/curl python3; do
   command -v "$tool" >/dev/null || { echo "fleet.sh: $tool missing (toolchain/install-deps.sh; build kioskd)" >&2; exit 2; }
 done
 
@@ -80,14 +84,29 @@ http {
 EOF
 /usr/sbin/nginx -p "$T/nginx" -c "$T/nginx/nginx.conf" & PIDS+=($!)
 
-# --- rsyslog: the collector (imrelp, direct queue: in the file before the acknowledgement) ----
+# --- rsyslog: the collector (imrelp over TLS, direct queue: in the file before the ack) -------
+# The province's log CA (made here with the openssl CLI) signs the collector's certificate
+# (127.0.0.1) and one client certificate the kiosks present (imrelp tls.authMode certvalid).
 RELP_PORT=$(free_port)
-mkdir -p "$T/rsyslog/work"
+mkdir -p "$T/rsyslog/work" "$T/pki"
+(
+  cd "$T/pki"
+  key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1.key"; }
+  key ca && openssl req -x509 -new -key ca.key -out ca.pem -days 2 -subj "/CN=Fleet Log CA"
+  for leaf in collector:serverAuth:IP:127.0.0.1 kiosk:clientAuth:DNS:kiosk; do
+    IFS=: read -r name usage san_kind san <<<"$leaf"
+    key "$name" && openssl req -new -key "$name.key" -out "$name.csr" -subj "/CN=$san"
+    printf 'subjectAltName=%s:%s\nextendedKeyUsage=%s\n' "$san_kind" "$san" "$usage" >"$name.ext"
+    openssl x509 -req -in "$name.csr" -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
+      -extfile "$name.ext" -out "$name.pem"
+  done
+) >"$T/pki/openssl.log" 2>&1 || { echo "fleet.sh: openssl could not make the test PKI"; cat "$T/pki/openssl.log"; exit 1; }
 cat > "$T/rsyslog/rsyslog.conf" <<EOF
 global(workDirectory="$T/rsyslog/work")
 main_queue(queue.type="Direct")
-module(load="imrelp")
-input(type="imrelp" address="127.0.0.1" port="$RELP_PORT")
+module(load="imrelp" tls.tlslib="openssl")
+input(type="imrelp" address="127.0.0.1" port="$RELP_PORT" tls="on" tls.caCert="$T/pki/ca.pem"
+      tls.myCert="$T/pki/collector.pem" tls.myPrivKey="$T/pki/collector.key" tls.authMode="certvalid")
 action(type="omfile" file="$T/rsyslog/audit.log" template="RSYSLOG_SyslogProtocol23Format")
 EOF
 start_rsyslog() {
@@ -144,6 +163,9 @@ url_interval = 10
 port = ${METRICS_PORT[$i]}
 [syslog]
 relp = 127.0.0.1:$RELP_PORT
+ca_file = $T/pki/ca.pem
+client_cert = $T/pki/kiosk.pem
+client_key = $T/pki/kiosk.key
 [clock]
 source = fixed
 fixed = 1796000000
@@ -156,7 +178,7 @@ done
 for i in $(seq 1 "$N"); do
   wait_for 30 test -s "$T/kiosk$i/ready" || { echo "fleet.sh: kiosk $i did not start"; cat "$T/kiosk$i/stderr"; exit 1; }
 done
-echo "fleet.sh: $N kiosks, nginx :$NGINX_PORT, rsyslog imrelp :$RELP_PORT ($T)"
+echo "fleet.sh: $N kiosks, nginx :$NGINX_PORT, rsyslog imrelp over TLS :$RELP_PORT ($T)"
 
 # --- Prometheus ------------------------------------------------------------------------------
 PROM_PORT=$(free_port)
@@ -181,7 +203,7 @@ query() {  # query PROMQL: the first value, or empty
 seq_count() { [ "$(query "count(kiosk_trust_bundle_seq == $1)")" = "$N" ]; }
 wait_for 60 seq_count 7 || { echo "fleet.sh: not every kiosk installed seq 7 from nginx"; exit 1; }
 echo "fleet.sh: every kiosk runs key set seq 7 (from nginx); verdicts flowing"
-sleep 5
+sleep "$SETTLE"
 
 # --- roll-out of seq 8 through nginx ---------------------------------------------------------
 cp "$VEC/install/keyset-seq8.cose" "$T/www/trust/keyset.cose.new"
@@ -199,12 +221,12 @@ for i in $(seq 1 "$N"); do ps -o rss= -p "${KPID[$i]}"; done > "$T/rss.txt"
 VICTIM=$(( (N + 1) / 2 ))
 kill -9 "$RSYSLOG_PID"
 kill -9 "${KPID[$VICTIM]}"
-echo "fleet.sh: killed the collector and kiosk $VICTIM (SIGKILL); verdicts go on for 10 s"
-sleep 10
+echo "fleet.sh: killed the collector and kiosk $VICTIM (SIGKILL); verdicts go on for $KILL_FOR s"
+sleep "$KILL_FOR"
 start_rsyslog
 start_kiosk "$VICTIM"
 wait_for 30 test -s "$T/kiosk$VICTIM/ready"
-sleep 5
+sleep "$SETTLE"
 # Stop the feeds' effect: stop every kiosk cleanly, then compare what was sent with the log.
 for i in $(seq 1 "$N"); do kill -TERM "${KPID[$i]}" 2>/dev/null || true; done
 for i in $(seq 1 "$N"); do wait "${KPID[$i]}" 2>/dev/null || true; done
@@ -213,40 +235,59 @@ for i in $(seq 1 "$N"); do sed -i '/^feed/d' "$T/kiosk$i/kioskd.conf"; rm -f "$T
 drained() {
   for i in $(seq 1 "$N"); do
     local cur last
-    cur=$(cat "$T/kiosk$i/data/audit-forward.cursor" 2>/dev/null || echo 0)
+    cur=$(awk '{print $1+0}' "$T/kiosk$i/data/audit-forward.cursor" 2>/dev/null || echo 0)
     last=$(curl -sf "http://127.0.0.1:${METRICS_PORT[$i]}/metrics" | awk '$1=="kiosk_audit_last_seq"{print $2}')
     [ -n "$last" ] && [ "$cur" -ge "$last" ] || return 1
   done
 }
-wait_for 120 drained || echo "fleet.sh: WARNING: not every kiosk drained its queue in 120 s"
+wait_for 120 drained || { echo "fleet.sh: not every kiosk drained its queue in 120 s"; exit 1; }
 
 # --- the figures -------------------------------------------------------------------------------
 for i in $(seq 1 "$N"); do
   echo "FLEET-$(printf %03d "$i") $(curl -sf "http://127.0.0.1:${METRICS_PORT[$i]}/metrics" |
-    awk '$1=="kiosk_audit_last_seq"{print $2}') $(sed -n "${i}p" "$T/rss.txt")"
+    awk '$1=="kiosk_audit_last_seq"{print $2}') $(sed -n "${i}p" "$T/rss.txt") $(awk '{print $2+0}' "$T/kiosk$i/data/audit-forward.cursor")"
 done > "$T/kiosks.txt"
 python3 - "$T/kiosks.txt" "$T/rsyslog/audit.log" "$T/nginx/access.log" "$ROLLOUT" "$N" <<'EOF'
 import re, sys, collections
 kiosks = {}
+seal_acked = {}
 for line in open(sys.argv[1]):
-    k, last, rss = line.split()
+    k, last, rss, seal_id = line.split()
     kiosks[k] = (int(last), int(rss))
+    seal_acked[k] = int(seal_id)
 seen = collections.defaultdict(collections.Counter)
+seals = collections.defaultdict(collections.Counter)
+versions = collections.defaultdict(set)  # a duplicate must be the same message again
+unparsed = 0
 size = 0
 for line in open(sys.argv[2], errors="replace"):
     size += len(line)
-    m = re.search(r'\[audit@32473 kiosk="([^"]+)" seq="(\d+)"', line)
+    m = re.search(r' kioskd - audit \[audit@32473 kiosk="([^"]+)" seq="(\d+)" hash="([0-9a-f]{64})"\] (.*)$', line)
     if m:
         seen[m.group(1)][int(m.group(2))] += 1
-lost = dups = total = 0
-for k, (last, _) in kiosks.items():
-    got = seen[k]
-    missing = [s for s in range(1, last + 1) if got[s] == 0]
-    lost += len(missing)
-    dups += sum(c - 1 for c in got.values() if c > 1)
-    total += last
-    if missing:
-        print(f"  {k}: {len(missing)} records missing, first {missing[:5]}")
+        versions[(m.group(1), "r", int(m.group(2)))].add((m.group(3), m.group(4)))
+        continue
+    m = re.search(r' kioskd - seal \[audit@32473 kiosk="([^"]+)" seq="\d+" seal="(\d+)" kind="[a-z]+"\] (\{"audit_seal".*)$', line)
+    if m:
+        seals[m.group(1)][int(m.group(2))] += 1
+        versions[(m.group(1), "s", int(m.group(2)))].add(m.group(3))
+        continue
+    if " kioskd " in line:
+        unparsed += 1  # a kiosk's message without its kiosk id and seq: not recognisable
+def tally(expected, arrived, what):
+    """Per kiosk, ids 1..expected[kiosk] must have arrived: (expected, lost, duplicates)."""
+    total = lost = dups = 0
+    for k, last in expected.items():
+        got = arrived[k]
+        missing = [i for i in range(1, last + 1) if got[i] == 0]
+        lost += len(missing)
+        dups += sum(c - 1 for c in got.values() if c > 1)
+        total += last
+        if missing:
+            print(f"  {k}: {len(missing)} {what} missing, first {missing[:5]}")
+    return total, lost, dups
+total, lost, dups = tally({k: last for k, (last, _) in kiosks.items()}, seen, "records")
+seal_total, seal_lost, seal_dups = tally(seal_acked, seals, "seals/checkpoints")
 req = collections.Counter()
 for line in open(sys.argv[3]):
     parts = line.split()
@@ -257,9 +298,13 @@ n = int(sys.argv[5])
 print(f"fleet.sh: figures for {n} kiosks")
 print(f"  roll-out seq 7 -> 8 through nginx: {sys.argv[4]} s until every kiosk ran it (Prometheus)")
 print(f"  audit records: {total} recorded, {total - lost} in rsyslog's file, {lost} lost, {dups} duplicates (by kiosk id + seq)")
-print(f"  syslog volume: {size} bytes in {sum(sum(c.values()) for c in seen.values())} messages ({size // max(1, sum(sum(c.values()) for c in seen.values()))} bytes each)")
+print(f"  seals and signed checkpoints: {seal_total} acknowledged, {seal_total - seal_lost} in rsyslog's file, {seal_lost} lost, {seal_dups} duplicates (by kiosk id + seal id)")
+msgs = sum(sum(c.values()) for c in seen.values()) + sum(sum(c.values()) for c in seals.values())
+print(f"  syslog volume: {size} bytes in {msgs} messages ({size // max(1, msgs)} bytes each)")
 print(f"  nginx: {sum(req.values())} requests, by status {dict(req)}")
 print(f"  memory per kiosk (RSS while serving): median {rss[len(rss)//2]//1024} MiB, max {rss[-1]//1024} MiB")
-sys.exit(1 if lost else 0)
+conflicts = sum(1 for v in versions.values() if len(v) > 1)
+print(f"  unrecognisable: {conflicts} kiosk id + seq with differing contents, {unparsed} kiosk messages without kiosk id + seq")
+sys.exit(1 if lost or seal_lost or conflicts or unparsed else 0)
 EOF
 echo "fleet.sh: series in Prometheus: $(query 'count({job="onecard-kiosk"})') ($(query 'count({job="onecard-kiosk"}) / count(up{job="onecard-kiosk"})') per kiosk)"

@@ -119,9 +119,9 @@ void FeedSource::on_timer(const boost::system::error_code& ec) {
   if (ec || stopped_) return;
   const FeedItem& item = items_[next_++];
   if (const auto* text = std::get_if<std::string>(&item.payload)) {
-    if (on_text_) on_text_(item.channel, *text);
+    if (on_text_) on_text_(item.channel, *text, InputTiming{});
   } else if (on_chip_) {
-    on_chip_(std::get<ChipInput>(item.payload));
+    on_chip_(std::get<ChipInput>(item.payload), InputTiming{});
   }
   schedule();
 }

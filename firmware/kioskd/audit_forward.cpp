@@ -1,7 +1,11 @@
 #include "firmware/kioskd/audit_forward.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -40,21 +44,141 @@ std::string printable(std::string_view s) {
   return out;
 }
 
-bool send_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
+/// The last OpenSSL error queued on this thread, as text (and the queue emptied).
+std::string openssl_error() {
+  unsigned long e = ERR_get_error();
+  ERR_clear_error();
+  if (e == 0) return errno ? std::strerror(errno) : "closed by the peer";
+  char buf[256];
+  ERR_error_string_n(e, buf, sizeof buf);
+  return buf;
 }
 
-/// Writes the cursor atomically (temp file, fsync, rename).
-bool write_cursor(const std::string& path, std::uint64_t seq, std::string* error) {
+bool is_ip_literal(const std::string& host) {
+  unsigned char buf[sizeof(in6_addr)];
+  return ::inet_pton(AF_INET, host.c_str(), buf) == 1 ||
+         ::inet_pton(AF_INET6, host.c_str(), buf) == 1;
+}
+
+}  // namespace
+
+/// A connected socket, plain or TLS: blocking, with the socket's send and receive timeouts.
+class Link {
+ public:
+  explicit Link(int fd) : fd_(fd) {}
+  ~Link() {
+    if (ssl_) SSL_free(ssl_);
+    ::close(fd_);
+  }
+  Link(const Link&) = delete;
+  Link& operator=(const Link&) = delete;
+
+  /// The TLS handshake as a client; verifies the chain against tls.ca_file and the name.
+  std::pair<ForwardProblem, std::string> start_tls(const ForwardTls& tls, const std::string& host) {
+    ERR_clear_error();
+    SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+    if (!ctx) return {ForwardProblem::kTls, "TLS: " + openssl_error()};
+    auto fail_ctx = [&](std::string what) {
+      SSL_CTX_free(ctx);
+      return std::pair{ForwardProblem::kTls, "TLS: " + what + ": " + openssl_error()};
+    };
+    if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1)
+      return fail_ctx("cannot require TLS 1.2");
+    if (SSL_CTX_load_verify_locations(ctx, tls.ca_file.c_str(), nullptr) != 1)
+      return fail_ctx(tls.ca_file + ": cannot load the collector's CA");
+    if (!tls.client_cert.empty()) {
+      if (SSL_CTX_use_certificate_chain_file(ctx, tls.client_cert.c_str()) != 1)
+        return fail_ctx(tls.client_cert + ": cannot load the client certificate");
+      if (SSL_CTX_use_PrivateKey_file(ctx, tls.client_key.c_str(), SSL_FILETYPE_PEM) != 1 ||
+          SSL_CTX_check_private_key(ctx) != 1)
+        return fail_ctx(tls.client_key + ": cannot load the client key (or it does not match)");
+    }
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+    ssl_ = SSL_new(ctx);
+    SSL_CTX_free(ctx);  // the SSL holds its own reference
+    if (!ssl_) return {ForwardProblem::kTls, "TLS: " + openssl_error()};
+    const std::string& name = tls.server_name.empty() ? host : tls.server_name;
+    bool named;
+    if (is_ip_literal(name)) {
+      named = X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl_), name.c_str()) == 1;
+    } else {
+      SSL_set_hostflags(ssl_, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+      named = SSL_set1_host(ssl_, name.c_str()) == 1 &&
+              SSL_set_tlsext_host_name(ssl_, name.c_str()) == 1;
+    }
+    if (!named || SSL_set_fd(ssl_, fd_) != 1)
+      return {ForwardProblem::kTls, "TLS: cannot set up the connection for '" + name + "'"};
+    errno = 0;
+    if (SSL_connect(ssl_) == 1) return {ForwardProblem::kNone, ""};
+    long v = SSL_get_verify_result(ssl_);
+    if (v == X509_V_ERR_HOSTNAME_MISMATCH || v == X509_V_ERR_IP_ADDRESS_MISMATCH) {
+      ERR_clear_error();
+      return {ForwardProblem::kTlsName,
+              "TLS: the collector's certificate does not name '" + name + "'; nothing sent"};
+    }
+    if (v != X509_V_OK) {
+      ERR_clear_error();
+      return {ForwardProblem::kTlsCertificate, "TLS: the collector's certificate is not trusted (" +
+                                                   std::string(X509_verify_cert_error_string(v)) +
+                                                   "); nothing sent"};
+    }
+    return {ForwardProblem::kTls, "TLS handshake failed: " + openssl_error()};
+  }
+
+  bool send_all(std::string_view data) {
+    while (!data.empty()) {
+      ssize_t n;
+      if (ssl_) {
+        int w = SSL_write(ssl_, data.data(),
+                          static_cast<int>(std::min<std::size_t>(data.size(), 1 << 20)));
+        n = w;
+        if (w <= 0) ERR_clear_error();
+      } else {
+        n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) continue;
+      }
+      if (n <= 0) return false;
+      data.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+  }
+
+  /// > 0: bytes read; 0: the peer closed; < 0: an error or the timeout (errno says which).
+  ssize_t recv(char* buf, std::size_t size) {
+    if (!ssl_) {
+      for (;;) {
+        ssize_t n = ::recv(fd_, buf, size, 0);
+        if (n < 0 && errno == EINTR) continue;
+        return n;
+      }
+    }
+    errno = 0;
+    int n = SSL_read(ssl_, buf, static_cast<int>(std::min<std::size_t>(size, 1 << 20)));
+    if (n > 0) return n;
+    int e = SSL_get_error(ssl_, n);
+    ERR_clear_error();
+    if (e == SSL_ERROR_ZERO_RETURN) return 0;
+    if (e == SSL_ERROR_SYSCALL && errno == 0) return 0;  // closed without close_notify
+    if (errno == 0) errno = EPROTO;
+    return -1;
+  }
+
+  void close_notify() {
+    if (ssl_) SSL_shutdown(ssl_);
+  }
+
+ private:
+  int fd_;
+  SSL* ssl_ = nullptr;
+};
+
+namespace {
+
+/// Writes the cursor atomically (temp file, fsync, rename): "SEQ SEAL_ID\n".
+bool write_cursor(const std::string& path, ForwardCursor c, std::string* error) {
   std::string tmp = path + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  std::string text = std::to_string(seq) + "\n";
+  std::string text = std::to_string(c.seq) + " " + std::to_string(c.seal_id) + "\n";
   bool ok = fd >= 0 && ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
             ::fsync(fd) == 0;
   int err = errno;
@@ -68,6 +192,28 @@ bool write_cursor(const std::string& path, std::uint64_t seq, std::string* error
 }
 
 }  // namespace
+
+std::string_view problem_name(ForwardProblem p) {
+  switch (p) {
+    case ForwardProblem::kNone:
+      return "none";
+    case ForwardProblem::kConnect:
+      return "connect";
+    case ForwardProblem::kTlsCertificate:
+      return "tls_certificate";
+    case ForwardProblem::kTlsName:
+      return "tls_name";
+    case ForwardProblem::kTls:
+      return "tls";
+    case ForwardProblem::kCollector:
+      return "collector";
+    case ForwardProblem::kAuditLog:
+      return "audit_log";
+    case ForwardProblem::kCursor:
+      return "cursor";
+  }
+  return "none";
+}
 
 std::optional<RelpTarget> parse_relp_target(std::string_view text) {
   RelpTarget t;
@@ -101,6 +247,18 @@ std::string syslog_message(const audit::StoredRecord& rec, std::string_view kios
   return "<110>1 " + time + " " + std::string(kiosk_id) + " kioskd - audit [audit@32473 kiosk=\"" +
          std::string(kiosk_id) + "\" seq=\"" + std::to_string(rec.seq) + "\" hash=\"" +
          to_hex(ByteView(rec.hash.data(), rec.hash.size())) + "\"] " + rec.body;
+}
+
+std::string syslog_seal_message(const audit::StoredSeal& seal, std::string_view kiosk_id) {
+  auto parsed = audit::parse_seal_body(seal.body);
+  std::string time = parsed ? iso_time(parsed->time) : "-";
+  // kind is the audit log's own closed set (seal, stop, checkpoint): nothing to escape.
+  std::string kind;
+  for (char ch : seal.kind.substr(0, 16))
+    kind += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
+  return "<110>1 " + time + " " + std::string(kiosk_id) + " kioskd - seal [audit@32473 kiosk=\"" +
+         std::string(kiosk_id) + "\" seq=\"" + std::to_string(seal.seq) + "\" seal=\"" +
+         std::to_string(seal.id) + "\" kind=\"" + kind + "\"] " + seal.line();
 }
 
 std::string relp_frame(std::uint64_t txnr, std::string_view command, std::string_view data) {
@@ -155,32 +313,55 @@ Result<std::optional<std::pair<RelpResponse, std::size_t>>, std::string> parse_r
 }
 
 AuditForwarder::AuditForwarder(std::string audit_path, std::string cursor_path,
-                               std::string kiosk_id, RelpTarget target)
+                               std::string kiosk_id, RelpTarget target, ForwardTls tls)
     : audit_path_(std::move(audit_path)),
       cursor_path_(std::move(cursor_path)),
       kiosk_id_(std::move(kiosk_id)),
-      target_(std::move(target)) {
+      target_(std::move(target)),
+      tls_(std::move(tls)) {
   status_.enabled = true;
-  status_.forwarded_seq = read_cursor(cursor_path_);
+  status_.tls = tls_.enabled;
+  cursor_ = read_cursors(cursor_path_);
+  status_.forwarded_seq = cursor_.seq;
+  status_.forwarded_seal_id = cursor_.seal_id;
 }
 
 AuditForwarder::~AuditForwarder() {
   stop();
 }
 
-std::uint64_t AuditForwarder::read_cursor(const std::string& path) {
+ForwardCursor AuditForwarder::read_cursors(const std::string& path) {
+  ForwardCursor c;
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return 0;
-  char buf[32] = {};
+  if (fd < 0) return c;
+  char buf[64] = {};
   ssize_t n = ::read(fd, buf, sizeof buf - 1);
   ::close(fd);
-  if (n <= 0) return 0;
+  if (n <= 0) return c;
   std::string s(buf, static_cast<std::size_t>(n));
   while (!s.empty() && s.back() == '\n')
     s.pop_back();
-  if (s.empty() || s.size() > 19 || s.find_first_not_of("0123456789") != std::string::npos)
-    return 0;
-  return std::stoull(s);
+  auto number = [](std::string_view t) -> std::optional<std::uint64_t> {
+    if (t.empty() || t.size() > 18 || t.find_first_not_of("0123456789") != std::string_view::npos)
+      return std::nullopt;
+    return std::stoull(std::string(t));
+  };
+  auto sp = s.find(' ');
+  auto seq = number(std::string_view(s).substr(0, sp));
+  if (!seq) return c;
+  c.seq = *seq;
+  // A cursor of the version before seals were forwarded has no seal id: every seal is sent
+  // (the ones about records sent before go first; they were never sent).
+  if (sp != std::string::npos) {
+    auto id = number(std::string_view(s).substr(sp + 1));
+    if (!id) return ForwardCursor{};
+    c.seal_id = static_cast<std::int64_t>(*id);
+  }
+  return c;
+}
+
+std::uint64_t AuditForwarder::read_cursor(const std::string& path) {
+  return read_cursors(path).seq;
 }
 
 void AuditForwarder::start() {
@@ -210,10 +391,11 @@ ForwardStatus AuditForwarder::status() const {
   return status_;
 }
 
-void AuditForwarder::set_error(std::string e) {
+void AuditForwarder::set_error(ForwardProblem kind, std::string e) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (status_.error != e && !e.empty()) log("audit forward: " + e);
   status_.error = std::move(e);
+  status_.problem = status_.error.empty() ? ForwardProblem::kNone : kind;
 }
 
 void AuditForwarder::run() {
@@ -223,14 +405,14 @@ void AuditForwarder::run() {
       std::lock_guard<std::mutex> lock(mutex_);
       if (stop_) return;
     }
-    std::string error;
+    Failure error{ForwardProblem::kConnect, ""};
     addrinfo hints{};
     hints.ai_socktype = SOCK_STREAM;
     addrinfo* res = nullptr;
     int rc = ::getaddrinfo(target_.host.c_str(), target_.port.c_str(), &hints, &res);
     int fd = -1;
     if (rc != 0) {
-      error = "resolve " + target_.host + ": " + ::gai_strerror(rc);
+      error.text = "resolve " + target_.host + ": " + ::gai_strerror(rc);
     } else {
       for (addrinfo* a = res; a && fd < 0; a = a->ai_next) {
         fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
@@ -239,7 +421,7 @@ void AuditForwarder::run() {
         ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
         ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
         if (::connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
-          error = "connect " + target_.host + ":" + target_.port + ": " + std::strerror(errno);
+          error.text = "connect " + target_.host + ":" + target_.port + ": " + std::strerror(errno);
           ::close(fd);
           fd = -1;
         }
@@ -247,17 +429,23 @@ void AuditForwarder::run() {
       ::freeaddrinfo(res);
     }
     if (fd >= 0) {
-      {
+      Link link(fd);
+      auto [kind, why] = tls_.enabled ? link.start_tls(tls_, target_.host)
+                                      : std::pair{ForwardProblem::kNone, std::string()};
+      if (kind != ForwardProblem::kNone) {
+        error = {kind, why};
+      } else {
+        {
+          std::lock_guard<std::mutex> lock(mutex_);
+          status_.connected = true;
+        }
+        error = session(link);
         std::lock_guard<std::mutex> lock(mutex_);
-        status_.connected = true;
+        status_.connected = false;
       }
-      error = session(fd);
-      ::close(fd);
-      std::lock_guard<std::mutex> lock(mutex_);
-      status_.connected = false;
     }
-    if (error.empty()) return;  // stopped
-    set_error(error);
+    if (error.text.empty()) return;  // stopped
+    set_error(error.kind, error.text);
     // Back off: 1 s, 2 s, 4 s ... at most 30 s; a stop ends the wait.
     ++failures;
     auto wait = std::chrono::seconds(std::min(30u, 1u << std::min(failures - 1, 5u)));
@@ -268,7 +456,8 @@ void AuditForwarder::run() {
   }
 }
 
-std::string AuditForwarder::session(int fd) {
+AuditForwarder::Failure AuditForwarder::session(Link& link) {
+  auto collector = [](std::string text) { return Failure{ForwardProblem::kCollector, text}; };
   std::uint64_t txnr = 1;
   std::string inbuf;
   // Reads one response frame (blocking, with the socket's timeout).
@@ -281,44 +470,80 @@ std::string AuditForwarder::session(int fd) {
         return (*r)->first;
       }
       char buf[4096];
-      ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-      if (n < 0 && errno == EINTR) continue;
+      ssize_t n = link.recv(buf, sizeof buf);
       if (n == 0) return Unexpected{std::string("collector closed the connection")};
       if (n < 0)
         return Unexpected{std::string("collector did not answer: ") + std::strerror(errno)};
       inbuf.append(buf, static_cast<std::size_t>(n));
     }
   };
-  if (!send_all(fd,
-                relp_frame(txnr, "open", "relp_version=0\nrelp_software=kioskd\ncommands=syslog")))
-    return std::string("send open: ") + std::strerror(errno);
+  if (!link.send_all(
+          relp_frame(txnr, "open", "relp_version=0\nrelp_software=kioskd\ncommands=syslog")))
+    return collector(std::string("send open: ") + std::strerror(errno));
   auto opened = read_response();
-  if (!opened) return opened.error();
+  if (!opened) return collector(opened.error());
   if (opened->txnr != txnr || opened->command != "rsp" || opened->data.substr(0, 3) != "200")
-    return "collector refused the session: '" + printable(opened->data) + "'";
+    return collector("collector refused the session: '" + printable(opened->data) + "'");
   ++txnr;
   bool first = true;
 
   auto log_r = audit::AuditLog::open_read_only(audit_path_);
-  if (!log_r) return "audit log: " + log_r.error().message;
+  if (!log_r) return {ForwardProblem::kAuditLog, "audit log: " + log_r.error().message};
   std::unique_ptr<audit::AuditLog> log = std::move(*log_r);
   for (;;) {
-    std::uint64_t cursor;
+    ForwardCursor cursor;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (stop_) {
-        send_all(fd, relp_frame(txnr, "close", ""));
-        return "";
+        link.send_all(relp_frame(txnr, "close", ""));
+        link.close_notify();
+        return {};
       }
-      cursor = status_.forwarded_seq;
+      cursor = cursor_;
     }
-    std::vector<audit::StoredRecord> batch;
-    auto r = log->for_each(cursor + 1, [&](const audit::StoredRecord& rec) {
-      if (batch.size() < kBatch) batch.push_back(rec);
-    });
-    if (!r) return "audit log: " + r.error().message;
+    // The next records and seals, merged in the log's order: a seal or checkpoint covers the
+    // records up to its seq, so it goes after record seq and never before it (a seal read
+    // before its record, between the two queries, waits for the next round).
+    auto records = log->records_after(cursor.seq, kBatch);
+    if (!records) return {ForwardProblem::kAuditLog, "audit log: " + records.error().message};
+    auto seals = log->seals_after(cursor.seal_id, kBatch);
+    if (!seals) return {ForwardProblem::kAuditLog, "audit log: " + seals.error().message};
+    struct Item {
+      const audit::StoredRecord* rec = nullptr;
+      const audit::StoredSeal* seal = nullptr;
+    };
+    std::vector<Item> batch;
+    {
+      std::size_t r = 0, k = 0;
+      std::uint64_t sent = cursor.seq;
+      while (batch.size() < kBatch) {
+        bool rec_next =
+            r < records->size() && (k == seals->size() || (*records)[r].seq <= (*seals)[k].seq);
+        if (rec_next) {
+          sent = (*records)[r].seq;
+          batch.push_back({&(*records)[r++], nullptr});
+        } else if (k < seals->size() && (*seals)[k].seq <= sent) {
+          batch.push_back({nullptr, &(*seals)[k++]});
+        } else {
+          break;
+        }
+      }
+    }
     if (batch.empty()) {
-      if (first) set_error("");
+      if (cursor_unsaved_) {
+        // The cursor file could not be written (a full disk): try again while idle, so that it
+        // is saved as soon as there is room, new records or not.
+        std::string werr;
+        if (write_cursor(cursor_path_, cursor, &werr)) {
+          cursor_unsaved_ = false;
+          set_error(ForwardProblem::kNone, "");
+        } else {
+          set_error(ForwardProblem::kCursor,
+                    "cursor not saved (records may be sent again): " + werr);
+        }
+      } else if (first) {
+        set_error(ForwardProblem::kNone, "");
+      }
       first = false;
       std::unique_lock<std::mutex> lock(mutex_);
       cv_.wait_for(lock, std::chrono::seconds(2), [&] { return stop_ || woken_; });
@@ -327,10 +552,13 @@ std::string AuditForwarder::session(int fd) {
     }
     std::string out;
     std::uint64_t base = txnr;
-    for (const auto& rec : batch)
-      out += relp_frame(txnr++, "syslog", syslog_message(rec, kiosk_id_));
-    if (!send_all(fd, out)) return std::string("send: ") + std::strerror(errno);
-    std::uint64_t acked = cursor;
+    for (const auto& item : batch)
+      out += relp_frame(txnr++, "syslog",
+                        item.rec ? syslog_message(*item.rec, kiosk_id_)
+                                 : syslog_seal_message(*item.seal, kiosk_id_));
+    if (!link.send_all(out)) return collector(std::string("send: ") + std::strerror(errno));
+    ForwardCursor acked = cursor;
+    bool moved = false;
     std::string problem;
     for (std::size_t i = 0; i < batch.size(); ++i) {
       auto rsp = read_response();
@@ -348,25 +576,34 @@ std::string AuditForwarder::session(int fd) {
         break;
       }
       if (rsp->data.substr(0, 3) != "200") {
-        problem = "collector refused record " + std::to_string(batch[i].seq) + ": '" +
-                  printable(rsp->data) + "'";
+        problem = "collector refused " +
+                  (batch[i].rec ? "record " + std::to_string(batch[i].rec->seq)
+                                : "seal " + std::to_string(batch[i].seal->id)) +
+                  ": '" + printable(rsp->data) + "'";
         break;
       }
-      acked = batch[i].seq;
+      if (batch[i].rec)
+        acked.seq = batch[i].rec->seq;
+      else
+        acked.seal_id = batch[i].seal->id;
+      moved = true;
     }
-    if (acked > cursor) {
+    if (moved) {
       std::string werr;
       bool written = write_cursor(cursor_path_, acked, &werr);
       {
         std::lock_guard<std::mutex> lock(mutex_);
-        status_.forwarded_seq = acked;  // in memory even when the file failed: resent after a crash
+        cursor_ = acked;  // in memory even when the file failed: resent after a crash
+        status_.forwarded_seq = acked.seq;
+        status_.forwarded_seal_id = acked.seal_id;
       }
+      cursor_unsaved_ = !written;
       if (!written)
-        set_error("cursor not saved (records may be sent again): " + werr);
+        set_error(ForwardProblem::kCursor, "cursor not saved (records may be sent again): " + werr);
       else if (problem.empty())
-        set_error("");
+        set_error(ForwardProblem::kNone, "");
     }
-    if (!problem.empty()) return problem;
+    if (!problem.empty()) return collector(problem);
   }
 }
 

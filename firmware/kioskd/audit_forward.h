@@ -9,6 +9,12 @@
 // number in its structured data ([audit@32473 kiosk="..." seq="..." hash="..."]), so duplicates
 // are recognisable. The forwarder runs on its own thread with its own read-only connection to
 // the log: a slow or hostile collector never holds up a verdict.
+//
+// The connection is TLS (RELP over TLS, as rsyslog's imrelp tls="on") unless plain TCP is
+// configured explicitly: the collector's chain is verified against the configured CA file and its
+// certificate must name the expected host (DNS name or IP address, RFC 6125 rules, no partial
+// wildcards). A certificate that does not verify or does not match sends nothing: the reason is
+// the forwarder's status (screen, journal, /metrics) and the cursor stays where it is.
 #pragma once
 
 #include <atomic>
@@ -21,6 +27,7 @@
 #include <thread>
 
 #include "app/result.h"
+#include "firmware/audit/audit_log.h"
 #include "firmware/audit/chain_check.h"
 
 namespace kiosk::kioskd {
@@ -32,8 +39,46 @@ struct RelpTarget {
 };
 std::optional<RelpTarget> parse_relp_target(std::string_view text);
 
-/// The RFC 5424 message of one stored audit record (facility 13 "log audit", severity 6).
+/// How the forwarder protects the connection.
+struct ForwardTls {
+  bool enabled = true;      ///< false: plain TCP (only when configured so)
+  std::string ca_file;      ///< PEM: the CA(s) the collector's chain must end in
+  std::string server_name;  ///< the name the certificate must carry; "": the target's host
+  std::string client_cert;  ///< PEM chain presented to the collector; "": none
+  std::string client_key;   ///< PEM key of client_cert
+};
+
+/// What kind of problem the forwarder has (a closed set, for the metrics' label).
+enum class ForwardProblem {
+  kNone,
+  kConnect,         ///< resolve or TCP connect failed
+  kTlsCertificate,  ///< the collector's chain does not verify (unknown CA, expired, ...)
+  kTlsName,         ///< the certificate is valid but names another host
+  kTls,             ///< any other TLS failure (handshake, local files)
+  kCollector,       ///< the collector refused, closed, answered garbage or timed out
+  kAuditLog,        ///< the local audit log could not be read
+  kCursor,          ///< the cursor file could not be written
+};
+std::string_view problem_name(ForwardProblem p);
+inline constexpr ForwardProblem kForwardProblems[] = {
+    ForwardProblem::kNone,     ForwardProblem::kConnect, ForwardProblem::kTlsCertificate,
+    ForwardProblem::kTlsName,  ForwardProblem::kTls,     ForwardProblem::kCollector,
+    ForwardProblem::kAuditLog, ForwardProblem::kCursor};
+
+/// The RFC 5424 message of one stored audit record (facility 13 "log audit", severity 6):
+/// MSGID "audit", [audit@32473 kiosk seq hash], the record's canonical body.
 std::string syslog_message(const audit::StoredRecord& rec, std::string_view kiosk_id);
+/// The message of one seal or signed checkpoint (docs/audit.md): MSGID "seal",
+/// [audit@32473 kiosk seq seal kind] (seq: the chain head it covers; seal: its row id, unique per
+/// kiosk), then its line {"audit_seal": ..., "mac": ...} exactly as `kioskctl audit verify
+/// --held` reads it (the collector's file is the auditor's held lines).
+std::string syslog_seal_message(const audit::StoredSeal& seal, std::string_view kiosk_id);
+
+/// Where forwarding stands: the last record and the last seal row the collector acknowledged.
+struct ForwardCursor {
+  std::uint64_t seq = 0;
+  std::int64_t seal_id = 0;
+};
 
 /// One RELP frame: "TXNR COMMAND DATALEN[ DATA]\n".
 std::string relp_frame(std::uint64_t txnr, std::string_view command, std::string_view data);
@@ -53,14 +98,19 @@ Result<std::optional<std::pair<RelpResponse, std::size_t>>, std::string> parse_r
 struct ForwardStatus {
   bool enabled = false;
   bool connected = false;
-  std::uint64_t forwarded_seq = 0;  ///< the last record acknowledged
-  std::string error;                ///< the last problem ("" when fine)
+  std::uint64_t forwarded_seq = 0;     ///< the last record acknowledged
+  std::int64_t forwarded_seal_id = 0;  ///< the last seal or checkpoint row acknowledged
+  bool tls = false;                    ///< the connection is (to be) TLS
+  std::string error;                   ///< the last problem ("" when fine)
+  ForwardProblem problem = ForwardProblem::kNone;
 };
+
+class Link;  // a connected socket, plain or TLS (audit_forward.cpp)
 
 class AuditForwarder {
  public:
   AuditForwarder(std::string audit_path, std::string cursor_path, std::string kiosk_id,
-                 RelpTarget target);
+                 RelpTarget target, ForwardTls tls);
   ~AuditForwarder();
   AuditForwarder(const AuditForwarder&) = delete;
   AuditForwarder& operator=(const AuditForwarder&) = delete;
@@ -71,17 +121,26 @@ class AuditForwarder {
   void wake();
   ForwardStatus status() const;
 
-  /// Reads the cursor file (0 when missing or unreadable).
+  /// Reads the cursor file ("SEQ SEAL_ID"; zeros when missing or unreadable).
+  static ForwardCursor read_cursors(const std::string& path);
+  /// Its record sequence number.
   static std::uint64_t read_cursor(const std::string& path);
 
  private:
   void run();
+  struct Failure {
+    ForwardProblem kind = ForwardProblem::kNone;
+    std::string text;  ///< "" with kNone: stopped
+  };
   /// One connected session: sends from the cursor on until an error or stop.
-  std::string session(int fd);
-  void set_error(std::string e);
+  Failure session(Link& link);
+  void set_error(ForwardProblem kind, std::string e);
 
   std::string audit_path_, cursor_path_, kiosk_id_;
   RelpTarget target_;
+  ForwardTls tls_;
+  ForwardCursor cursor_;         ///< guarded by mutex_
+  bool cursor_unsaved_ = false;  ///< the forwarder thread's: the file is behind cursor_
   std::thread thread_;
   mutable std::mutex mutex_;
   std::condition_variable cv_;

@@ -46,6 +46,11 @@ void CameraSource::stop() {
   camera_->stop();
 }
 
+Histogram CameraSource::decode_times() const {
+  std::lock_guard<std::mutex> lock(decode_mutex_);
+  return decode_;
+}
+
 CameraSourceStats CameraSource::stats() const {
   return {frames_.load(), texts_.load(), skipped_.load()};
 }
@@ -107,9 +112,17 @@ void CameraSource::run() {
     // The fallbacks a frame cannot afford wait for a later frame, each in turn coming first.
     opt.stages = scan::rotated_stages(stages, frames_.load());
     opt.afford = [&](scan::Stage next) { return budget.afford(next, now_ms()); };
+    InputTiming timing;
+    timing.captured = f->timestamp;
+    timing.read_start = std::chrono::steady_clock::now();
     budget.begin(now_ms());
     auto rep = scan::scan(view, opt);
     budget.end(now_ms());
+    timing.read = std::chrono::steady_clock::now();
+    {
+      std::lock_guard<std::mutex> lock(decode_mutex_);
+      decode_.observe(std::chrono::duration<double>(timing.read - timing.read_start).count());
+    }
     ++frames_;
     if (!rep || rep->codes.empty()) {
       if (++misses > kHintFrames) hint.reset();
@@ -123,9 +136,10 @@ void CameraSource::run() {
     hint = scan::bounding_region(rep->codes.front());
     for (auto& c : rep->codes) {
       ++texts_;
-      boost::asio::post(ioc_, [alive = alive_, h = on_text_, t = std::move(c.text)]() mutable {
-        if (alive->load() && h) h(Channel::kCamera, std::move(t));
-      });
+      boost::asio::post(ioc_,
+                        [alive = alive_, h = on_text_, t = std::move(c.text), timing]() mutable {
+                          if (alive->load() && h) h(Channel::kCamera, std::move(t), timing);
+                        });
     }
   }
 }
@@ -150,7 +164,7 @@ void CameraSource::try_mrz(const scan::ImageView& view) {
   if (!zone || !zone->valid()) return;
   ++texts_;
   boost::asio::post(ioc_, [alive = alive_, h = on_text_, t = std::move(read->text)]() mutable {
-    if (alive->load() && h) h(Channel::kCamera, std::move(t));
+    if (alive->load() && h) h(Channel::kCamera, std::move(t), InputTiming{});
   });
 }
 

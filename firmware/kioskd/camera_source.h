@@ -14,11 +14,13 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "app/coach.h"
 #include "drivers/camera/camera.h"
 #include "firmware/kioskd/input_source.h"
+#include "firmware/kioskd/metrics.h"
 
 namespace kiosk::kioskd {
 
@@ -36,6 +38,8 @@ class CameraSource final : public QrTextSource {
   void start(TextHandler on_text, StatusHandler on_status) override;
   void stop() override;
   CameraSourceStats stats() const;
+  /// How long each frame's decode took (the scan pipeline, per frame), for /metrics.
+  Histogram decode_times() const;
   /// What the applicant should do, measured on frames without a code (app/coach.h); called on
   /// the event loop when the advice changes. Set before start().
   void set_coach(std::function<void(Advice)> on_advice) { on_advice_ = std::move(on_advice); }
@@ -54,6 +58,8 @@ class CameraSource final : public QrTextSource {
   std::function<void(Advice)> on_advice_;
   std::shared_ptr<std::atomic<bool>> alive_ = std::make_shared<std::atomic<bool>>(false);
   std::atomic<bool> stopping_{false};
+  mutable std::mutex decode_mutex_;
+  Histogram decode_;  ///< guarded by decode_mutex_
   std::atomic<std::uint64_t> frames_{0}, texts_{0}, skipped_{0};
   std::thread worker_;
   bool started_ = false;

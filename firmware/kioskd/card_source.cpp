@@ -86,6 +86,8 @@ void CardSource::run() {
       continue;
     }
     const std::string reader_name = *got;
+    InputTiming timing;
+    timing.captured = std::chrono::steady_clock::now();
     auto ch = reader_->connect(reader_name);
     if (!ch) {
       status(
@@ -94,22 +96,27 @@ void CardSource::run() {
       if (!pause(std::chrono::milliseconds(200))) break;
       continue;
     }
+    timing.read_start = std::chrono::steady_clock::now();
     auto read = chip::read_chip(**ch);
-    (*ch)->disconnect();
+    timing.read = std::chrono::steady_clock::now();
     if (read) {
+      // Posted before the disconnect (the card's reset is not on the applicant's path).
+      boost::asio::post(ioc_, [alive = alive_, h = on_chip_, in = std::move(read->input), timing] {
+        if (alive->load() && h) h(in, timing);
+      });
+      (*ch)->disconnect();
       status(drivers::DeviceState::kReady,
              "card read: " + std::to_string(read->stats.apdus) + " APDUs");
-      boost::asio::post(ioc_, [alive = alive_, h = on_chip_, in = std::move(read->input)] {
-        if (alive->load() && h) h(in);
-      });
     } else if (chip::is_card_fault(read.error().reason)) {
+      (*ch)->disconnect();
       status(drivers::DeviceState::kReady,
              std::string(chip::name(read.error().reason)) + ": " + read.error().detail);
       // An empty file: the verifier's MALFORMED verdict, as spec section 5 asks for a card fault.
-      boost::asio::post(ioc_, [alive = alive_, h = on_chip_] {
-        if (alive->load() && h) h(ChipInput{});
+      boost::asio::post(ioc_, [alive = alive_, h = on_chip_, timing] {
+        if (alive->load() && h) h(ChipInput{}, timing);
       });
     } else {
+      (*ch)->disconnect();
       status(read.error().reason == chip::ChipError::kReaderGone ? drivers::DeviceState::kAbsent
                                                                  : drivers::DeviceState::kReady,
              "read failed, present the card again: " +

@@ -172,9 +172,8 @@ Why set_url(Config& c, std::string_view v) {
 
 Why set_metrics_listen(Config& c, std::string_view v) {
   boost::system::error_code ec;
-  auto a = boost::asio::ip::make_address(std::string(v), ec);
-  if (ec || v.empty() || !a.is_loopback())
-    return quoted(v) + " is not a loopback address (the metrics listener is loopback only)";
+  boost::asio::ip::make_address(std::string(v), ec);
+  if (ec || v.empty()) return quoted(v) + " is not an IPv4 or IPv6 literal";
   c.metrics_listen = std::string(v);
   return std::nullopt;
 }
@@ -256,8 +255,9 @@ const std::vector<ConfigKey>& config_keys() {
       {"trust", "freshness_limit_hours", "48", "1..8760 hours",
        "a key set or status list older than this turns the verdict amber",
        number(&Config::freshness_limit_hours, 1, 8760)},
-      {"metrics", "listen", "127.0.0.1", "a loopback literal (127.x.y.z or ::1)",
-       "the metrics listener's address (no TLS or token on it: loopback only)", set_metrics_listen},
+      {"metrics", "listen", "127.0.0.1", "IPv4 or IPv6 literal",
+       "the metrics listener's address (off loopback only with tls_cert, tls_key and token_file)",
+       set_metrics_listen},
       {"metrics", "port", "", "0..65535 (0: any free port), or empty for none",
        "Prometheus text format at /metrics (docs/fleet.md)",
        [](Config& c, std::string_view v) -> Why {
@@ -272,6 +272,15 @@ const std::vector<ConfigKey>& config_keys() {
        }},
       {"metrics", "max_connections", "4", "1..64", "scrapes at once; more are closed at accept",
        number(&Config::metrics_max_connections, 1, 64)},
+      {"metrics", "tls_cert", "", "absolute path, or empty for plain HTTP",
+       "PEM certificate chain of the metrics listener (HTTPS; needed off loopback)",
+       path(&Config::metrics_tls_cert, true)},
+      {"metrics", "tls_key", "", "absolute path, or empty", "PEM private key of tls_cert",
+       path(&Config::metrics_tls_key, true)},
+      {"metrics", "token_file", "", "absolute path, or empty for none",
+       "a file holding the bearer token scrapes must send (16-256 printable characters; needed "
+       "off loopback)",
+       path(&Config::metrics_token_file, true)},
       {"syslog", "relp", "", "HOST:PORT, or empty for none",
        "audit records to this RELP collector (rsyslog imrelp), RFC 5424, in order",
        [](Config& c, std::string_view v) -> Why {
@@ -279,6 +288,30 @@ const std::vector<ConfigKey>& config_keys() {
          c.syslog_relp = std::string(v);
          return std::nullopt;
        }},
+      {"syslog", "transport", "tls", "tls | plain",
+       "tls: RELP over TLS, the collector's certificate verified; plain: TCP in clear text "
+       "(only where the network itself is trusted)",
+       [](Config& c, std::string_view v) -> Why {
+         if (v != "tls" && v != "plain") return quoted(v) + " is not tls or plain";
+         c.syslog_tls = v == "tls";
+         return std::nullopt;
+       }},
+      {"syslog", "ca_file", "", "absolute path, or empty",
+       "PEM: the CA(s) the collector's certificate must chain to (needed with transport = tls)",
+       path(&Config::syslog_ca_file, true)},
+      {"syslog", "server_name", "", "a DNS name or IP literal, or empty for the host of relp",
+       "the name the collector's certificate must carry",
+       [](Config& c, std::string_view v) -> Why {
+         if (v.size() > 253 || v.find_first_of(" \t/\\\"'") != std::string_view::npos)
+           return quoted(v) + " is not a host name";
+         c.syslog_server_name = std::string(v);
+         return std::nullopt;
+       }},
+      {"syslog", "client_cert", "", "absolute path, or empty for none",
+       "PEM certificate chain the kiosk presents to the collector (imrelp tls.authMode)",
+       path(&Config::syslog_client_cert, true)},
+      {"syslog", "client_key", "", "absolute path, or empty", "PEM private key of client_cert",
+       path(&Config::syslog_client_key, true)},
       {"clock", "source", "system", "system | fixed | offset",
        "the time credentials are checked at",
        one_of(&Config::clock, {{"system", ClockSource::kSystem},
@@ -464,6 +497,23 @@ Result<Config, ConfigError> load_config(const std::string& path, const DeviceReg
   return parse_config(text, path, devices);
 }
 
+Result<std::string, std::string> read_metrics_token(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Unexpected{path + ": cannot be read"};
+  std::string text(1024, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
+    text.pop_back();
+  if (text.size() < 16 || text.size() > 256)
+    return Unexpected{path + ": the token must be 16-256 characters on one line"};
+  for (char ch : text)
+    if (!std::isalnum(static_cast<unsigned char>(ch)) &&
+        std::string_view("-._~+/=").find(ch) == std::string_view::npos)
+      return Unexpected{path + ": the token may hold only A-Z a-z 0-9 - . _ ~ + / ="};
+  return text;
+}
+
 std::optional<ConfigError> check_config(const Config& c) {
   // The error names where the key came from: "FILE:LINE" (parse_config) or another origin.
   auto fail = [&](std::string_view key, std::string reason) {
@@ -500,6 +550,36 @@ std::optional<ConfigError> check_config(const Config& c) {
     return fail("ui.www", "[ui] www " + c.www + ": no readable officer.html (the screens' files)");
   // Holder records never cross the network in clear text.
   if (auto why = check_console(c.console, c.listen)) return fail("ui.listen", *why);
+  if (c.metrics_tls_cert.empty() != c.metrics_tls_key.empty())
+    return fail("metrics.tls_cert", "[metrics] tls_cert and tls_key go together");
+  if (c.metrics_port && !is_loopback_literal(c.metrics_listen) &&
+      (c.metrics_tls_cert.empty() || c.metrics_token_file.empty()))
+    return fail("metrics.listen",
+                "[metrics] listen = " + c.metrics_listen +
+                    " is not loopback: the metrics listener needs TLS (tls_cert, tls_key) and a "
+                    "bearer token (token_file) there");
+  if (!c.metrics_token_file.empty()) {
+    auto token = read_metrics_token(c.metrics_token_file);
+    if (!token) return fail("metrics.token_file", "[metrics] token_file " + token.error());
+  }
+  if (!c.syslog_relp.empty() && c.syslog_tls) {
+    auto readable = [](const std::string& f) {
+      return fs::is_regular_file(f) && ::access(f.c_str(), R_OK) == 0;
+    };
+    if (c.syslog_ca_file.empty())
+      return fail(
+          "syslog.relp",
+          "[syslog] relp over TLS needs ca_file (the collector's CA), or transport = plain");
+    if (!readable(c.syslog_ca_file))
+      return fail("syslog.ca_file", "[syslog] ca_file " + c.syslog_ca_file + ": cannot be read");
+    if (c.syslog_client_cert.empty() != c.syslog_client_key.empty())
+      return fail(c.syslog_client_cert.empty() ? "syslog.client_key" : "syslog.client_cert",
+                  "[syslog] client_cert and client_key go together");
+    for (const auto& [key, f] : {std::pair{"syslog.client_cert", c.syslog_client_cert},
+                                 std::pair{"syslog.client_key", c.syslog_client_key}})
+      if (!f.empty() && !readable(f))
+        return fail(key, "[syslog] " + std::string(key).substr(7) + " " + f + ": cannot be read");
+  }
   return std::nullopt;
 }
 

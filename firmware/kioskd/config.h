@@ -74,8 +74,12 @@ struct Config {
   std::string metrics_listen;
   std::optional<std::uint16_t> metrics_port;  ///< none: no metrics listener; 0: any free port
   std::size_t metrics_max_connections{};
+  std::string metrics_tls_cert, metrics_tls_key;  ///< PEM; needed off loopback
+  std::string metrics_token_file;  ///< a file holding the bearer token; needed off loopback
   // [syslog] audit records to a collector
   std::string syslog_relp;  ///< "" none; host:port of a RELP collector (rsyslog imrelp)
+  bool syslog_tls = true;   ///< RELP over TLS; false only with transport = plain
+  std::string syslog_ca_file, syslog_server_name, syslog_client_cert, syslog_client_key;
   std::int64_t freshness_limit_hours{};  ///< key set or status list older: amber by the verdict
   // [clock]
   ClockSource clock{};
@@ -137,5 +141,8 @@ std::optional<ConfigError> check_config(const Config& c);
 std::string default_config_text();
 /// `kioskd --help-config`: one line a key (section, key, type, default, help).
 std::string config_help_text();
+
+/// The bearer token in `path` (one line; 16-256 of A-Z a-z 0-9 - . _ ~ + / =); why not.
+Result<std::string, std::string> read_metrics_token(const std::string& path);
 
 }  // namespace kiosk::kioskd

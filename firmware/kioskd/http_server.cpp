@@ -389,8 +389,8 @@ bool HttpServer::tls() const {
   return face_->tls != nullptr;
 }
 
-Result<bool, std::string> HttpServer::use_tls(const std::string& cert_file,
-                                              const std::string& key_file) {
+Result<std::shared_ptr<ssl::context>, std::string> make_tls_server_context(
+    const std::string& cert_file, const std::string& key_file) {
   auto c = std::make_shared<ssl::context>(ssl::context::tls_server);
   c->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                  ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
@@ -407,8 +407,15 @@ Result<bool, std::string> HttpServer::use_tls(const std::string& cert_file,
   if (ec) return Unexpected{key_file + ": cannot load the TLS key: " + ec.message()};
   if (SSL_CTX_check_private_key(native) != 1)
     return Unexpected{key_file + ": the key does not match " + cert_file};
+  return c;
+}
+
+Result<bool, std::string> HttpServer::use_tls(const std::string& cert_file,
+                                              const std::string& key_file) {
+  auto c = make_tls_server_context(cert_file, key_file);
+  if (!c) return Unexpected{c.error()};
   face_ =
-      std::make_shared<const ListenerFace>(ListenerFace{face_->view, face_->hosts, std::move(c)});
+      std::make_shared<const ListenerFace>(ListenerFace{face_->view, face_->hosts, std::move(*c)});
   return true;
 }
 

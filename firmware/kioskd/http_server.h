@@ -17,6 +17,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <functional>
@@ -67,6 +68,12 @@ struct ServerContext {
   /// Closes the officer WebSockets whose session is `token`, or (token "") whose session ended.
   void close_sessions(std::string_view token);
 };
+
+/// A TLS server context (1.2 and 1.3, forward-secret AEAD suites only) with the PEM certificate
+/// chain and key; the reason when they cannot be loaded. The console's listeners and the metrics
+/// listener use it.
+Result<std::shared_ptr<boost::asio::ssl::context>, std::string> make_tls_server_context(
+    const std::string& cert_file, const std::string& key_file);
 
 class HttpServer {
  public:

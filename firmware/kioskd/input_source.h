@@ -12,6 +12,7 @@
 // - `stop` is idempotent; after it returns no handler is called any more.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <string>
 
@@ -34,10 +35,20 @@ struct DeviceStatus {
 
 using StatusHandler = std::function<void(const DeviceStatus&)>;
 
+/// When a source captured and read what it delivers, on the monotonic clock (steady_clock):
+/// the end-to-end benchmark's split by stage (bench/e2e_latency). A default (zero) time point
+/// means the source does not say. Names nobody: it never reaches the audit log.
+struct InputTiming {
+  using Time = std::chrono::steady_clock::time_point;
+  Time captured{};    ///< the camera frame captured; the card found in the reader
+  Time read_start{};  ///< decoding the frame began; reading the card began (connected)
+  Time read{};        ///< the text decoded; the chip read
+};
+
 /// A source of QR texts: the camera's scan pipeline (channel kCamera) or a 2D scanner (kScanner).
 class QrTextSource {
  public:
-  using TextHandler = std::function<void(Channel, std::string text)>;
+  using TextHandler = std::function<void(Channel, std::string text, InputTiming)>;
   virtual ~QrTextSource() = default;
   virtual void start(TextHandler on_text, StatusHandler on_status) = 0;
   virtual void stop() = 0;
@@ -46,7 +57,7 @@ class QrTextSource {
 /// A source of chip reads: the card reader running the protocol of spec section 5 (kCard).
 class ChipSource {
  public:
-  using ChipHandler = std::function<void(ChipInput)>;
+  using ChipHandler = std::function<void(ChipInput, InputTiming)>;
   virtual ~ChipSource() = default;
   virtual void start(ChipHandler on_chip, StatusHandler on_status) = 0;
   virtual void stop() = 0;

@@ -34,6 +34,16 @@ Result<Places, std::string> load_places(const std::string& dir) {
   return Places::parse(text[0], text[1], text[2]);
 }
 
+/// A monotonic time in microseconds (0 stays 0: unknown).
+std::int64_t mono_us(std::chrono::steady_clock::time_point t) {
+  if (t == std::chrono::steady_clock::time_point{}) return 0;
+  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+}
+
+std::int64_t mono_now_us() {
+  return mono_us(std::chrono::steady_clock::now());
+}
+
 bool mrz_line(std::string_view s) {
   if (s.size() != mrz::kTd3Line) return false;
   for (char c : s)
@@ -185,11 +195,11 @@ Result<boost::asio::ip::tcp::endpoint, std::string> Kiosk::start() {
         broadcast();
       });
     }
-    s->start([this](Channel ch, std::string text) { on_qr(ch, text); },
+    s->start([this](Channel ch, std::string text, InputTiming t) { on_qr(ch, text, t); },
              [this](const DeviceStatus& st) { on_status(st); });
   }
   for (ChipSource* s : sources_.chip_refs) {
-    s->start([this](ChipInput chip) { on_chip(chip); },
+    s->start([this](ChipInput chip, InputTiming t) { on_chip(chip, t); },
              [this](const DeviceStatus& st) { on_status(st); });
   }
   // From here on the updater's worker owns the trust store: no install runs on this loop.
@@ -199,15 +209,26 @@ Result<boost::asio::ip::tcp::endpoint, std::string> Kiosk::start() {
   if (!config_.syslog_relp.empty() && audit_) {
     forwarder_ = std::make_unique<AuditForwarder>(
         config_.data_dir + "/audit.db", config_.data_dir + "/audit-forward.cursor",
-        config_.kiosk_id, *parse_relp_target(config_.syslog_relp));
+        config_.kiosk_id, *parse_relp_target(config_.syslog_relp),
+        ForwardTls{config_.syslog_tls, config_.syslog_ca_file, config_.syslog_server_name,
+                   config_.syslog_client_cert, config_.syslog_client_key});
     forwarder_->start();
   }
   if (config_.metrics_port) {
     metrics_server_ = std::make_unique<MetricsServer>(config_.metrics_max_connections);
+    if (!config_.metrics_tls_cert.empty()) {
+      auto tls = metrics_server_->use_tls(config_.metrics_tls_cert, config_.metrics_tls_key);
+      if (!tls) return Unexpected{"metrics " + tls.error()};
+    }
+    if (!config_.metrics_token_file.empty()) {
+      auto token = read_metrics_token(config_.metrics_token_file);
+      if (!token) return Unexpected{"metrics token_file " + token.error()};
+      metrics_server_->require_token(std::move(*token));
+    }
     auto mep = metrics_server_->listen(config_.metrics_listen, *config_.metrics_port);
     if (!mep) return Unexpected{"metrics listen " + mep.error()};
-    log("metrics: http://" + config_.metrics_listen + ":" + std::to_string(mep->port()) +
-        "/metrics");
+    log(std::string("metrics: ") + (config_.metrics_tls_cert.empty() ? "http" : "https") + "://" +
+        config_.metrics_listen + ":" + std::to_string(mep->port()) + "/metrics");
   }
   arm_metrics();
   arm_watchdog();
@@ -353,19 +374,20 @@ bool Kiosk::take_mrz(const std::string& text) {
   return true;
 }
 
-void Kiosk::on_qr(Channel channel, const std::string& text) {
+void Kiosk::on_qr(Channel channel, const std::string& text, const InputTiming& timing) {
   if (stopped_ || take_mrz(text)) return;
-  present(channel, qr_key(text),
+  present(channel, qr_key(text), timing,
           [&](std::int64_t now) { return verify_qr(text, trust_, settings_, now); });
 }
 
-void Kiosk::on_chip(const ChipInput& chip) {
-  present(Channel::kCard, chip_key(chip),
+void Kiosk::on_chip(const ChipInput& chip, const InputTiming& timing) {
+  present(Channel::kCard, chip_key(chip), timing,
           [&](std::int64_t now) { return verify_chip(chip, trust_, settings_, now); });
 }
 
 template <class VerifyFn>
-void Kiosk::present(Channel channel, const std::string& key, VerifyFn verify) {
+void Kiosk::present(Channel channel, const std::string& key, const InputTiming& timing,
+                    VerifyFn verify) {
   if (stopped_) return;
   if (session_.repeat(key)) {
     arm_session_timer();
@@ -377,10 +399,15 @@ void Kiosk::present(Channel channel, const std::string& key, VerifyFn verify) {
   entry.channel = channel;
   entry.key = key;
   entry.time = now;
+  entry.timing.captured = mono_us(timing.captured);
+  entry.timing.read_start = mono_us(timing.read_start);
+  entry.timing.read = mono_us(timing.read);
   auto t0 = std::chrono::steady_clock::now();
+  entry.timing.received = mono_us(t0);
   entry.verdict = verify(now);
-  metrics_.verdict(channel, entry.verdict,
-                   std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  auto t1 = std::chrono::steady_clock::now();
+  entry.timing.verified = mono_us(t1);
+  metrics_.verdict(channel, entry.verdict, std::chrono::duration<double>(t1 - t0).count());
   if (trust_.keyset) entry.keyset_iat = static_cast<std::int64_t>(trust_.keyset->iat);
   if (entry.verdict.holder) {
     if (const StatusList* l = trust_.status_for(entry.verdict.holder->iss))
@@ -389,6 +416,7 @@ void Kiosk::present(Channel channel, const std::string& key, VerifyFn verify) {
   // A document of another holder ends the session: the new applicant starts a new one.
   if (session_.other_holder(entry.verdict)) session_.clear();
   record(entry);
+  entry.timing.committed = mono_now_us();
   const Verdict& v = entry.verdict;
   log("verdict " + std::string(name(channel)) + " " + std::string(name(v.outcome)) + " " +
       std::string(name(v.document)) + " " + names(v.reasons) +
@@ -400,9 +428,10 @@ void Kiosk::present(Channel channel, const std::string& key, VerifyFn verify) {
   }
   // The session's number once this entry is added (a new session when idle).
   flag_replay(entry, key);
+  refresh_today();
+  entry.timing.published = mono_now_us();
   session_.add(std::move(entry));
   arm_session_timer();
-  refresh_today();
   broadcast();
 }
 
@@ -625,6 +654,18 @@ void Kiosk::arm_metrics() {
     m.forward_connected = f.connected;
     m.forwarded_seq = f.forwarded_seq;
     m.forward_error = f.error;
+    m.forward_problem = f.problem;
+    m.forwarded_seal_id =
+        static_cast<std::uint64_t>(std::max<std::int64_t>(f.forwarded_seal_id, 0));
+    m.forward_tls = f.tls;
+  }
+  for (QrTextSource* q : sources_.qr_refs)
+    if (auto* cam = dynamic_cast<CameraSource*>(q)) m.decode = cam->decode_times();
+  if (audit_) {
+    if (auto l = audit::parse_seal_line(audit_->last_line())) {
+      m.checkpoint_seq = l->seal.seq;
+      m.checkpoint_time = l->seal.time;
+    }
   }
   m.resident_bytes = process_resident_bytes();
   m.start_time = start_time_;

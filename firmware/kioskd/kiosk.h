@@ -60,8 +60,8 @@ class Kiosk {
   std::optional<boost::asio::ip::tcp::endpoint> self_endpoint() const { return self_endpoint_; }
 
   // What the sources call (on the event loop).
-  void on_qr(Channel channel, const std::string& text);
-  void on_chip(const ChipInput& chip);
+  void on_qr(Channel channel, const std::string& text, const InputTiming& timing = {});
+  void on_chip(const ChipInput& chip, const InputTiming& timing = {});
   void on_status(const DeviceStatus& status);
   /// A trust install or refresh finished on the updater's worker: show it, adopt its snapshot.
   void on_trust(TrustOutcome outcome);
@@ -73,7 +73,7 @@ class Kiosk {
  private:
   Kiosk(boost::asio::io_context& ioc, Config config, KioskOptions options);
   template <class VerifyFn>
-  void present(Channel channel, const std::string& key, VerifyFn verify);
+  void present(Channel channel, const std::string& key, const InputTiming& timing, VerifyFn verify);
   void record(SessionEntry& entry);
   bool take_mrz(const std::string& text);
   void flag_replay(SessionEntry& entry, const std::string& text);

@@ -132,6 +132,9 @@ std::string KioskMetrics::render(const MetricsState& s) const {
   head(out, "kiosk_verification_duration_seconds", "histogram",
        "Time to verify one presentation (decode, signature, rules) on the event loop.");
   verify_.render(out, "kiosk_verification_duration_seconds");
+  head(out, "kiosk_decode_duration_seconds", "histogram",
+       "Time to decode one camera frame (the scan pipeline; no camera: empty).");
+  s.decode.render(out, "kiosk_decode_duration_seconds");
 
   head(out, "kiosk_device_up", "gauge", "1 when the device is ready.");
   for (const auto& d : s.devices)
@@ -199,14 +202,33 @@ std::string KioskMetrics::render(const MetricsState& s) const {
         std::int64_t{s.audit.writable});
   gauge(out, "kiosk_audit_chain_intact", "1 when the audit chain was intact at start-up.",
         std::int64_t{s.audit.chain_intact});
+  gauge(out, "kiosk_audit_checkpoint_seq",
+        "The chain head (record seq) of the last signed checkpoint or seal (0: none).",
+        s.checkpoint_seq);
+  gauge(out, "kiosk_audit_checkpoint_timestamp_seconds",
+        "When the last signed checkpoint or seal was made (0: none).", s.checkpoint_time);
   gauge(out, "kiosk_audit_forwarding_enabled", "1 when a syslog collector is configured.",
         std::int64_t{s.forwarding});
   gauge(out, "kiosk_audit_forwarded_seq",
         "The last audit record the collector acknowledged (0: none).", s.forwarded_seq);
+  gauge(out, "kiosk_audit_forwarded_seal_id",
+        "The last seal or checkpoint row the collector acknowledged (0: none).",
+        s.forwarded_seal_id);
+  gauge(out, "kiosk_audit_forward_lag_records",
+        "Audit records not yet acknowledged by the collector (0 without forwarding).",
+        s.forwarding && s.audit.last_seq > s.forwarded_seq ? s.audit.last_seq - s.forwarded_seq
+                                                           : std::uint64_t{0});
   gauge(out, "kiosk_audit_forward_connected", "1 when connected to the syslog collector.",
         std::int64_t{s.forward_connected});
   gauge(out, "kiosk_audit_forward_ok", "0 when forwarding reports an error.",
         std::int64_t{s.forward_error.empty()});
+  gauge(out, "kiosk_audit_forward_tls", "1 when the collector is reached over verified TLS.",
+        std::int64_t{s.forwarding && s.forward_tls});
+  head(out, "kiosk_audit_forward_problem", "gauge",
+       "1 for the kind of the forwarder's current problem (none when fine).");
+  for (ForwardProblem p : kForwardProblems)
+    sample(out, "kiosk_audit_forward_problem", "problem=\"" + std::string(problem_name(p)) + "\"",
+           std::uint64_t{s.forwarding && p == s.forward_problem});
 
   gauge(out, "process_resident_memory_bytes", "Resident memory size in bytes.", s.resident_bytes);
   gauge(out, "process_start_time_seconds", "Start time of the process since the epoch, seconds.",

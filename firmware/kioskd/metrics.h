@@ -18,6 +18,7 @@
 
 #include "app/trust.h"
 #include "app/verifier.h"
+#include "firmware/kioskd/audit_forward.h"
 #include "firmware/kioskd/input_source.h"
 #include "firmware/kioskd/view_model.h"
 
@@ -52,9 +53,15 @@ struct MetricsState {
   std::uint64_t forwarded_seq = 0;  ///< audit records acknowledged by the collector
   bool forwarding = false;          ///< a collector is configured
   bool forward_connected = false;
-  std::string forward_error;         ///< "" when fine
-  std::uint64_t resident_bytes = 0;  ///< process memory
-  std::int64_t start_time = 0;       ///< process start, epoch seconds
+  std::string forward_error;  ///< "" when fine
+  ForwardProblem forward_problem = ForwardProblem::kNone;
+  bool forward_tls = false;             ///< the collector is reached over TLS
+  std::uint64_t forwarded_seal_id = 0;  ///< the last seal/checkpoint row acknowledged
+  Histogram decode;                     ///< the camera's per-frame decode times (empty: none)
+  std::uint64_t checkpoint_seq = 0;     ///< the last signed checkpoint or seal: its chain head
+  std::int64_t checkpoint_time = 0;     ///< and its time (0: none yet)
+  std::uint64_t resident_bytes = 0;     ///< process memory
+  std::int64_t start_time = 0;          ///< process start, epoch seconds
 };
 
 class KioskMetrics {

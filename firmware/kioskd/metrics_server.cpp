@@ -1,8 +1,13 @@
 #include "firmware/kioskd/metrics_server.h"
 
+#include <openssl/crypto.h>
+
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include "firmware/kioskd/http_server.h"
 
 namespace kiosk::kioskd {
 
@@ -10,23 +15,55 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
-/// One connection: read one request, answer, close. do_x paired with on_x.
-class MetricsSession : public std::enable_shared_from_this<MetricsSession> {
+namespace {
+
+/// "Authorization: Bearer TOKEN" carries `token` (constant time in the token's length).
+bool bearer_ok(std::string_view header, const std::string& token) {
+  constexpr std::string_view kScheme = "Bearer ";
+  if (header.size() != kScheme.size() + token.size() || header.substr(0, kScheme.size()) != kScheme)
+    return false;
+  return CRYPTO_memcmp(header.data() + kScheme.size(), token.data(), token.size()) == 0;
+}
+
+}  // namespace
+
+/// One connection: (TLS handshake,) read one request, answer, close. do_x paired with on_x.
+template <class Stream>
+class MetricsSession : public std::enable_shared_from_this<MetricsSession<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
  public:
-  MetricsSession(MetricsServer& server, tcp::socket socket)
-      : server_(server), stream_(std::move(socket)) {}
+  template <class... Args>
+  MetricsSession(MetricsServer& server, Args&&... args)
+      : server_(server), stream_(std::forward<Args>(args)...) {}
   ~MetricsSession() { --server_.connections_; }
 
   void run() {
     parser_.header_limit(4096);
     parser_.body_limit(0);
-    stream_.expires_after(std::chrono::seconds(5));
-    http::async_read(stream_, buffer_, parser_,
-                     beast::bind_front_handler(&MetricsSession::on_read, shared_from_this()));
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+    if constexpr (kTls) {
+      stream_.async_handshake(
+          asio::ssl::stream_base::server,
+          beast::bind_front_handler(&MetricsSession::on_handshake, this->shared_from_this()));
+    } else {
+      do_read();
+    }
   }
 
  private:
+  void on_handshake(beast::error_code ec) {
+    if (ec) return;  // not TLS, a bad client, the timeout: closed
+    do_read();
+  }
+
+  void do_read() {
+    http::async_read(stream_, buffer_, parser_,
+                     beast::bind_front_handler(&MetricsSession::on_read, this->shared_from_this()));
+  }
+
   void on_read(beast::error_code ec, std::size_t) {
     if (ec) return;  // timeout, garbage, oversized: closed
     const auto& req = parser_.get();
@@ -34,7 +71,14 @@ class MetricsSession : public std::enable_shared_from_this<MetricsSession> {
     target = target.substr(0, target.find('?'));
     res_.version(11);
     res_.keep_alive(false);
-    if (req.method() != http::verb::get && req.method() != http::verb::head) {
+    auto auth = req[http::field::authorization];
+    if (!server_.token_.empty() &&
+        !bearer_ok(std::string_view(auth.data(), auth.size()), server_.token_)) {
+      ++server_.unauthorized_;
+      res_.result(http::status::unauthorized);
+      res_.set(http::field::www_authenticate, "Bearer realm=\"kiosk metrics\"");
+      res_.body() = "a bearer token is required\n";
+    } else if (req.method() != http::verb::get && req.method() != http::verb::head) {
       res_.result(http::status::method_not_allowed);
       res_.set(http::field::allow, "GET, HEAD");
     } else if (target != "/metrics") {
@@ -53,17 +97,22 @@ class MetricsSession : public std::enable_shared_from_this<MetricsSession> {
       res_.set(http::field::content_type, "text/plain; charset=utf-8");
     res_.prepare_payload();
     if (req.method() == http::verb::head) res_.body().clear();
-    http::async_write(stream_, res_,
-                      beast::bind_front_handler(&MetricsSession::on_write, shared_from_this()));
+    http::async_write(
+        stream_, res_,
+        beast::bind_front_handler(&MetricsSession::on_write, this->shared_from_this()));
   }
 
   void on_write(beast::error_code, std::size_t) {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    if constexpr (kTls) {
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {});
+    } else {
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    }
   }
 
   MetricsServer& server_;
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_{4096};
   http::request_parser<http::empty_body> parser_;
   http::response<http::string_body> res_;
@@ -74,6 +123,14 @@ MetricsServer::MetricsServer(std::size_t max_connections)
 
 MetricsServer::~MetricsServer() {
   stop();
+}
+
+Result<bool, std::string> MetricsServer::use_tls(const std::string& cert_file,
+                                                 const std::string& key_file) {
+  auto c = make_tls_server_context(cert_file, key_file);
+  if (!c) return Unexpected{c.error()};
+  tls_ = std::move(*c);
+  return true;
 }
 
 Result<tcp::endpoint, std::string> MetricsServer::listen(const std::string& address,
@@ -124,7 +181,10 @@ void MetricsServer::do_accept() {
         socket.close(ignored);
       } else {
         ++connections_;
-        std::make_shared<MetricsSession>(*this, std::move(socket))->run();
+        if (tls_)
+          std::make_shared<MetricsSession<TlsStream>>(*this, std::move(socket), *tls_)->run();
+        else
+          std::make_shared<MetricsSession<beast::tcp_stream>>(*this, std::move(socket))->run();
       }
     }
     do_accept();

@@ -3,14 +3,16 @@
 // scrape flood cannot slow a verdict; it is bounded anyway: at most `max_connections` at once
 // (more are closed at accept), one request per connection, 4 KiB of request head, 5 s for all.
 //
-// Loopback only (the config refuses other addresses): the text holds no personal data, but
-// the LAN gets TLS and a bearer token or a client certificate or nothing; until the console's
-// TLS listener can carry it, a province scrapes through an SSH tunnel or a local exporter proxy.
+// Loopback by default. On any other address the configuration requires TLS (the console's TLS
+// context, http_server.h) and a bearer token: the text holds no personal data, but a kiosk's
+// health is nobody else's business and a scrape is work. A request without the token, or with
+// another one, is answered 401 (compared in constant time) and counted.
 #pragma once
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -27,6 +29,10 @@ class MetricsServer {
   MetricsServer(const MetricsServer&) = delete;
   MetricsServer& operator=(const MetricsServer&) = delete;
 
+  /// Serves TLS with the PEM files (before listen); the reason when they cannot be loaded.
+  Result<bool, std::string> use_tls(const std::string& cert_file, const std::string& key_file);
+  /// Requires "Authorization: Bearer TOKEN" (before listen).
+  void require_token(std::string token) { token_ = std::move(token); }
   /// Binds, listens and starts the thread; the reason when it cannot.
   Result<boost::asio::ip::tcp::endpoint, std::string> listen(const std::string& address,
                                                              std::uint16_t port);
@@ -37,10 +43,12 @@ class MetricsServer {
   /// Scrapes answered and connections refused over the bound (for tests and the text itself).
   std::uint64_t served() const { return served_; }
   std::uint64_t refused() const { return refused_; }
+  std::uint64_t unauthorized() const { return unauthorized_; }
 
  private:
   void do_accept();
   std::shared_ptr<const std::string> text() const;
+  template <class Stream>
   friend class MetricsSession;
 
   boost::asio::io_context ioc_;
@@ -50,7 +58,9 @@ class MetricsServer {
   std::shared_ptr<const std::string> text_;
   std::size_t max_connections_;
   std::atomic<std::size_t> connections_{0};
-  std::atomic<std::uint64_t> served_{0}, refused_{0};
+  std::atomic<std::uint64_t> served_{0}, refused_{0}, unauthorized_{0};
+  std::shared_ptr<boost::asio::ssl::context> tls_;  ///< null: plain HTTP (loopback only)
+  std::string token_;                               ///< "": no token required
 };
 
 }  // namespace kiosk::kioskd

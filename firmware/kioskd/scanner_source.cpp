@@ -14,7 +14,7 @@ void ScannerSource::start(TextHandler on_text, StatusHandler on_status) {
   started_ = true;
   drivers::ScannerHandlers h;
   h.on_line = [on_text](const drivers::ScanLine& line) {
-    if (on_text) on_text(Channel::kScanner, line.text);
+    if (on_text) on_text(Channel::kScanner, line.text, InputTiming{});
   };
   h.on_reject = [on_status, this](const drivers::ScanReject& r) {
     // A refused line is no verdict: the officer sees "scan again" with the reason.

@@ -37,6 +37,18 @@ struct SessionEntry {
   /// times (0 when none was installed).
   std::int64_t keyset_iat = 0;
   std::int64_t status_iat = 0;
+  /// The verdict's way through kioskd on the monotonic clock (steady_clock, microseconds; 0
+  /// when unknown), for the end-to-end benchmark's split by stage. In the officer's message
+  /// only: never in the audit log, and it names nobody.
+  struct Timing {
+    std::int64_t captured = 0;    ///< the frame captured; the card found
+    std::int64_t read_start = 0;  ///< decoding / the card read began
+    std::int64_t read = 0;        ///< the text decoded; the chip read
+    std::int64_t received = 0;    ///< the event loop took it
+    std::int64_t verified = 0;    ///< the verdict made
+    std::int64_t committed = 0;   ///< its audit record durably committed (or failed)
+    std::int64_t published = 0;   ///< handed to the screens' WebSocket connections
+  } timing;
 };
 
 /// The holder a verified verdict names (passport number, nationality, date of birth), or ""

@@ -69,6 +69,13 @@ void write_entry(json::Writer& w, const SessionEntry& e, const KioskView& view) 
   w.key("purpose").begin_object().key("tone").string(name(p.tone));
   w.key("en").string(p.en).key("zh").string(p.zh).end_object();
   w.key("replay").string(e.replay);
+  const SessionEntry::Timing& t = e.timing;
+  w.key("timing").begin_object();
+  w.key("captured_us").number(t.captured).key("read_start_us").number(t.read_start);
+  w.key("read_us").number(t.read).key("received_us").number(t.received);
+  w.key("verified_us").number(t.verified).key("committed_us").number(t.committed);
+  w.key("published_us").number(t.published);
+  w.end_object();
   Freshness f = freshness(e, view.now, c.freshness_limit_hours * 3600);
   w.key("freshness").begin_object();
   w.key("keyset_age_s");

@@ -286,4 +286,19 @@ PcscdSandbox::~PcscdSandbox() {
   fs::remove_all(dir_, ec);
 }
 
+bool wait_no_card(drivers::CardReader& reader, std::chrono::milliseconds limit,
+                  std::chrono::milliseconds every) {
+  auto until = std::chrono::steady_clock::now() + limit;
+  while (true) {
+    auto l = reader.readers();
+    bool any = false;
+    if (l)
+      for (const auto& r : *l)
+        any = any || r.card_present;
+    if (l && !any) return true;
+    if (std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(every);
+  }
+}
+
 }  // namespace kiosk::sim

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "app/result.h"
+#include "drivers/pcsc/card_reader.h"
 
 namespace kiosk::sim {
 
@@ -70,6 +71,11 @@ class PcscdSandbox {
   bool isolated_ = false;
   pid_t pid_ = -1;
 };
+
+/// Polls `reader` every `every` until it lists its readers and none holds a card (a card pulled
+/// has left pcscd's view), at most `limit`; false when a card was still there (or no list came).
+bool wait_no_card(drivers::CardReader& reader, std::chrono::milliseconds limit,
+                  std::chrono::milliseconds every = std::chrono::milliseconds(5));
 
 /// A TCP port on 127.0.0.1 that was free a moment ago, with the next one free too (vpcd's second
 /// slot); 0 when none was found.

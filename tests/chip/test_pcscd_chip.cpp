@@ -88,17 +88,8 @@ Result<chip::ChipRead, chip::ChipFailure> read_card(PcscCardReader& r, std::stri
 
 // Waits until no reader holds a card (after a card was stopped), bounded.
 void wait_empty(PcscCardReader& r) {
-  auto until = std::chrono::steady_clock::now() + kWait;
-  while (std::chrono::steady_clock::now() < until) {
-    auto l = r.readers();
-    bool any = false;
-    if (l)
-      for (auto& s : *l)
-        any = any || s.card_present;
-    if (l && !any) return;
-    std::this_thread::sleep_for(50ms);
-  }
-  FAIL("a reader still reports a card");
+  if (!sim::wait_no_card(r, std::chrono::duration_cast<std::chrono::milliseconds>(kWait), 50ms))
+    FAIL("a reader still reports a card");
 }
 
 std::string kioskctl() {

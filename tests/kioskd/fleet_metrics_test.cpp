@@ -8,6 +8,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include "firmware/kioskd/config.h"
@@ -17,6 +22,7 @@
 using namespace kiosk;
 using namespace kiosk::kioskd;
 using namespace kiosk::test;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -29,19 +35,99 @@ double value_of(const std::string& text, const std::string& series) {
 
 }  // namespace
 
-TEST_CASE("metrics: the [metrics] section is loopback only") {
+TEST_CASE("metrics: off loopback only with TLS and a bearer token (refused at start-up)") {
   auto ok = parse_config("[data]\ndir = /d\nanchors = /a\n[metrics]\nport = 9464\n", "k.conf");
   REQUIRE(ok);
   CHECK(ok->metrics_port == 9464);
   CHECK(ok->metrics_listen == "127.0.0.1");
-  auto lan =
-      parse_config("[data]\ndir = /d\nanchors = /a\n[metrics]\nlisten = 10.0.0.5\n", "k.conf");
-  REQUIRE(!lan);
-  CHECK(lan.error().message() ==
-        "k.conf:5: listen: '10.0.0.5' is not a loopback address (the metrics listener is "
-        "loopback only)");
   CHECK(!parse_config("[data]\ndir = /d\nanchors = /a\n[metrics]\nmax_connections = 0\n", "k"));
+  CHECK(!parse_config("[data]\ndir = /d\nanchors = /a\n[metrics]\nlisten = lan\n", "k"));
   CHECK(label_escape("a\"b\\c\nd") == "a\\\"b\\\\c\\nd");
+  // A LAN address without TLS and a token: kioskd refuses to start, naming the file and line.
+  TempDir dir("metrics-lan");
+  fs::create_directories(dir.path + "/data");
+  write_text(dir.path + "/token", "short\n");
+  for (const auto& [extra, says] : std::vector<std::pair<std::string, std::string>>{
+           {"", "kioskd.conf:"},
+           {"tls_cert = /etc/hostname\ntls_key = /etc/hostname\n", "needs TLS"},
+           {"token_file = " + dir.path + "/token\n", "needs TLS"}}) {
+    CAPTURE(extra);
+    write_text(dir.path + "/kioskd.conf",
+               base_config(dir.path, "[metrics]\nlisten = 10.0.0.5\nport = 9464\n" + extra));
+    std::string out, err;
+    CHECK(run({kioskd_path(), "--config", dir.path + "/kioskd.conf", "--check-config"}, &out,
+              &err) != 0);
+    CHECK(err.find("[metrics] listen = 10.0.0.5 is not loopback: the metrics listener needs TLS "
+                   "(tls_cert, tls_key) and a bearer token (token_file) there") !=
+          std::string::npos);
+    CHECK(err.find(says) != std::string::npos);
+  }
+  // A token too short to be one.
+  write_text(
+      dir.path + "/kioskd.conf",
+      base_config(dir.path, "[metrics]\nport = 9464\ntoken_file = " + dir.path + "/token\n"));
+  std::string out, err;
+  CHECK(run({kioskd_path(), "--config", dir.path + "/kioskd.conf", "--check-config"}, &out, &err) !=
+        0);
+  CHECK(err.find("the token must be 16-256 characters") != std::string::npos);
+}
+
+TEST_CASE("metrics: TLS and a bearer token (the console's TLS context)") {
+  TempDir dir("metrics-tls");
+  install_vector_trust(dir.path + "/data");
+  // A self-signed certificate for 127.0.0.1, made with the openssl CLI.
+  REQUIRE(run({"/bin/sh", "-c",
+               "cd '" + dir.path +
+                   "' && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+                   "-keyout m.key -out m.pem -days 2 -subj /CN=kiosk -addext "
+                   "subjectAltName=IP:127.0.0.1 2>/dev/null"}) == 0);
+  const std::string token = "fleet-scrape-token-0123456789";
+  write_text(dir.path + "/token", token + "\n");
+  std::uint16_t mport = free_port();
+  Kioskd k(dir.path,
+           base_config(dir.path, "[metrics]\nport = " + std::to_string(mport) +
+                                     "\ntls_cert = " + dir.path + "/m.pem\ntls_key = " + dir.path +
+                                     "/m.key\ntoken_file = " + dir.path + "/token\n"));
+  REQUIRE(k.ready);
+  std::string url = "https://127.0.0.1:" + std::to_string(mport) + "/metrics";
+  auto curl = [&](const std::vector<std::string>& extra, std::string* body) {
+    std::vector<std::string> argv = {"/usr/bin/curl",
+                                     "-s",
+                                     "-o",
+                                     dir.path + "/body",
+                                     "-w",
+                                     "%{http_code}",
+                                     "--max-time",
+                                     "10",
+                                     "--noproxy",
+                                     "*",
+                                     "--cacert",
+                                     dir.path + "/m.pem"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    std::string code;
+    std::string cerr_text;
+    int rc = run(argv, &code, &cerr_text);
+    if (code.empty()) MESSAGE("curl " << rc << ": " << cerr_text);
+    if (body) *body = read_text(dir.path + "/body");
+    return code;
+  };
+  std::string body, code;
+  CAPTURE(code);
+  CAPTURE(body);
+  REQUIRE(wait_until([&] {
+    code = curl({"-H", "Authorization: Bearer " + token, url}, &body);
+    return code == "200" && value_of(body, "kiosk_audit_last_seq") >= 0;
+  }));
+  CHECK(body.find("# TYPE kiosk_verdicts_total counter") != std::string::npos);
+  CHECK(curl({"-H", "Authorization: Bearer " + token + "x", url}, &body) == "401");
+  CHECK(curl({"-H", "Authorization: Bearer fleet-scrape-token-0123456780", url}, &body) == "401");
+  CHECK(body.find("kiosk_") == std::string::npos);
+  CHECK(curl({url}, &body) == "401");
+  // Plain HTTP on the TLS port gets no answer.
+  CHECK(curl({"-H", "Authorization: Bearer " + token,
+              "http://127.0.0.1:" + std::to_string(mport) + "/metrics"},
+             &body) == "000");
+  CHECK(k.stop() == 0);
 }
 
 TEST_CASE("metrics: a real scrape passes promtool and counts the verdicts played") {
@@ -84,6 +170,31 @@ TEST_CASE("metrics: a real scrape passes promtool and counts the verdicts played
   CHECK(value_of(text, "kiosk_clock_trusted") == 1);
   CHECK(value_of(text, "kiosk_clock_timestamp_seconds") == 1796000000);
   CHECK(value_of(text, "kiosk_audit_last_seq") == 3);
+  // The last signed checkpoint (one with every record) and the forwarder's state.
+  CHECK(value_of(text, "kiosk_audit_checkpoint_seq") == 3);
+  CHECK(value_of(text, "kiosk_audit_checkpoint_timestamp_seconds") == 1796000000);
+  CHECK(value_of(text, "kiosk_audit_forward_lag_records") == 0);  // no forwarding configured
+  CHECK(value_of(text, "kiosk_audit_forward_problem{problem=\"none\"}") == 0);
+  // The decode histogram is there without a camera too (empty): the alert rules and dashboards
+  // see the same series on every kiosk.
+  CHECK(value_of(text, "kiosk_decode_duration_seconds_count") == 0);
+  CHECK(value_of(text, "kiosk_decode_duration_seconds_bucket{le=\"+Inf\"}") == 0);
+  // Every metric the alert rules use exists in a real scrape (a renamed metric would silence an
+  // alert without any error from promtool).
+  std::ifstream rules(std::string(KIOSK_SOURCE_DIR) + "/ops/prometheus/kiosk-alerts.yml");
+  REQUIRE(rules);
+  std::stringstream rules_text;
+  rules_text << rules.rdbuf();
+  std::set<std::string> used;
+  std::string r = rules_text.str();
+  std::regex metric_re("\\b(kiosk_[a-z_]+|process_[a-z_]+)\\b");
+  for (std::sregex_iterator it(r.begin(), r.end(), metric_re), end; it != end; ++it)
+    used.insert((*it)[1]);
+  CHECK(used.size() >= 8);
+  for (const auto& name : used) {
+    CAPTURE(name);
+    CHECK(text.find("\n# TYPE " + name + " ") != std::string::npos);
+  }
   CHECK(value_of(text, "process_resident_memory_bytes") > 1e6);
   CHECK(text.find("kiosk_status_list_age_seconds{issuer=") != std::string::npos);
   // No personal data: the holder's name from the vectors never appears.
@@ -136,5 +247,36 @@ TEST_CASE("metrics: a scrape flood does not slow verdicts or the officer page") 
   idle.clear();
   // The idle connections time out (5 s) and scrapes are answered again.
   CHECK(wait_until([&] { return http_get(mport, "/metrics").first == 200; }));
+  CHECK(k.stop() == 0);
+}
+
+TEST_CASE("metrics: the camera's decode times are a histogram beside verification's") {
+  TempDir dir("metrics-decode");
+  install_vector_trust(dir.path + "/data");
+  std::string png =
+      std::string(KIOSK_SOURCE_DIR) + "/tests/data/corpus/zxing-qr/qrcode-2/qr-model-1.png";
+  std::uint16_t mport = free_port();
+  // kioskd-demo's simulated camera (the production kioskd has none) showing a still QR image.
+  Kioskd k(dir.path,
+           base_config(dir.path,
+                       "[devices]\ncamera = sim:still:" + png +
+                           "\ncamera_fps = 10\n[metrics]\nport = " + std::to_string(mport) + "\n"),
+           {"--no-demo"}, {}, kioskd_demo_path());
+  REQUIRE(k.ready);
+  std::string text;
+  REQUIRE(wait_until([&] {
+    text = http_get(mport, "/metrics").second;
+    return value_of(text, "kiosk_decode_duration_seconds_count") >= 5;
+  }));
+  double count = value_of(text, "kiosk_decode_duration_seconds_count");
+  double sum = value_of(text, "kiosk_decode_duration_seconds_sum");
+  CHECK(sum > 0);
+  CHECK(value_of(text, "kiosk_decode_duration_seconds_bucket{le=\"+Inf\"}") == count);
+  MESSAGE("decode: " << count << " frames, mean " << sum / count * 1000 << " ms");
+  write_text(dir.path + "/scrape.txt", text);
+  std::string out, err;
+  CHECK(run({"/bin/sh", "-c", "promtool check metrics < " + dir.path + "/scrape.txt"}, &out,
+            &err) == 0);
+  CHECK(err == "");
   CHECK(k.stop() == 0);
 }

@@ -2,11 +2,15 @@
 // the sequence number in the structured data; the collector killed mid-run and restarted loses
 // nothing; a collector answering garbage is named and the kiosk keeps verifying.
 #include <doctest/doctest.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
+#include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -26,16 +30,21 @@ namespace {
 /// A real rsyslogd with imrelp on `port`, writing RFC 5424 lines to DIR/collected.log. The main
 /// queue is direct: a record is in the file before imrelp acknowledges it.
 struct Rsyslog {
-  Rsyslog(const std::string& dir_, std::uint16_t port_) : dir(dir_), port(port_) {
+  /// `input_extra`: more imrelp input parameters (TLS).
+  Rsyslog(const std::string& dir_, std::uint16_t port_, const std::string& input_extra = "",
+          const std::string& module_extra = "")
+      : dir(dir_), port(port_) {
     fs::create_directories(dir + "/work");
     write_text(dir + "/rsyslog.conf",
                "global(workDirectory=\"" + dir +
                    "/work\")\n"
                    "main_queue(queue.type=\"Direct\")\n"
-                   "module(load=\"imrelp\")\n"
+                   "module(load=\"imrelp\"" +
+                   module_extra +
+                   ")\n"
                    "input(type=\"imrelp\" address=\"127.0.0.1\" port=\"" +
-                   std::to_string(port) +
-                   "\")\n"
+                   std::to_string(port) + "\"" + input_extra +
+                   ")\n"
                    "action(type=\"omfile\" file=\"" +
                    dir + "/collected.log\" template=\"RSYSLOG_SyslogProtocol23Format\")\n");
     start();
@@ -79,11 +88,54 @@ struct Rsyslog {
     }
     return out;
   }
+  /// The kiosk's messages in arrival order: records (seal_id 0) and seals/checkpoints.
+  struct Entry {
+    std::uint64_t seq = 0;
+    std::int64_t seal_id = 0;
+  };
+  std::vector<Entry> entries(const std::string& kiosk) const {
+    std::vector<Entry> out;
+    std::ifstream in(dir + "/collected.log");
+    std::regex rec(" kioskd - audit \\[audit@32473 kiosk=\"" + kiosk + "\" seq=\"([0-9]+)\"");
+    std::regex seal(" kioskd - seal \\[audit@32473 kiosk=\"" + kiosk +
+                    "\" seq=\"([0-9]+)\" seal=\"([0-9]+)\" kind=\"[a-z]+\"\\] \\{\"audit_seal\"");
+    for (std::string line; std::getline(in, line);) {
+      std::smatch m;
+      if (std::regex_search(line, m, rec))
+        out.push_back({std::stoull(m[1]), 0});
+      else if (std::regex_search(line, m, seal))
+        out.push_back({std::stoull(m[1]), std::stoll(m[2])});
+    }
+    return out;
+  }
   std::string dir;
   std::uint16_t port;
   std::unique_ptr<Process> proc;
   bool ready = false;
 };
+
+/// Seals and checkpoints 1..last_id arrived, each after the records it covers, first arrivals
+/// in order; returns the duplicates (recognisable by kiosk and seal id).
+std::size_t check_seals(const std::vector<Rsyslog::Entry>& got, std::int64_t last_id) {
+  std::map<std::int64_t, int> seen;
+  std::uint64_t records = 0;  // the highest record seq arrived so far
+  std::int64_t next = 1;
+  std::size_t seals = 0;
+  for (const auto& e : got) {
+    if (e.seal_id == 0) {
+      records = std::max(records, e.seq);
+      continue;
+    }
+    ++seals;
+    if (seen[e.seal_id]++ == 0) {
+      CHECK(e.seal_id == next);
+      CHECK(e.seq <= records);  // never ahead of the records it covers
+      next = e.seal_id + 1;
+    }
+  }
+  CHECK(next == last_id + 1);
+  return seals - seen.size();
+}
 
 /// Every seq 1..last arrived, in order of first arrival; returns the duplicates.
 std::size_t check_complete(const std::vector<std::uint64_t>& got, std::uint64_t last) {
@@ -107,12 +159,52 @@ std::string garbage_feed(int from, int n, int gap_ms, int first_delay) {
   return feed;
 }
 
-/// A kiosk playing DIR/f.feed, forwarding to 127.0.0.1:relp, with metrics on `metrics`.
-std::string forwarding_config(const std::string& dir, std::uint16_t relp, std::uint16_t metrics) {
+/// A kiosk playing DIR/f.feed, forwarding to 127.0.0.1:relp, with metrics on `metrics`;
+/// `syslog` is the rest of the [syslog] section (plain TCP unless it says otherwise).
+std::string forwarding_config(const std::string& dir, std::uint16_t relp, std::uint16_t metrics,
+                              const std::string& syslog = "transport = plain\n") {
   return base_config(dir, "[devices]\nfeed = " + dir +
-                              "/f.feed\n[syslog]\nrelp = 127.0.0.1:" + std::to_string(relp) +
-                              "\n[metrics]\nport = " + std::to_string(metrics) + "\n");
+                              "/f.feed\n[syslog]\nrelp = 127.0.0.1:" + std::to_string(relp) + "\n" +
+                              syslog + "[metrics]\nport = " + std::to_string(metrics) + "\n");
 }
+
+/// The value of one sample line ("NAME{LABELS}"), -1 when absent.
+long long sample_value(std::uint16_t port, const std::string& series) {
+  auto text = http_get(port, "/metrics").second;
+  auto pos = text.find("\n" + series + " ");
+  return pos == std::string::npos ? -1 : std::stoll(text.substr(pos + series.size() + 2));
+}
+
+/// Test certificates made with the openssl CLI: a CA, a collector certificate it signs for
+/// localhost and 127.0.0.1, a kiosk client certificate it signs, and an unrelated CA.
+struct TestPki {
+  explicit TestPki(const std::string& d) : dir(d) {
+    fs::create_directories(dir);
+    auto sh = [&](const std::string& cmd) {
+      return run({"/bin/sh", "-c", "cd '" + dir + "' && " + cmd + " 2>>openssl.err"}) == 0;
+    };
+    auto key = [&](const std::string& name) {
+      return "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " + name + ".key";
+    };
+    auto ca = [&](const std::string& name, const std::string& cn) {
+      return key(name) + " && openssl req -x509 -new -key " + name + ".key -out " + name +
+             ".pem -days 2 -subj '/CN=" + cn + "'";
+    };
+    auto leaf = [&](const std::string& name, const std::string& cn, const std::string& ext) {
+      return key(name) + " && openssl req -new -key " + name + ".key -out " + name +
+             ".csr -subj '/CN=" + cn + "' && printf '" + ext + "' > " + name +
+             ".ext && openssl x509 -req -in " + name + ".csr -CA ca.pem -CAkey ca.key " +
+             "-CAcreateserial -out " + name + ".pem -days 2 -extfile " + name + ".ext";
+    };
+    ok = sh(ca("ca", "Province Log CA")) && sh(ca("other-ca", "Somebody Else CA")) &&
+         sh(leaf("collector", "localhost",
+                 "subjectAltName=DNS:localhost,IP:127.0.0.1\\nextendedKeyUsage=serverAuth\\n")) &&
+         sh(leaf("client", "TEST-01", "extendedKeyUsage=clientAuth\\n"));
+  }
+  std::string path(const std::string& f) const { return dir + "/" + f; }
+  std::string dir;
+  bool ok = false;
+};
 
 std::uint64_t metric(std::uint16_t port, const std::string& name) {
   auto text = http_get(port, "/metrics").second;
@@ -181,7 +273,22 @@ TEST_CASE("audit records reach a real rsyslog over RELP; a killed collector lose
   std::size_t dups = check_complete(got, 60);
   MESSAGE("collector killed mid-run: " << got.size() << " messages for 60 records, " << dups
                                        << " duplicates (recognisable by seq)");
-  CHECK(AuditForwarder::read_cursor(dir.path + "/data/audit-forward.cursor") == 60);
+  auto cursor = AuditForwarder::read_cursors(dir.path + "/data/audit-forward.cursor");
+  CHECK(cursor.seq == 60);
+  // The seals and signed checkpoints went too, each its own message, in order with the records
+  // (a checkpoint per record, plus the epoch seals): the cursor names the last one acknowledged.
+  CHECK(cursor.seal_id >= 60);
+  std::size_t seal_dups = check_seals(collector.entries("TEST-01"), cursor.seal_id);
+  MESSAGE("seals and checkpoints: " << cursor.seal_id << " forwarded, " << seal_dups
+                                    << " duplicates (recognisable by seal id)");
+  // The collector's file is the auditor's held lines: the log verifies against them.
+  std::string vout, verr;
+  int vrc = run({kioskctl_path(), "audit", "verify", "--data", dir.path + "/data", "--held",
+                 collector.dir + "/collected.log"},
+                &vout, &verr);
+  CAPTURE(vout);
+  CAPTURE(verr);
+  CHECK(vrc == 0);
   std::string err = read_text(dir.path + "/kioskd.stderr");
   CHECK(err.find("audit forward: collector closed the connection") != std::string::npos);
 }
@@ -228,4 +335,171 @@ TEST_CASE("a collector that answers garbage is named; the kiosk keeps verifying"
     poke.connect(acc.local_endpoint(), ec);
   }
   server.join();
+}
+
+TEST_CASE("RELP over TLS: a certificate that does not verify or match sends nothing") {
+  TempDir dir("relp-tls");
+  TestPki pki(dir.path + "/pki");
+  REQUIRE_MESSAGE(pki.ok, read_text(pki.path("openssl.err")));
+  std::uint16_t port = free_port();
+  // imrelp with TLS (tls.tlslib openssl; librelp's GnuTLS flavour works as well) and the
+  // clients' certificates required (authMode certvalid: signed by the CA).
+  Rsyslog collector(dir.path + "/collector", port,
+                    " tls=\"on\" tls.caCert=\"" + pki.path("ca.pem") + "\" tls.myCert=\"" +
+                        pki.path("collector.pem") + "\" tls.myPrivKey=\"" +
+                        pki.path("collector.key") + "\" tls.authMode=\"certvalid\"",
+                    " tls.tlslib=\"openssl\"");
+  REQUIRE(collector.ready);
+  std::string client =
+      "client_cert = " + pki.path("client.pem") + "\nclient_key = " + pki.path("client.key") + "\n";
+  std::uint16_t mport = free_port();
+  std::uint64_t recorded = 0;
+  struct Bad {
+    std::string syslog, problem, says;
+  };
+  for (const Bad& bad :
+       {Bad{"ca_file = " + pki.path("ca.pem") + "\nserver_name = logs.province.example\n" + client,
+            "tls_name",
+            "TLS: the collector's certificate does not name "
+            "'logs.province.example'; nothing sent"},
+        Bad{"ca_file = " + pki.path("other-ca.pem") + "\n" + client, "tls_certificate",
+            // rsyslog sends its CA along: OpenSSL meets a root it does not know.
+            "TLS: the collector's certificate is not trusted (self-signed certificate in "
+            "certificate chain); nothing sent"}}) {
+    CAPTURE(bad.problem);
+    write_text(dir.path + "/f.feed", garbage_feed(static_cast<int>(recorded), 5, 30, 300));
+    Kioskd k(dir.path, forwarding_config(dir.path, port, mport, bad.syslog));
+    REQUIRE(k.ready);
+    // The kiosk keeps verifying and recording; the reason is in /metrics, the journal and on
+    // the officer's screen; nothing reaches the collector and the cursor does not move.
+    REQUIRE(wait_until([&] { return metric(mport, "kiosk_audit_last_seq") >= recorded + 5; }));
+    REQUIRE(wait_until([&] {
+      return sample_value(mport, "kiosk_audit_forward_problem{problem=\"" + bad.problem + "\"}") ==
+             1;
+    }));
+    CHECK(metric(mport, "kiosk_audit_forward_ok") == 0);
+    CHECK(metric(mport, "kiosk_audit_forward_connected") == 0);
+    CHECK(metric(mport, "kiosk_audit_forwarded_seq") == 0);
+    CHECK(read_text(k.stderr_path).find("audit forward: " + bad.says) != std::string::npos);
+    CHECK(http_get(k.port, "/api/state", k.cookie())
+              .second.find("\"forward_error\": \"" + bad.says) != std::string::npos);
+    recorded = metric(mport, "kiosk_audit_last_seq");
+    CHECK(k.stop() == 0);
+    CHECK(collector.seqs("TEST-01").empty());
+    CHECK(AuditForwarder::read_cursor(dir.path + "/data/audit-forward.cursor") == 0);
+  }
+  // The right CA and the default name (the host of relp: the certificate's IP address): the
+  // backlog arrives in order, then the new records.
+  write_text(dir.path + "/f.feed", garbage_feed(static_cast<int>(recorded), 5, 30, 300));
+  Kioskd k(dir.path, forwarding_config(dir.path, port, mport,
+                                       "ca_file = " + pki.path("ca.pem") + "\n" + client));
+  REQUIRE(k.ready);
+  REQUIRE(wait_until([&] { return metric(mport, "kiosk_audit_last_seq") >= recorded + 5; }));
+  std::uint64_t last = metric(mport, "kiosk_audit_last_seq");
+  REQUIRE(wait_until([&] { return metric(mport, "kiosk_audit_forwarded_seq") >= last; },
+                     std::chrono::seconds(20)));
+  CHECK(metric(mport, "kiosk_audit_forward_tls") == 1);
+  CHECK(metric(mport, "kiosk_audit_forward_ok") == 1);
+  CHECK(sample_value(mport, "kiosk_audit_forward_problem{problem=\"none\"}") == 1);
+  CHECK(k.stop() == 0);
+  CHECK(check_complete(collector.seqs("TEST-01"), last) == 0);
+}
+
+TEST_CASE("RELP over TLS needs a CA file; the reason names the file and line") {
+  TempDir dir("relp-tls-config");
+  std::string conf = base_config(dir.path, "[syslog]\nrelp = 127.0.0.1:2514\n");
+  write_text(dir.path + "/kioskd.conf", conf);
+  fs::create_directories(dir.path + "/data");
+  std::string out, err;
+  int rc =
+      run({kioskd_path(), "--config", dir.path + "/kioskd.conf", "--check-config"}, &out, &err);
+  CHECK(rc != 0);
+  CHECK(err.find("relp over TLS needs ca_file") != std::string::npos);
+  CHECK(err.find("kioskd.conf:") != std::string::npos);
+}
+
+TEST_CASE("a full queue disk: the kiosk keeps verifying, nothing acknowledged is lost") {
+  // The kiosk's state folder on a 1 MiB tmpfs in a private mount namespace (this test process's
+  // own: the mount goes when the process ends). Root only.
+  if (::geteuid() != 0) {
+    MESSAGE("SKIPPED: a full queue disk needs root (a tmpfs in a private mount namespace)");
+    return;
+  }
+  TempDir dir("relp-full");
+  if (::unshare(CLONE_NEWNS) != 0 ||
+      ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
+    MESSAGE("SKIPPED: no private mount namespace here (unshare -m): " << std::strerror(errno));
+    return;
+  }
+  fs::create_directories(dir.path + "/data");
+  REQUIRE(::mount("tmpfs", (dir.path + "/data").c_str(), "tmpfs", 0, "size=1m,mode=0700") == 0);
+  std::uint16_t port = free_port();
+  auto collector = std::make_unique<Rsyslog>(dir.path + "/collector", port);
+  REQUIRE(collector->ready);
+  write_text(dir.path + "/f.feed", garbage_feed(0, 600, 80, 300));
+  std::uint16_t mport = free_port();
+  Kioskd k(dir.path, forwarding_config(dir.path, port, mport));
+  REQUIRE(k.ready);
+  auto verdicts = [&] {
+    auto text = http_get(mport, "/metrics").second;
+    long long n = 0;
+    for (std::size_t pos = 0;
+         (pos = text.find("\nkiosk_verdicts_total{", pos)) != std::string::npos;) {
+      pos = text.find("} ", pos) + 2;
+      n += std::stoll(text.substr(pos));
+    }
+    return n;
+  };
+  REQUIRE(wait_until([&] { return metric(mport, "kiosk_audit_forwarded_seq") >= 5; }));
+  const std::string cookie = k.cookie();  // signed in while there is room (trust.db is there too)
+  // The collector goes away; records wait in the log.
+  collector->kill();
+  std::uint64_t waiting_from = metric(mport, "kiosk_audit_last_seq");
+  REQUIRE(wait_until([&] { return metric(mport, "kiosk_audit_last_seq") >= waiting_from + 10; }));
+  // The disk fills up.
+  {
+    std::ofstream filler(dir.path + "/data/filler", std::ios::binary);
+    std::string chunk(4096, 'x');
+    while (filler.write(chunk.data(), static_cast<std::streamsize>(chunk.size())) &&
+           filler.flush()) {
+    }
+  }
+  REQUIRE(wait_until([&] { return metric(mport, "kiosk_audit_writable") == 0; }));
+  std::uint64_t last = metric(mport, "kiosk_audit_last_seq");
+  // Still verifying (each verdict shown says it was not recorded), and the reason is named.
+  long long before = verdicts();
+  REQUIRE(wait_until([&] { return verdicts() >= before + 5; }));
+  CHECK(metric(mport, "kiosk_audit_last_seq") == last);
+  std::string state = http_get(k.port, "/api/state", cookie).second;
+  CHECK(state.find("\"writable\": false") != std::string::npos);
+  CHECK(state.find("cannot append: disk full (no space left on the file system)") !=
+        std::string::npos);
+  // The collector returns: the waiting records are sent and acknowledged, but the cursor cannot be
+  // saved; that is named too (a crash now would send them again, recognisably).
+  collector->start();
+  REQUIRE(collector->ready);
+  REQUIRE(wait_until([&] { return metric(mport, "kiosk_audit_forwarded_seq") >= last; },
+                     std::chrono::seconds(40)));
+  CHECK(wait_until(
+      [&] { return sample_value(mport, "kiosk_audit_forward_problem{problem=\"cursor\"}") == 1; }));
+  CHECK(AuditForwarder::read_cursor(dir.path + "/data/audit-forward.cursor") < last);
+  // Space returns: recording and the cursor resume by themselves.
+  fs::remove(dir.path + "/data/filler");
+  REQUIRE(wait_until([&] { return metric(mport, "kiosk_audit_writable") == 1; }));
+  REQUIRE(wait_until([&] { return metric(mport, "kiosk_audit_last_seq") > last + 3; }));
+  REQUIRE(wait_until([&] {
+    return AuditForwarder::read_cursor(dir.path + "/data/audit-forward.cursor") >=
+           metric(mport, "kiosk_audit_last_seq");
+  }));
+  CHECK(metric(mport, "kiosk_audit_forward_ok") == 1);
+  std::string err = read_text(k.stderr_path);
+  CHECK(err.find("audit forward: cursor not saved (records may be sent again): ") !=
+        std::string::npos);
+  CHECK(k.stop() == 0);
+  std::uint64_t final_last = AuditForwarder::read_cursor(dir.path + "/data/audit-forward.cursor");
+  std::size_t dups = check_complete(collector->seqs("TEST-01"), final_last);
+  MESSAGE("full disk: " << last << " records before the disk filled, " << final_last
+                        << " at the end, all in rsyslog's file (" << dups << " duplicates)");
+  collector.reset();
+  ::umount2((dir.path + "/data").c_str(), MNT_DETACH);
 }

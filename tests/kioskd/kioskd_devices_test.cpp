@@ -195,7 +195,7 @@ TEST_CASE("the card source with the in-process virtual card: ACCEPT, clone, not 
   sim::VcardReader* card_slot = reader.get();
   kioskd::CardSource source(ioc, std::move(reader));
   kioskd::Kiosk* kp = kiosk->get();
-  source.start([kp](ChipInput in) { kp->on_chip(in); },
+  source.start([kp](ChipInput in, kioskd::InputTiming t) { kp->on_chip(in, t); },
                [kp](const kioskd::DeviceStatus& st) { kp->on_status(st); });
   std::thread loop([&] { ioc.run(); });
   struct Cleanup {  // also when a REQUIRE fails
@@ -231,6 +231,20 @@ TEST_CASE("the card source with the in-process virtual card: ACCEPT, clone, not 
   CHECK(e1.get("channel")->string == "card");
   CHECK(e1.get("document")->string == "SSC_CHIP");
   CHECK(e1.get("outcome")->string == "ACCEPT");
+  // The verdict's way through kioskd, for bench/e2e_latency's split by stage: monotonic stamps
+  // from the card found to the state published, each set and in order.
+  const json::Value* timing = e1.get("timing");
+  REQUIRE(timing);
+  double last = 0;
+  for (const char* stamp : {"captured_us", "read_start_us", "read_us", "received_us", "verified_us",
+                            "committed_us", "published_us"}) {
+    const json::Value* t = timing->get(stamp);
+    REQUIRE_MESSAGE(t, stamp);
+    REQUIRE(t->is_number());
+    CHECK_MESSAGE(t->number > 0, stamp);
+    CHECK_MESSAGE(t->number >= last, stamp);
+    last = t->number;
+  }
   take_out();
 
   auto clone = *genuine;

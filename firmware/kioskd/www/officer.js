@@ -240,6 +240,7 @@
     au.appendChild(el("p", s_class(state.audit.writable), (state.audit.writable ? t("audit_ok") : t("audit_fail")) + " · #" + state.audit.last_seq));
     if (!state.audit.chain_intact) au.appendChild(el("p", "warn", t("audit_break")));
     if (state.audit.message) au.appendChild(el("p", "small", state.audit.message));
+    if (state.audit.forward_error) au.appendChild(el("p", "warn", t("forward_fail") + " (#" + state.audit.forwarded_seq + "): " + state.audit.forward_error));
     if (state.audit.alarm || state.audit.checkpoint) au.appendChild(el("p", state.audit.alarm ? "alert" : "small", state.audit.alarm ? "ALARM: " + state.audit.alarm : state.audit.checkpoint));
     renderAlerts(state);
     checkLayout();
