@@ -1,7 +1,7 @@
 // Scenes for the self-service coach (issue 17): an e-card phone at the 720p kiosk camera, as
 // sim/scene renders it, taken one step further where the scanner can no longer read it, which
-// is when the applicant needs advice: a screen turned down to a twentieth of its light in sensor noise, the phone
-// held at twice the distance, a lamp's reflection over the code. TEST MATERIAL.
+// is when the applicant needs advice: a screen turned down to a twentieth of its light in sensor
+// noise, the phone held at twice the distance, a lamp's reflection over the code. TEST MATERIAL.
 #pragma once
 
 #include <string>
