@@ -1,10 +1,39 @@
 #include "app/coach.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <vector>
+
+#include <opencv2/imgproc.hpp>
+
+#include "app/scan/finder_patterns.h"
 
 namespace kiosk {
 
-FrameMeasure measure_frame(const scan::ImageView& f) {
+namespace {
+
+// The median module size of the finder patterns in view (at most three, largest first).
+std::optional<double> module_estimate(const scan::ImageView& f, int bpp, int stride) {
+  cv::Mat wrapped(f.height, f.width, bpp == 1 ? CV_8UC1 : CV_8UC3,
+                  const_cast<std::uint8_t*>(f.data), static_cast<std::size_t>(stride));
+  cv::Mat gray;
+  if (bpp == 1) {
+    gray = wrapped;
+  } else {
+    cv::cvtColor(wrapped, gray, cv::COLOR_BGR2GRAY);
+  }
+  auto found = scan::detail::find_finder_patterns(gray, 3);
+  if (found.empty()) return std::nullopt;
+  std::vector<float> sizes;
+  for (const auto& p : found)
+    sizes.push_back(p.module);
+  std::sort(sizes.begin(), sizes.end());
+  return sizes[sizes.size() / 2];
+}
+
+}  // namespace
+
+FrameMeasure measure_frame(const scan::ImageView& f, bool find_module) {
   FrameMeasure m;
   if (!f.data || f.width < 3 || f.height < 3) return m;
   int bpp = f.format == scan::PixelFormat::kGray8 ? 1 : 3;
@@ -29,6 +58,7 @@ FrameMeasure measure_frame(const scan::ImageView& f) {
   m.mean = sum / static_cast<double>(n);
   m.saturated = static_cast<double>(bright) / static_cast<double>(n);
   m.sharpness = lap / static_cast<double>(n);
+  if (find_module) m.module_px = module_estimate(f, bpp, stride);
   return m;
 }
 
@@ -48,14 +78,11 @@ std::string_view name(Advice a) {
   return "none";
 }
 
-Advice advise(const FrameMeasure& m) {
-  // Starting thresholds (not yet tuned on field frames): a frame averaging under 45 grey levels
-  // is a dark screen; over 4 % saturated pixels is a glare spot; a module under 2.5 pixels is
-  // too far; a mean Laplacian under 2 grey levels is blurred.
-  if (m.mean < 45) return Advice::kBrighter;
-  if (m.saturated > 0.04) return Advice::kTiltGlare;
-  if (m.module_px && *m.module_px < 2.5) return Advice::kCloser;
-  if (m.sharpness < 2.0) return Advice::kHoldStill;
+Advice advise(const FrameMeasure& m, const CoachThresholds& t) {
+  if (m.mean < t.dark_mean) return Advice::kBrighter;
+  if (m.saturated > t.glare_saturated) return Advice::kTiltGlare;
+  if (m.module_px && *m.module_px < t.far_module_px) return Advice::kCloser;
+  if (m.sharpness < t.blur_sharpness) return Advice::kHoldStill;
   return Advice::kNone;
 }
 

@@ -18,7 +18,9 @@ struct FrameMeasure {
 };
 
 /// Measures a frame (every 2nd pixel of every 2nd row). A view without data measures as zeros.
-FrameMeasure measure_frame(const scan::ImageView& frame);
+/// With `find_module`, also estimates the module size of a code in view from its finder patterns
+/// (the scan pipeline's own finder search; none found: no estimate).
+FrameMeasure measure_frame(const scan::ImageView& frame, bool find_module = false);
 
 enum class Advice : std::uint8_t {
   kNone,       ///< nothing to say: keep holding
@@ -29,7 +31,28 @@ enum class Advice : std::uint8_t {
 };
 std::string_view name(Advice a);  ///< "none", "brighter", "tilt", "closer", "still"
 
+/// The coach's thresholds, in one place, chosen from bench/coach_inputs (kiosk-sim's e-card
+/// phone at the 720p kiosk camera; docs/coaching.md has the table). Only frames the scanner could
+/// not read are coached, so each threshold separates the unread frames of its condition from the
+/// unread frames of the others:
+///  - dark: unread dark frames average 4-5 grey levels, good ones 125-135, and dimmed screens of
+///    42-98 are still read: 50 leaves a margin of ten times the dark p90;
+///  - glare: a white phone screen alone saturates 3-11 % of the frame (read anyway); far frames
+///    reach 5.0 % (p90), glare frames start at 11.0 % (p10): 5.5 %, near the far side, since a
+///    glare scene through the simulated camera end to end measured under 8 %;
+///  - far: good frames' codes measure 3.4 px a module; kiosk-sim's far codes (modules of 1.3 to
+///    2.6 px) fail: under 3 px is too far (when the finder search sees the code at all);
+///  - blur: every scene with a code in view measures 6 or more (sensor noise included); under 2
+///    is a frame with no detail at all: hold still.
+struct CoachThresholds {
+  double dark_mean = 50;
+  double glare_saturated = 0.055;
+  double far_module_px = 3.0;
+  double blur_sharpness = 2.0;
+};
+inline constexpr CoachThresholds kCoachThresholds{};
+
 /// The one thing to do, most blocking first: darkness, glare, distance, blur.
-Advice advise(const FrameMeasure& m);
+Advice advise(const FrameMeasure& m, const CoachThresholds& t = kCoachThresholds);
 
 }  // namespace kiosk

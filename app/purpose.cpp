@@ -32,6 +32,11 @@ std::string_view name(Tone t) {
 }
 
 PurposeLine purpose_line(CounterService service, Outcome outcome, Document document) {
+  // A code that names no known document, or whose document could not be read or verified, is
+  // not a document: nothing shown from it may be taken as fact, whatever its outcome.
+  if (document == Document::kUnknown)
+    return {outcome == Outcome::kReview ? Tone::kWarn : Tone::kBad, std::string(kUnknownEn),
+            std::string(kUnknownZh)};
   std::string doc_en(text(document, Language::kEn)), doc_zh(text(document, Language::kZh));
   if (outcome == Outcome::kReject)
     return {Tone::kBad, "Rejected: do not rely on this " + doc_en + " (reasons below)",
@@ -51,8 +56,6 @@ PurposeLine purpose_line(CounterService service, Outcome outcome, Document docum
             "Valid work permit (legacy WP card, valid until its next extension or amendment)",
             "工作许可有效（旧版工作许可证，有效至下次延期或变更）"};
   }
-  if (document == Document::kUnknown)  // an accepted verdict always names its document
-    return {Tone::kBad, "No document identified", "未能识别证件"};
   if (service == CounterService::kResidencePermit)
     return {Tone::kOk, doc_en + " verified: a document the residence-permit procedure names",
             doc_zh + "已核验：属于居留许可申请所列证件"};

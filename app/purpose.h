@@ -34,8 +34,16 @@ struct PurposeLine {
   std::string en, zh;
 };
 
+/// The line of a verdict that identified no document (unreadable, unknown type, or a signature
+/// that did not verify): nothing on the card can be relied on.
+inline constexpr std::string_view kUnknownEn =
+    "Unknown document: do not rely on anything shown. Nothing on it was identified or verified.";
+inline constexpr std::string_view kUnknownZh =
+    "无法识别的证件：显示的任何内容均不可依据，其内容未经识别或核验。";
+
 /// The answer for one verdict at a counter of `service`. Green only for an accepted document the
-/// service names; REVIEW is amber and REJECT red whatever the document (their reasons stay below).
+/// service names; REVIEW is amber and REJECT red whatever the document (their reasons stay below);
+/// an unidentified document gets the unknown-document line.
 PurposeLine purpose_line(CounterService service, Outcome outcome, Document document);
 
 }  // namespace kiosk

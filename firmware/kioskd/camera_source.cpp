@@ -146,7 +146,8 @@ void CameraSource::run() {
 
 void CameraSource::coach(const scan::ImageView& view, bool code_found, Advice& last) {
   if (!on_advice_) return;
-  Advice a = code_found ? Advice::kNone : advise(measure_frame(view));
+  // The module estimate (the finder search) tells a code held too far from no code at all.
+  Advice a = code_found ? Advice::kNone : advise(measure_frame(view, true));
   if (a == last) return;
   last = a;
   boost::asio::post(ioc_, [alive = alive_, h = on_advice_, a] {

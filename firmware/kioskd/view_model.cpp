@@ -88,7 +88,8 @@ void write_entry(json::Writer& w, const SessionEntry& e, const KioskView& view) 
   view.next_update ? w.string(iso_time(*view.next_update)) : w.null();
   w.end_object();
   w.key("cross_check");
-  if (view.session->passport()) {
+  // An unidentified document has nothing to compare with the passport: no check is shown for it.
+  if (view.session->passport() && v.document != Document::kUnknown) {
     write_cross_check(w, e, *view.session->passport());
   } else {
     w.null();
@@ -284,6 +285,22 @@ std::string self_json(const KioskView& v) {
     for (const auto& e : entries)
       counter = counter || applicant_next(e.verdict) == ApplicantNext::kGoToCounter;
     w.string(counter ? "counter" : "another");
+  }
+  // The sound cue of the newest verdict: accepted, go to the counter (the officer decides), or
+  // present another document. The applicant hears what the screen says; no reason is in it.
+  // The newest verdict is the entry with the highest id (a redrawn e-card replaces its entry).
+  const SessionEntry* newest = nullptr;
+  for (const auto& e : entries)
+    if (!newest || e.id > newest->id) newest = &e;
+  w.key("verdict").number(newest ? static_cast<std::int64_t>(newest->id) : 0);
+  w.key("cue");
+  if (!newest) {
+    w.null();
+  } else {
+    const Verdict& last = newest->verdict;
+    w.string(last.outcome == Outcome::kAccept                      ? "accept"
+             : applicant_next(last) == ApplicantNext::kGoToCounter ? "counter"
+                                                                   : "another");
   }
   bool devices_ok = false;
   for (const auto& d : v.devices)

@@ -63,7 +63,9 @@ Freshness freshness(const SessionEntry& e, std::int64_t now, std::int64_t limit_
 /// The officer's state message: {"type":"officer", ...}.
 std::string officer_json(const KioskView& v);
 
-/// The applicant's state message: {"type":"self", "phase", "documents", "next"}.
+/// The applicant's state message: {"type":"self", "session", "phase", "documents", "next",
+/// "verdict" (the newest verdict's entry id, 0 for none), "cue" (its sound: "accept", "counter",
+/// "another" or null), "ready", "coach"}.
 std::string self_json(const KioskView& v);
 
 enum class ApplicantNext { kGoToCounter, kPresentAnother };

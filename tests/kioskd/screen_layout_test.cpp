@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "tests/kioskd/screens.h"
 #include "tests/kioskd/support.h"
 
 using namespace kiosk;
@@ -30,8 +31,7 @@ TEST_CASE("officer screen layout: 1 to 4 documents, two sizes, two languages") {
     MESSAGE("SKIPPED: " << why);
     return;
   }
-  std::string shots = std::string(KIOSK_BUILD_DIR) + "/kioskd-screens";
-  fs::create_directories(shots);
+  std::string shots = shots_dir();
   // One applicant's documents: a letter, the legacy card, a letter from another city (REVIEW)
   // and a forged letter (REJECT, its record hidden).
   const std::string docs[] = {case_payload("wpnl-valid"), case_payload("wpcard-valid"),
@@ -66,27 +66,81 @@ TEST_CASE("officer screen layout: 1 to 4 documents, two sizes, two languages") {
       }
     }
   }
+  // The applicant's screen at the same sizes, Chinese first and English first: waiting for a
+  // document (a kiosk with no input) and after the letter (the one-document kiosk).
+  dirs.push_back(std::make_unique<TempDir>("layout-idle"));
+  kiosks.push_back(std::make_unique<Kioskd>(dirs.back()->path, base_config(dirs.back()->path, "")));
+  REQUIRE(kiosks.back()->ready);
+  for (std::size_t which : {kiosks.size() - 1, std::size_t{0}}) {
+    bool idle = which != 0;
+    for (const char* lang : {"en", "zh"}) {
+      for (auto [w, h] : {std::pair{1366, 768}, std::pair{1920, 1080}}) {
+        jobs.begin_object();
+        jobs.key("page").string("self");
+        jobs.key("phase").string(idle ? "idle" : "done");
+        jobs.key("url").string(kiosks[which]->url + "self?lang=" + lang);
+        jobs.key("width").number(w).key("height").number(h);
+        jobs.key("file").string(shots + "/self-" + (idle ? "idle" : "done") + "-" + lang + "-" +
+                                std::to_string(w) + "x" + std::to_string(h) + ".png");
+        jobs.end_object();
+      }
+    }
+  }
   jobs.end_array();
-  std::string out, err;
-  int rc = run({"/usr/bin/env", "node", std::string(KIOSK_SOURCE_DIR) + "/tests/kioskd/screens.cjs",
-                *tools, jobs.take()},
-               &out, &err);
-  CAPTURE(err);
-  REQUIRE(rc == 0);
-  auto results = json::parse(out);
-  REQUIRE(results);
-  REQUIRE(results->array.size() == 16);
+  auto results = run_screens(*tools, jobs.take());
+  REQUIRE(results.array.size() == 24);
+  for (std::size_t i = 16; i < 24; ++i) {
+    const json::Value& r = results.array[i];
+    CAPTURE(r.get("file")->string);
+    bool en = ((i - 16) / 2) % 2 == 0;
+    CHECK(r.get("layout")->string == "ok");  // no horizontal scroll, nothing cut off
+    CHECK(r.get("lang")->string == (en ? "en" : "zh-CN"));
+    CHECK(r.get("phase")->string == (i < 20 ? "idle" : "done"));
+    CHECK(fs::exists(r.get("file")->string));
+    const std::string& text = r.get("text")->string;
+    // Both languages, the chosen one first; nothing personal.
+    auto at_en =
+        text.find(i < 20 ? "Please present your work-permit document" : "Please go to the counter");
+    auto at_zh = text.find(i < 20 ? "请出示您的工作许可证件" : "请到窗口办理");
+    REQUIRE(at_en != std::string::npos);
+    REQUIRE(at_zh != std::string::npos);
+    CHECK((at_en < at_zh) == en);
+    CHECK(text.find("MUELLER") == std::string::npos);
+  }
+  results.array.resize(16);
   std::string all_text;
-  for (std::size_t i = 0; i < results->array.size(); ++i) {
-    const json::Value& r = results->array[i];
+  std::size_t unknown_cards = 0;
+  for (std::size_t i = 0; i < results.array.size(); ++i) {
+    const json::Value& r = results.array[i];
+    bool en = (i / 2) % 2 == 0;
     std::size_t n = i / 4 + 1;
     CAPTURE(r.get("file")->string);
     CHECK(static_cast<std::size_t>(r.get("entries")->number) == n);
     CHECK(r.get("layout")->string == "ok");  // no horizontal scroll, no cut word, none squeezed
-    CHECK(static_cast<std::size_t>(r.get("cross")->number) == n);  // the passport check, each
+    // The passport check on each identified document; the forged letter (the 4th) names none.
+    CHECK(static_cast<std::size_t>(r.get("cross")->number) == (n == 4 ? 3 : n));
+    for (const auto& card : r.get("cards")->array) {
+      if (card.get("document")->string != "UNKNOWN") {
+        CHECK(card.get("unknown")->type == json::Value::Type::kNull);
+        continue;
+      }
+      // The forged letter never looks like a document: the plain line, seen; no holder field.
+      ++unknown_cards;
+      CHECK(card.get("outcome")->string == "REJECT");
+      REQUIRE(card.get("unknown")->type == json::Value::Type::kObject);
+      CHECK(card.get("unknown")->get("visible")->boolean);
+      CHECK(card.get("unknown")->get("text")->string.find(
+                en ? "Unknown document: do not rely on anything shown" : "无法识别的证件") !=
+            std::string::npos);
+      CHECK(card.get("holder_fields")->number == 0);
+      CHECK(card.get("cross")->number == 0);
+      CHECK(card.get("text")->string.find("MUELLER") == std::string::npos);
+      CHECK(card.get("text")->string.find("C01X00T47") == std::string::npos);
+    }
     CHECK(fs::exists(r.get("file")->string));
     all_text += r.get("text")->string;
   }
+  CHECK(unknown_cards == 4);  // n = 4: two languages, two sizes
   // The purpose line: the letter is what the RP procedure names; the legacy card is not.
   CHECK(all_text.find("a document the residence-permit procedure names") != std::string::npos);
   CHECK(all_text.find("not a document the residence-permit procedure names") != std::string::npos);
@@ -123,6 +177,48 @@ TEST_CASE("replay flags: the same e-card QR and the same letter shown again in a
     CAPTURE(e.get("document")->string);
     CHECK(e.get("replay")->string ==
           (e.get("document")->string == "E_SSC" ? "same_presentation" : "seen_today"));
+  }
+  // And in the page the officer looks at: each card of the second session carries its note,
+  // visible, in English and in Chinese.
+  std::string why;
+  auto tools = npm_browser_tools(&why);
+  if (!tools) {
+    MESSAGE("SKIPPED (the page): " << why);
+    CHECK(k.stop() == 0);
+    return;
+  }
+  json::Writer jobs;
+  jobs.begin_array();
+  for (const char* lang : {"en", "zh"}) {
+    jobs.begin_object();
+    jobs.key("url").string(k.url + "?lang=" + lang);
+    jobs.key("width").number(1366).key("height").number(768);
+    jobs.key("entries").number(2);
+    jobs.key("file").string(shots_dir() + "/replay-" + lang + "-1366x768.png");
+    jobs.key("cookie").string(k.cookie());
+    jobs.end_object();
+  }
+  jobs.end_array();
+  auto pages = run_screens(*tools, jobs.take());
+  REQUIRE(pages.array.size() == 2);
+  for (std::size_t i = 0; i < 2; ++i) {
+    bool en = i == 0;
+    const json::Value& r = pages.array[i];
+    CHECK(r.get("layout")->string == "ok");
+    REQUIRE(r.get("cards")->array.size() == 2);
+    for (const auto& card : r.get("cards")->array) {
+      bool ecard = card.get("document")->string == "E_SSC";
+      CAPTURE(card.get("document")->string);
+      REQUIRE(card.get("replay")->array.size() == 1);
+      const json::Value& note = card.get("replay")->array[0];
+      CHECK(note.get("kind")->string == (ecard ? "same_presentation" : "seen_today"));
+      CHECK(note.get("visible")->boolean);
+      const char* want = ecard ? (en ? "e-card code was already shown in another session"
+                                     : "二维码已在另一次核验中出示过")
+                               : (en ? "already presented today in another session"
+                                     : "今天已在另一次核验中出示过");
+      CHECK(note.get("text")->string.find(want) != std::string::npos);
+    }
   }
   CHECK(k.stop() == 0);
 }

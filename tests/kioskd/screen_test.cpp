@@ -72,6 +72,11 @@ TEST_CASE("purpose line: what the residence-permit procedure names, never green 
       CHECK(purpose_line(s, Outcome::kReview, d).tone == Tone::kWarn);
     }
   }
+  // An unidentified document is never described as a document of some kind.
+  PurposeLine unknown = purpose_line(rp, Outcome::kReject, Document::kUnknown);
+  CHECK(unknown.en.find("Unknown document: do not rely on anything shown") == 0);
+  CHECK(unknown.zh.find("不可依据") != std::string::npos);
+  CHECK(purpose_line(rp, Outcome::kReview, Document::kUnknown).en == unknown.en);
   CHECK(counter_service_from_name("residence-permit") == rp);
   CHECK_FALSE(counter_service_from_name("rp").has_value());
 }
@@ -131,6 +136,23 @@ TEST_CASE("officer message: purpose, names, freshness and the cross-check per do
   // The same matching passport beside a REJECT is never green.
   CHECK(o.find("\"overall\": \"match\", \"tone\": \"bad\"") != std::string::npos);
   CHECK(o.find("Residence permit application") != std::string::npos);
+
+  // A forged code that named no document: no holder, no names, no passport check, the plain line.
+  SessionEntry forged = verified(Document::kUnknown, Outcome::kReject, h, {3});
+  forged.verdict.issuer_kid.reset();
+  forged.verdict.reasons = {Reason::kBadSignature};
+  Session s2;
+  s2.add(forged);
+  s2.set_passport(zone_of(h, h.ppn));
+  KioskView v2 = v;
+  v2.session = &s2;
+  auto f2 = json::parse(officer_json(v2));
+  REQUIRE(f2);
+  const json::Value& fe = f2->get("session")->get("entries")->array.at(0);
+  CHECK(fe.get("holder")->type == json::Value::Type::kNull);
+  CHECK(fe.get("names")->type == json::Value::Type::kNull);
+  CHECK(fe.get("cross_check")->type == json::Value::Type::kNull);
+  CHECK(fe.get("purpose")->get("en")->string.find("Unknown document") == 0);
 
   s.set_passport(zone_of(h, "ZZ0000000"));
   o = officer_json(v);
@@ -201,4 +223,16 @@ TEST_CASE("applicant message: the camera's coaching while nothing is read, and n
   std::string done = self_json(v);
   CHECK(done.find("\"coach\": \"none\"") != std::string::npos);  // read: no more coaching
   CHECK(done.find("C01X00T47") == std::string::npos);
+  CHECK(done.find("\"cue\": \"accept\"") != std::string::npos);
+  SessionEntry revoked = verified(Document::kWpnl, Outcome::kReject, test::sample_holder(), {2});
+  revoked.id = 9;
+  revoked.verdict.reasons = {Reason::kCredentialRevoked};
+  s.add(revoked);
+  CHECK(self_json(v).find("\"cue\": \"counter\"") != std::string::npos);
+  SessionEntry stale = verified(Document::kESsc, Outcome::kReject, test::sample_holder(), {3});
+  stale.id = 10;
+  stale.verdict.reasons = {Reason::kPresentationExpired};
+  s.add(stale);
+  CHECK(self_json(v).find("\"cue\": \"another\"") != std::string::npos);
+  CHECK(self_json(v).find("\"verdict\": 10") != std::string::npos);
 }

@@ -51,9 +51,14 @@
     banner.appendChild(el("span", "word", e.outcome_text[lang]));
     if (lang !== "en") banner.appendChild(el("span", "word-en", e.outcome));
     card.appendChild(banner);
+    // An unidentified document must never look like one: its line says so plainly and nothing
+    // from its payload (holder, places, passport check) is shown.
+    const unknown = e.document === "UNKNOWN";
+    if (unknown) card.classList.add("unknown-doc");
     if (e.purpose) {
-      const pl = el("p", "purpose tone-" + e.purpose.tone);
+      const pl = el("p", "purpose tone-" + e.purpose.tone + (unknown ? " unknown-note" : ""));
       pl.setAttribute("data-tone", e.purpose.tone);
+      if (unknown) pl.setAttribute("data-unknown", "1");
       pl.appendChild(el("span", "purpose-icon", e.purpose.tone === "ok" ? "✓" : e.purpose.tone === "warn" ? "!" : "✗"));
       pl.appendChild(el("span", "", e.purpose[lang]));
       card.appendChild(pl);
@@ -63,7 +68,7 @@
       rp.setAttribute("data-replay", e.replay);
       card.appendChild(rp);
     }
-    if (e.cross_check) card.appendChild(renderCrossCheck(e.cross_check));
+    if (e.cross_check && !unknown) card.appendChild(renderCrossCheck(e.cross_check));
     if (e.freshness) card.appendChild(renderFreshness(e.freshness));
 
     const meta = el("dl", "meta");
@@ -85,7 +90,7 @@
     }
     card.appendChild(list);
 
-    if (e.holder) {
+    if (e.holder && !unknown) {
       card.appendChild(el("h3", "", t("holder")));
       const h = el("dl", "holder" + (count > 1 ? " compact" : ""));
       for (const f of HOLDER_FIELDS) {
@@ -103,7 +108,7 @@
       h.appendChild(el("dd", "", e.holder.valid_from + " – " + e.holder.valid_until));
       card.appendChild(h);
     } else {
-      card.appendChild(el("p", "holder-hidden", t("holder_hidden")));
+      card.appendChild(el("p", "holder-hidden", t(unknown ? "holder_hidden_unknown" : "holder_hidden")));
     }
     if (e.audit_seq === null) card.appendChild(el("p", "not-recorded", t("not_recorded") + ": " + e.audit_error));
     else card.appendChild(el("p", "recorded", t("recorded") + " #" + e.audit_seq));

@@ -1,20 +1,29 @@
 // The applicant's screen: what to present and where, progress, and the next step. It receives
-// only {phase, documents, next}: no reason code and no personal data ever reach this page.
+// only {phase, documents, next, cue, coach}: no reason code and no personal data ever reach this
+// page. Both languages are always shown; ?lang=en puts English first (default: Chinese first).
 "use strict";
 (function () {
   let state = window.KIOSK_SELF || { phase: "idle", documents: 0, next: null, ready: true };
+  const lang = new URLSearchParams(location.search).get("lang") === "en" ? "en" : "zh";
+  // A line in both languages: the first language large, the other below it.
   function el(tag, cls, zh, en) {
     const e = document.createElement(tag);
     if (cls) e.className = cls;
-    if (zh !== undefined) e.appendChild(document.createTextNode(zh));
-    if (en !== undefined) { const s = document.createElement("span"); s.className = "en"; s.textContent = en; e.appendChild(s); }
+    const [first, second] = lang === "en" ? [en, zh] : [zh, en];
+    if (first !== undefined) e.appendChild(document.createTextNode(first));
+    if (second !== undefined) {
+      const s = document.createElement("span");
+      s.className = "en";
+      s.lang = lang === "en" ? "zh-CN" : "en";
+      s.textContent = second;
+      e.appendChild(s);
+    }
     return e;
   }
   function step(title, zh, en) {
-    const d = el("div", "step");
-    const b = document.createElement("b"); b.textContent = title; d.appendChild(b);
-    d.appendChild(document.createTextNode(zh));
-    const s = document.createElement("span"); s.className = "en"; s.textContent = en; d.appendChild(s);
+    const d = el("div", "step", zh, en);
+    const b = document.createElement("b"); b.textContent = title;
+    d.insertBefore(b, d.firstChild);
     return d;
   }
   function progress(n) {
@@ -22,7 +31,7 @@
     const labels = [["1 出示证件", "Present"], ["2 核验", "Check"], ["3 下一步", "Next step"]];
     labels.forEach((l, i) => {
       const s = document.createElement("span");
-      s.textContent = l[0] + " · " + l[1];
+      s.textContent = lang === "en" ? l[0][0] + " " + l[1] + " · " + l[0].slice(2) : l[0] + " · " + l[1];
       if (i === n) s.className = "on";
       p.appendChild(s);
     });
@@ -35,9 +44,11 @@
     closer: ["⊕", "请将二维码靠近一些", "Hold the code closer"],
     still: ["✋", "请保持不动", "Hold still for a moment"],
   };
-  // Sound cues: a rising two-tone when the applicant may go to the counter, a low tone when
-  // another document is needed. WebAudio, generated here: nothing is fetched.
-  let audio = null, lastNext = null;
+  // Sound cues (WebAudio, generated here: nothing is fetched), one per newest verdict: a rising
+  // chime when the document was accepted, a falling two-tone "go to the counter" when the officer
+  // has to look at it, a single low tone when another document is needed.
+  const CUES = { accept: [660, 880, 1320], counter: [587, 440], another: [330] };
+  let audio = null;
   function tone(freqs) {
     try {
       audio = audio || new (window.AudioContext || window.webkitAudioContext)();
@@ -53,16 +64,24 @@
       }
     } catch (e) { /* no audio device: the screen says it all */ }
   }
+  // A cue sounds once per new verdict seen live, never for the state the page was loaded with.
+  const verdictKey = (s) => s.session + ":" + s.verdict;
+  let lastKey = verdictKey(state);
   function cue() {
-    if (state.next && state.next !== lastNext) tone(state.next === "counter" ? [660, 880] : [330]);
-    lastNext = state.next;
-    document.body.setAttribute("data-cue", state.next || "");
+    const key = verdictKey(state);
+    if (state.cue && key !== lastKey && CUES[state.cue]) {
+      tone(CUES[state.cue]);
+      document.body.setAttribute("data-cue", state.cue);
+    }
+    lastKey = key;
   }
   function render() {
+    document.documentElement.lang = lang === "en" ? "en" : "zh-CN";
     const m = document.getElementById("self-main");
     m.replaceChildren();
     m.setAttribute("data-phase", state.phase);
     m.setAttribute("data-next", state.next || "");
+    m.setAttribute("data-documents", String(state.documents || 0));
     if (state.phase === "idle") {
       m.appendChild(progress(0));
       m.appendChild(el("h1", "self-title", "请出示您的工作许可证件", "Please present your work-permit document"));
@@ -82,15 +101,34 @@
         box.appendChild(el("span", "", c[1], c[2]));
         m.appendChild(box);
       }
-      return;
-    }
-    m.appendChild(progress(2));
-    m.appendChild(el("p", "self-title", "已读取 " + state.documents + " 份证件", "Documents read: " + state.documents));
-    if (state.next === "counter") {
-      m.appendChild(el("div", "next", "请到窗口办理", "Please go to the counter"));
     } else {
-      m.appendChild(el("div", "next", "请出示另一份证件（或刷新手机二维码）", "Please present another document (or refresh the QR code on your phone)"));
+      m.appendChild(progress(2));
+      m.appendChild(el("p", "self-title", "已读取 " + state.documents + " 份证件", "Documents read: " + state.documents));
+      if (state.next === "counter") {
+        m.appendChild(el("div", "next", "请到窗口办理", "Please go to the counter"));
+      } else {
+        m.appendChild(el("div", "next", "请出示另一份证件（或刷新手机二维码）", "Please present another document (or refresh the QR code on your phone)"));
+      }
     }
+    checkLayout();
+  }
+  // The layout's own check (as the officer page's): no horizontal scroll and nothing cut off at
+  // the screen's edges; body[data-layout] is "ok" or the problems found.
+  function checkLayout() {
+    const problems = [];
+    const root = document.documentElement;
+    if (root.scrollWidth > root.clientWidth + 1) problems.push("hscroll");
+    const main = document.getElementById("self-main");
+    if (main.scrollHeight > main.clientHeight + 1) problems.push("vcut");
+    for (const e of document.querySelectorAll(".self-head, .self-main *, .self-foot")) {
+      const r = e.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      if (r.left < -1 || r.top < -1 || r.right > innerWidth + 1 || r.bottom > innerHeight + 1) {
+        problems.push("cut");
+        break;
+      }
+    }
+    document.body.setAttribute("data-layout", problems.length ? problems.join(" ") : "ok");
   }
   function connect() {
     const ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws/self");
@@ -99,6 +137,7 @@
     };
     ws.onclose = () => setTimeout(connect, 1000);
   }
+  window.addEventListener("resize", checkLayout);
   render();
   connect();
 })();

@@ -1,0 +1,22 @@
+// Scenes for the self-service coach (issue 17): an e-card phone at the 720p kiosk camera, as
+// sim/scene renders it, taken one step further where the scanner can no longer read it, which
+// is when the applicant needs advice: a screen turned down to a twentieth of its light in sensor
+// noise, the phone held at twice the distance, a lamp's reflection over the code. TEST MATERIAL.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <opencv2/core.hpp>
+
+#include "sim/rng.h"
+
+namespace kiosk::sim {
+
+enum class CoachCondition { kGood, kDark, kFar, kGlare };
+std::string_view name(CoachCondition c);  ///< "good", "dark", "far", "glare"
+
+/// One BGR frame (1280x720) of a phone showing `text` under `c`.
+cv::Mat coach_scene(CoachCondition c, const std::string& text, Rng& rng);
+
+}  // namespace kiosk::sim
