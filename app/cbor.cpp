@@ -239,10 +239,11 @@ class Checker {
           KeyId k;
           if (auto e = item(depth + 1, &k)) return e;
           if (arg <= kCheckedMapPairs) {
-            for (std::uint64_t j = 0; j < i; ++j) {
+            const auto n = static_cast<std::size_t>(i);  // i < arg <= kCheckedMapPairs
+            for (std::size_t j = 0; j < n; ++j) {
               if (!key_less(keys[j], k) && !key_less(k, keys[j])) return Error::kDuplicateKey;
             }
-            keys[i] = k;
+            keys[n] = k;
           }
           if (auto e = item(depth + 1, nullptr)) return e;
         }
