@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -165,6 +166,19 @@ std::optional<std::string> npm_browser_tools(std::string* why) {
     return std::nullopt;
   }
   std::string prefix = std::string(KIOSK_BUILD_DIR) + "/npm-a11y";
+  // ctest runs the browser tests in parallel: one installs while the others wait on the lock
+  // (released when the process exits), instead of reading a half-written node_modules.
+  std::filesystem::create_directories(KIOSK_BUILD_DIR);
+  int lock = ::open((prefix + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock < 0 || ::flock(lock, LOCK_EX) != 0) {
+    *why = "cannot lock " + prefix + ".lock";
+    if (lock >= 0) ::close(lock);
+    return std::nullopt;
+  }
+  struct Unlock {
+    int fd;
+    ~Unlock() { ::close(fd); }
+  } unlock{lock};
   if (std::filesystem::exists(prefix + "/node_modules/axe-core/axe.min.js") &&
       std::filesystem::exists(prefix + "/node_modules/puppeteer-core/package.json"))
     return prefix;
