@@ -315,10 +315,14 @@ int add_officer(const std::string& dir, const std::string& name, const std::stri
                 const std::string& role) {
   std::string pw = dir + "/password.txt";
   write_text(pw, password + "\n");
+  // The shell is the host's: in a cross build it starts kioskctl through qemu (target.h).
+  std::string emulator =
+      needs_target_emulator(kioskctl_path()) ? std::string(KIOSK_TARGET_EMULATOR) + " " : "";
   std::vector<std::string> argv = {"/bin/sh",
                                    "-c",
-                                   "exec \"$0\" officer add --db \"$1\" --name \"$2\" --role "
-                                   "\"$3\" < \"$4\"",
+                                   "exec " + emulator +
+                                       "\"$0\" officer add --db \"$1\" --name \"$2\" --role "
+                                       "\"$3\" < \"$4\"",
                                    kioskctl_path(),
                                    dir + "/data/trust.db",
                                    name,
