@@ -29,15 +29,9 @@
 #include "app/result.h"
 #include "firmware/audit/audit_log.h"
 #include "firmware/audit/chain_check.h"
+#include "firmware/kioskd/fleet_wire.h"
 
 namespace kiosk::kioskd {
-
-/// "host:port" of a RELP collector (an IPv4 literal or a name; [v6]:port).
-struct RelpTarget {
-  std::string host;
-  std::string port;
-};
-std::optional<RelpTarget> parse_relp_target(std::string_view text);
 
 /// How the forwarder protects the connection.
 struct ForwardTls {
@@ -74,27 +68,6 @@ std::string syslog_message(const audit::StoredRecord& rec, std::string_view kios
 /// --held` reads it (the collector's file is the auditor's held lines).
 std::string syslog_seal_message(const audit::StoredSeal& seal, std::string_view kiosk_id);
 
-/// Where forwarding stands: the last record and the last seal row the collector acknowledged.
-struct ForwardCursor {
-  std::uint64_t seq = 0;
-  std::int64_t seal_id = 0;
-};
-
-/// One RELP frame: "TXNR COMMAND DATALEN[ DATA]\n".
-std::string relp_frame(std::uint64_t txnr, std::string_view command, std::string_view data);
-
-/// A RELP response frame read from a collector.
-struct RelpResponse {
-  std::uint64_t txnr = 0;
-  std::string command;  ///< "rsp" or "serverclose"
-  std::string data;     ///< "200 OK ..." for an acknowledgement
-};
-
-/// Parses one response frame from the front of `buf`: the frame and the bytes it took, nullopt
-/// when more bytes are needed, an error for anything that is not RELP (bounded: 64 KiB of data).
-Result<std::optional<std::pair<RelpResponse, std::size_t>>, std::string> parse_relp_response(
-    std::string_view buf);
-
 struct ForwardStatus {
   bool enabled = false;
   bool connected = false;
@@ -121,7 +94,10 @@ class AuditForwarder {
   void wake();
   ForwardStatus status() const;
 
-  /// Reads the cursor file ("SEQ SEAL_ID"; zeros when missing or unreadable).
+  /// Reads the cursor file ("SEQ SEAL_ID"): zeros when it is missing (nothing forwarded yet);
+  /// the reason when it cannot be read or parsed.
+  static Result<ForwardCursor, std::string> load_cursor(const std::string& path);
+  /// The cursor, zeros when missing or unreadable (everything is sent again, recognisably).
   static ForwardCursor read_cursors(const std::string& path);
   /// Its record sequence number.
   static std::uint64_t read_cursor(const std::string& path);

@@ -214,29 +214,21 @@ std::uint64_t metric(std::uint16_t port, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("RELP framing, responses, targets and the RFC 5424 message") {
-  CHECK(relp_frame(1, "open", "relp_version=0") == "1 open 14 relp_version=0\n");
-  CHECK(relp_frame(7, "close", "") == "7 close 0\n");
-  auto ok = parse_relp_response("3 rsp 6 200 OK\n4 rsp");
-  REQUIRE(ok);
-  REQUIRE(*ok);
-  CHECK((*ok)->first.txnr == 3);
-  CHECK((*ok)->first.data == "200 OK");
-  CHECK((*ok)->second == 15);
-  CHECK(parse_relp_response("3 rsp 6 200")->has_value() == false);  // more bytes needed
-  CHECK(parse_relp_response("0 serverclose 0\n").value()->first.command == "serverclose");
-  CHECK(!parse_relp_response("HTTP/1.1 400 Bad Request\r\n"));
-  CHECK(!parse_relp_response("3 rsp 6 200 OKX"));
-  CHECK(!parse_relp_response("3 rsp 99999999 "));
-  CHECK(!parse_relp_response("3 rsp x\n"));
-  CHECK(parse_relp_response("").value().has_value() == false);
-
-  CHECK(parse_relp_target("127.0.0.1:2514")->port == "2514");
-  CHECK(parse_relp_target("[::1]:2514")->host == "::1");
-  CHECK(parse_relp_target("logs.example.cn:20514")->host == "logs.example.cn");
-  CHECK(!parse_relp_target("127.0.0.1"));
-  CHECK(!parse_relp_target("127.0.0.1:0"));
-  CHECK(!parse_relp_target("a b:1"));
+TEST_CASE("the RFC 5424 message; the cursor file read back or named") {
+  // (RELP framing, answers and targets: kioskd_fleet_wire_test.)
+  TempDir dir("cursor");
+  std::string path = dir.path + "/audit-forward.cursor";
+  CHECK(AuditForwarder::load_cursor(path).value() == ForwardCursor{});  // none yet: from 0
+  write_text(path, "12 34\n");
+  CHECK(AuditForwarder::load_cursor(path).value() == ForwardCursor{12, 34});
+  write_text(path, "12 x\n");
+  CHECK(AuditForwarder::load_cursor(path).error() == path + ": not a seal id: 'x'");
+  CHECK(AuditForwarder::read_cursors(path) == ForwardCursor{});  // sent again, recognisably
+  write_text(path, std::string(4096, '7'));
+  CHECK(AuditForwarder::load_cursor(path).error() == path + ": too long (65 bytes, at most 64)");
+  fs::remove(path);
+  fs::create_directory(path);
+  CHECK(AuditForwarder::load_cursor(path).error() == path + ": Is a directory");
 
   audit::StoredRecord rec;
   rec.seq = 42;
