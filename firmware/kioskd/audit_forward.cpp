@@ -291,9 +291,32 @@ void AuditForwarder::stop() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stop_ = true;
+    // A blocking connect (SYN_SENT), read or write ends at once (the fd is cleared under the
+    // mutex before it is closed: never another file's).
+    if (active_fd_ >= 0) ::shutdown(active_fd_, SHUT_RDWR);
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+}
+
+bool AuditForwarder::drain_and_stop(std::chrono::milliseconds budget) {
+  bool ok = false;
+  if (thread_.joinable()) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    drain_ = true;
+    drain_tried_ = drained_ = drain_ok_ = false;
+    woken_ = true;
+    cv_.notify_all();
+    cv_.wait_for(lock, budget, [&] { return drained_; });
+    ok = drained_ && drain_ok_;
+  }
+  stop();
+  return ok;
+}
+
+void AuditForwarder::set_active_fd(int fd) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  active_fd_ = fd;
 }
 
 void AuditForwarder::wake() {
@@ -335,19 +358,30 @@ void AuditForwarder::run() {
       for (addrinfo* a = res; a && fd < 0; a = a->ai_next) {
         fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
         if (fd < 0) continue;
+        set_active_fd(fd);
         timeval tv{kIoTimeoutSeconds, 0};
         ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
         ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
         if (::connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
           error.text = "connect " + target_.host + ":" + target_.port + ": " + std::strerror(errno);
+          set_active_fd(-1);
           ::close(fd);
           fd = -1;
         }
       }
       ::freeaddrinfo(res);
     }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (drain_) drain_tried_ = true;
+    }
     if (fd >= 0) {
       Link link(fd);
+      // Cleared before the link closes the fd (declared after it: destroyed first).
+      struct Active {
+        AuditForwarder& f;
+        ~Active() { f.set_active_fd(-1); }
+      } active{*this};
       auto [kind, why] = tls_.enabled ? link.start_tls(tls_, target_.host)
                                       : std::pair{ForwardProblem::kNone, std::string()};
       if (kind != ForwardProblem::kNone) {
@@ -364,11 +398,17 @@ void AuditForwarder::run() {
     }
     if (error.text.empty()) return;  // stopped
     set_error(error.kind, error.text);
-    // Back off: 1 s, 2 s, 4 s ... at most 30 s; a stop ends the wait.
+    // Back off: 1 s, 2 s, 4 s ... at most 30 s; a stop ends the wait, a drain too (once: a
+    // collector that cannot be reached then gets the rest at the next start).
     ++failures;
     auto wait = std::chrono::seconds(std::min(30u, 1u << std::min(failures - 1, 5u)));
     std::unique_lock<std::mutex> lock(mutex_);
-    cv_.wait_for(lock, wait, [&] { return stop_; });
+    if (drain_ && drain_tried_ && !drained_) {
+      drained_ = true;
+      drain_ok_ = false;
+      cv_.notify_all();
+    }
+    cv_.wait_for(lock, wait, [&] { return stop_ || (drain_ && !drain_tried_); });
     if (stop_) return;
     if (status_.connected) failures = 0;
   }
@@ -410,8 +450,10 @@ AuditForwarder::Failure AuditForwarder::session(Link& link) {
   std::unique_ptr<audit::AuditLog> log = std::move(*log_r);
   for (;;) {
     ForwardCursor cursor;
+    bool draining = false;  // read before the log: what the log held when the drain began is read
     {
       std::lock_guard<std::mutex> lock(mutex_);
+      draining = drain_ && !drained_;
       if (stop_) {
         link.send_all(relp_frame(txnr, "close", ""));
         link.close_notify();
@@ -448,6 +490,14 @@ AuditForwarder::Failure AuditForwarder::session(Link& link) {
       }
     }
     if (batch.empty()) {
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (draining && !drained_) {
+          drained_ = true;
+          drain_ok_ = true;
+          cv_.notify_all();
+        }
+      }
       if (cursor_unsaved_) {
         // The cursor file could not be written (a full disk): try again while idle, so that it
         // is saved as soon as there is room, new records or not.

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -89,7 +90,14 @@ class AuditForwarder {
   AuditForwarder& operator=(const AuditForwarder&) = delete;
 
   void start();
+  /// Stops at once: a connection or exchange in progress is cut (what it sent without an
+  /// acknowledgement is sent again at the next start).
   void stop();
+  /// At a clean shutdown: forwards what the log holds now (the stop seal just written) within
+  /// `budget`, then stops. Connects at once when the forwarder was backing off; returns as soon
+  /// as everything is acknowledged or the collector cannot be reached (then the rest goes at the
+  /// next start, as always). True when everything was acknowledged.
+  bool drain_and_stop(std::chrono::milliseconds budget);
   /// A record was appended: send soon (otherwise the forwarder looks every 2 s).
   void wake();
   ForwardStatus status() const;
@@ -111,6 +119,9 @@ class AuditForwarder {
   /// One connected session: sends from the cursor on until an error or stop.
   Failure session(Link& link);
   void set_error(ForwardProblem kind, std::string e);
+  /// The socket being connected or used ("" when none): stop() shuts it down to end a blocking
+  /// connect, read or write at once.
+  void set_active_fd(int fd);
 
   std::string audit_path_, cursor_path_, kiosk_id_;
   RelpTarget target_;
@@ -122,6 +133,11 @@ class AuditForwarder {
   std::condition_variable cv_;
   bool stop_ = false;
   bool woken_ = false;
+  bool drain_ = false;        ///< drain_and_stop() waits: send what there is, then say so
+  bool drain_tried_ = false;  ///< the forwarder connected (or tried to) since drain_ was set
+  bool drained_ = false;      ///< answer to drain_: done (all acknowledged, or unreachable)
+  bool drain_ok_ = false;     ///< ... and everything was acknowledged
+  int active_fd_ = -1;
   ForwardStatus status_;
 };
 
