@@ -217,7 +217,8 @@ Result<boost::asio::ip::tcp::endpoint, std::string> Kiosk::start() {
   if (config_.metrics_port) {
     metrics_server_ = std::make_unique<MetricsServer>(config_.metrics_max_connections);
     if (!config_.metrics_tls_cert.empty()) {
-      auto tls = metrics_server_->use_tls(config_.metrics_tls_cert, config_.metrics_tls_key);
+      auto tls = metrics_server_->use_tls(config_.metrics_tls_cert, config_.metrics_tls_key,
+                                          config_.metrics_client_ca);
       if (!tls) return Unexpected{"metrics " + tls.error()};
     }
     if (!config_.metrics_token_file.empty()) {

@@ -1,5 +1,8 @@
 #include "firmware/kioskd/metrics_server.h"
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -121,9 +124,25 @@ MetricsServer::~MetricsServer() {
 }
 
 Result<bool, std::string> MetricsServer::use_tls(const std::string& cert_file,
-                                                 const std::string& key_file) {
+                                                 const std::string& key_file,
+                                                 const std::string& client_ca) {
   auto c = make_tls_server_context(cert_file, key_file);
   if (!c) return Unexpected{c.error()};
+  if (!client_ca.empty()) {
+    SSL_CTX* native = (*c)->native_handle();
+    STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(client_ca.c_str());
+    if (SSL_CTX_load_verify_locations(native, client_ca.c_str(), nullptr) != 1 || !names) {
+      if (names) sk_X509_NAME_pop_free(names, X509_NAME_free);
+      ERR_clear_error();
+      return Unexpected{client_ca + ": cannot load the client CA (PEM certificates)"};
+    }
+    SSL_CTX_set_client_CA_list(native, names);  // takes ownership
+    SSL_CTX_set_verify(native, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+    // TLS 1.3 session tickets would let a client resume without presenting its certificate
+    // again; a scrape is one short connection anyway.
+    SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_OFF);
+    SSL_CTX_set_num_tickets(native, 0);
+  }
   tls_ = std::move(*c);
   return true;
 }

@@ -58,8 +58,8 @@ TEST_CASE("metrics: off loopback only with TLS and a bearer token (refused at st
     CHECK(run({kioskd_path(), "--config", dir.path + "/kioskd.conf", "--check-config"}, &out,
               &err) != 0);
     CHECK(err.find("[metrics] listen = 10.0.0.5 is not loopback: the metrics listener needs TLS "
-                   "(tls_cert, tls_key) and a bearer token (token_file) there") !=
-          std::string::npos);
+                   "(tls_cert, tls_key) and a bearer token (token_file) or client certificates "
+                   "(client_ca) there") != std::string::npos);
     CHECK(err.find(says) != std::string::npos);
   }
   // A token too short to be one.
@@ -127,6 +127,91 @@ TEST_CASE("metrics: TLS and a bearer token (the console's TLS context)") {
   CHECK(curl({"-H", "Authorization: Bearer " + token,
               "http://127.0.0.1:" + std::to_string(mport) + "/metrics"},
              &body) == "000");
+  CHECK(k.stop() == 0);
+}
+
+TEST_CASE("metrics: client certificates in place of the token (the console's TLS context)") {
+  TempDir dir("metrics-mtls");
+  install_vector_trust(dir.path + "/data");
+  // The listener's self-signed certificate; the scrapers' CA and a client certificate it signs;
+  // a client certificate from another CA.
+  auto sh = [&](const std::string& cmd) {
+    return run({"/bin/sh", "-c", "cd '" + dir.path + "' && (" + cmd + ") 2>>openssl.err"}) == 0;
+  };
+  std::string ec = "-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes";
+  REQUIRE(sh("openssl req -x509 " + ec +
+             " -keyout m.key -out m.pem -days 2 -subj /CN=kiosk -addext "
+             "subjectAltName=IP:127.0.0.1"));
+  for (std::string ca : {"scrape-ca", "other-ca"}) {
+    std::string client = ca == "scrape-ca" ? "prom" : "stranger";
+    REQUIRE(sh("openssl req -x509 " + ec + " -keyout " + ca + ".key -out " + ca +
+               ".pem -days 2 -subj /CN=" + ca + " && openssl req -new " + ec + " -keyout " +
+               client + ".key -out " + client + ".csr -subj /CN=" + client +
+               " && printf 'extendedKeyUsage=clientAuth\\n' > c.ext && openssl x509 -req -in " +
+               client + ".csr -CA " + ca + ".pem -CAkey " + ca + ".key -CAcreateserial -out " +
+               client + ".pem -days 2 -extfile c.ext"));
+  }
+  // Off loopback, client certificates alone are enough (no token).
+  write_text(dir.path + "/kioskd.conf",
+             base_config(dir.path, "[metrics]\nlisten = 10.0.0.5\nport = 9464\ntls_cert = " +
+                                       dir.path + "/m.pem\ntls_key = " + dir.path +
+                                       "/m.key\nclient_ca = " + dir.path + "/scrape-ca.pem\n"));
+  std::string out, err;
+  CHECK(run({kioskd_path(), "--config", dir.path + "/kioskd.conf", "--check-config"}, &out, &err) ==
+        0);
+  CAPTURE(err);
+  // client_ca without TLS is refused.
+  write_text(dir.path + "/kioskd.conf",
+             base_config(dir.path,
+                         "[metrics]\nport = 9464\nclient_ca = " + dir.path + "/scrape-ca.pem\n"));
+  CHECK(run({kioskd_path(), "--config", dir.path + "/kioskd.conf", "--check-config"}, &out, &err) !=
+        0);
+  CHECK(err.find("[metrics] client_ca needs TLS (tls_cert, tls_key)") != std::string::npos);
+
+  std::uint16_t mport = free_port();
+  Kioskd k(dir.path,
+           base_config(dir.path, "[metrics]\nport = " + std::to_string(mport) +
+                                     "\ntls_cert = " + dir.path + "/m.pem\ntls_key = " + dir.path +
+                                     "/m.key\nclient_ca = " + dir.path + "/scrape-ca.pem\n"));
+  REQUIRE(k.ready);
+  std::string url = "https://127.0.0.1:" + std::to_string(mport) + "/metrics";
+  auto curl = [&](const std::string& client, std::string* body) {
+    std::vector<std::string> argv = {"/usr/bin/curl",
+                                     "-s",
+                                     "-o",
+                                     dir.path + "/body",
+                                     "-w",
+                                     "%{http_code}",
+                                     "--max-time",
+                                     "10",
+                                     "--noproxy",
+                                     "*",
+                                     "--cacert",
+                                     dir.path + "/m.pem"};
+    if (!client.empty()) {
+      argv.insert(argv.end(), {"--cert", dir.path + "/" + client + ".pem", "--key",
+                               dir.path + "/" + client + ".key"});
+    }
+    argv.push_back(url);
+    std::string code, cerr_text;
+    run(argv, &code, &cerr_text);
+    *body = read_text(dir.path + "/body");
+    return code;
+  };
+  std::string body, code;
+  CAPTURE(code);
+  REQUIRE(wait_until([&] {
+    code = curl("prom", &body);
+    return code == "200" && value_of(body, "kiosk_audit_last_seq") >= 0;
+  }));
+  CHECK(body.find("# TYPE kiosk_verdicts_total counter") != std::string::npos);
+  // No certificate, or one from another CA: the handshake fails, nothing is answered.
+  fs::remove(dir.path + "/body");
+  CHECK(curl("", &body) == "000");
+  CHECK(body.find("kiosk_") == std::string::npos);
+  CHECK(curl("stranger", &body) == "000");
+  CHECK(body.find("kiosk_") == std::string::npos);
+  CHECK(curl("prom", &body) == "200");
   CHECK(k.stop() == 0);
 }
 
