@@ -26,6 +26,21 @@ namespace fs = std::filesystem;
 
 namespace {
 
+/// curl with `extra` arguments, trusting DIR/m.pem; the HTTP status ("000": no answer) and, in
+/// `body`, what came (DIR/body).
+std::string https_code(const std::string& dir, const std::vector<std::string>& extra,
+                       std::string* body) {
+  std::vector<std::string> argv = {"/usr/bin/curl", "-s",          "-o", dir + "/body", "-w",
+                                   "%{http_code}",  "--max-time",  "10", "--noproxy",   "*",
+                                   "--cacert",      dir + "/m.pem"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  std::string code, cerr_text;
+  int rc = run(argv, &code, &cerr_text);
+  if (code.empty()) MESSAGE("curl " << rc << ": " << cerr_text);
+  if (body) *body = read_text(dir + "/body");
+  return code;
+}
+
 /// The value of the sample line starting with `series` ("name{labels}"), or -1.
 double value_of(const std::string& text, const std::string& series) {
   auto pos = text.find("\n" + series + " ");
@@ -91,25 +106,7 @@ TEST_CASE("metrics: TLS and a bearer token (the console's TLS context)") {
   REQUIRE(k.ready);
   std::string url = "https://127.0.0.1:" + std::to_string(mport) + "/metrics";
   auto curl = [&](const std::vector<std::string>& extra, std::string* body) {
-    std::vector<std::string> argv = {"/usr/bin/curl",
-                                     "-s",
-                                     "-o",
-                                     dir.path + "/body",
-                                     "-w",
-                                     "%{http_code}",
-                                     "--max-time",
-                                     "10",
-                                     "--noproxy",
-                                     "*",
-                                     "--cacert",
-                                     dir.path + "/m.pem"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    std::string code;
-    std::string cerr_text;
-    int rc = run(argv, &code, &cerr_text);
-    if (code.empty()) MESSAGE("curl " << rc << ": " << cerr_text);
-    if (body) *body = read_text(dir.path + "/body");
-    return code;
+    return https_code(dir.path, extra, body);
   };
   std::string body, code;
   CAPTURE(code);
@@ -176,27 +173,12 @@ TEST_CASE("metrics: client certificates in place of the token (the console's TLS
   REQUIRE(k.ready);
   std::string url = "https://127.0.0.1:" + std::to_string(mport) + "/metrics";
   auto curl = [&](const std::string& client, std::string* body) {
-    std::vector<std::string> argv = {"/usr/bin/curl",
-                                     "-s",
-                                     "-o",
-                                     dir.path + "/body",
-                                     "-w",
-                                     "%{http_code}",
-                                     "--max-time",
-                                     "10",
-                                     "--noproxy",
-                                     "*",
-                                     "--cacert",
-                                     dir.path + "/m.pem"};
-    if (!client.empty()) {
-      argv.insert(argv.end(), {"--cert", dir.path + "/" + client + ".pem", "--key",
-                               dir.path + "/" + client + ".key"});
-    }
-    argv.push_back(url);
-    std::string code, cerr_text;
-    run(argv, &code, &cerr_text);
-    *body = read_text(dir.path + "/body");
-    return code;
+    std::vector<std::string> extra;
+    if (!client.empty())
+      extra = {"--cert", dir.path + "/" + client + ".pem", "--key",
+               dir.path + "/" + client + ".key"};
+    extra.push_back(url);
+    return https_code(dir.path, extra, body);
   };
   std::string body, code;
   CAPTURE(code);
