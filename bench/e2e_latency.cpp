@@ -331,7 +331,7 @@ int main(int argc, char** argv) {
        "--disable-sync", "--user-data-dir=" + profile.path,
        "--remote-debugging-port=" + std::to_string(devtools), "--remote-allow-origins=*",
        "about:blank"},
-      ProcessOptions{{}, dir.path + "/chromium.out", dir.path + "/chromium.err", std::nullopt});
+      ProcessOptions{{}, dir.path + "/chromium.out", dir.path + "/chromium.err", std::nullopt, {}});
   std::string page_path = devtools_page(devtools, "about:blank");
   if (page_path.empty()) return fail("Chromium's page did not appear");
   WsClient cdp(devtools, page_path);
