@@ -18,6 +18,7 @@
 #include <boost/beast/websocket.hpp>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -90,7 +91,9 @@ Process::Process(const std::vector<std::string>& argv_in, const ProcessOptions& 
       ::dup2(fd, 2);
     }
     if (opt.fsize_limit) {
-      rlimit rl{*opt.fsize_limit, *opt.fsize_limit};
+      const auto lim = static_cast<rlim_t>(
+          std::min<std::uint64_t>(*opt.fsize_limit, std::numeric_limits<rlim_t>::max()));
+      rlimit rl{lim, lim};
       ::setrlimit(RLIMIT_FSIZE, &rl);
       ::signal(SIGXFSZ, SIG_IGN);  // a write past the limit fails with EFBIG instead
     }
