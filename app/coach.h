@@ -11,15 +11,20 @@
 namespace kiosk {
 
 struct FrameMeasure {
-  double mean = 0;                  ///< mean luminance, 0..255
-  double saturated = 0;             ///< share of pixels at 250 or above, 0..1 (glare)
-  double sharpness = 0;             ///< mean absolute Laplacian, grey levels (low: blurred or far)
-  std::optional<double> module_px;  ///< the QR's module size when the scanner estimated one
+  double mean = 0;       ///< mean luminance, 0..255
+  double bright = 0;     ///< the 99th percentile of luminance: the lit part (a screen's white)
+  double saturated = 0;  ///< share of pixels at 250 or above, 0..1
+  double sharpness = 0;  ///< mean absolute Laplacian, grey levels (low: blurred or far)
+  std::optional<double> module_px;  ///< the code's module size, when a code was located
+  /// The radius of the largest saturated disc over the located code, in modules (glare).
+  std::optional<double> glare_modules;
 };
 
 /// Measures a frame (every 2nd pixel of every 2nd row). A view without data measures as zeros.
-/// With `find_module`, also estimates the module size of a code in view from its finder patterns
-/// (the scan pipeline's own finder search; none found: no estimate).
+/// With `find_module`, also locates a code in view and measures its module size and the glare
+/// over it: by the scan pipeline's own finder search, and for a code too small for that search
+/// (modules of about 1.2 to 2 pixels), by the middles of its finder patterns in the patches of
+/// dense fine detail, enlarged (none found: no estimate; no glare measured on a small code).
 FrameMeasure measure_frame(const scan::ImageView& frame, bool find_module = false);
 
 enum class Advice : std::uint8_t {
@@ -45,9 +50,9 @@ std::string_view name(Advice a);  ///< "none", "brighter", "tilt", "closer", "st
 ///  - blur: every scene with a code in view measures 6 or more (sensor noise included); under 2
 ///    is a frame with no detail at all: hold still.
 struct CoachThresholds {
-  double dark_mean = 50;
-  double glare_saturated = 0.055;
-  double far_module_px = 3.0;
+  double dark_bright = 50;
+  double glare_modules = 5.0;
+  double far_module_px = 2.0;
   double blur_sharpness = 2.0;
 };
 inline constexpr CoachThresholds kCoachThresholds{};
