@@ -1,10 +1,12 @@
-// coach_inputs: what the self-service coach measures (app/coach.h: mean luminance, saturated
-// share, mean Laplacian, the module size of a code in view) and the advice its thresholds give.
-//   coach_inputs [--count N] [--seed S] [--dump DIR]
+// coach_inputs: what the self-service coach measures (app/coach.h: the luminance's 99th
+// percentile, the saturated share, the mean Laplacian, the module size of a code in view and the
+// glare over it) and the advice its thresholds give.
+//   coach_inputs [--count N] [--seed S] [--repeat R] [--dump DIR]
 //     kiosk-sim scenes of an e-card phone at the 720p kiosk camera, by condition (good, dark,
 //     far, glare, and the negatives nocode and empty), N per condition (default 16); the advice
 //     given on the frames the scanner could NOT read (the only ones coached), and what the
-//     measurement costs per frame. --dump writes the frames as DIR/CONDITION-I.png.
+//     measurement costs per frame (the least of R runs of each frame, default 1). --dump writes the
+//     frames as DIR/CONDITION-I.png.
 //   coach_inputs --corpus DIR [--list]
 //     real photographs laid out like tests/data/corpus: the advice each photo would get if the
 //     camera could not read it, split by whether the camera's stages decode it (a decodable
@@ -63,11 +65,17 @@ struct Timed {
   double ms = 0;
 };
 
-Timed measure_timed(const scan::ImageView& v) {
-  auto t0 = std::chrono::steady_clock::now();
-  FrameMeasure m = measure_frame(v, true);
-  auto t1 = std::chrono::steady_clock::now();
-  return {m, std::chrono::duration<double, std::milli>(t1 - t0).count()};
+// The measure's cost: the least of `repeat` runs (the machine's other work only adds).
+Timed measure_timed(const scan::ImageView& v, int repeat = 1) {
+  Timed t;
+  for (int i = 0; i < repeat; ++i) {
+    auto t0 = std::chrono::steady_clock::now();
+    t.m = measure_frame(v, true);
+    auto t1 = std::chrono::steady_clock::now();
+    double ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
+    if (i == 0 || ms < t.ms) t.ms = ms;
+  }
+  return t;
 }
 
 std::string advice_counts(std::map<Advice, int>& a) {
@@ -87,8 +95,8 @@ int corpus(const std::string& dir, bool list) {
   int read = 0, unread = 0, unreadable = 0;
   std::vector<double> ms;
   if (list)
-    std::printf("%-32s %4s %6s %7s %6s %6s %s\n", "photo", "read", "mean", "satur", "sharp",
-                "module", "advice");
+    std::printf("%-32s %4s %6s %6s %7s %6s %6s %6s %s\n", "photo", "read", "mean", "p99", "satur",
+                "sharp", "module", "glare", "advice");
   for (const auto& img : set) {
     cv::Mat m = cv::imread(img.path, cv::IMREAD_COLOR);
     if (m.empty()) {
@@ -123,7 +131,7 @@ int corpus(const std::string& dir, bool list) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int count = 16;
+  int count = 16, repeat = 1;
   std::uint64_t seed = 17;
   std::string dump, corpus_dir;
   bool list = false;
@@ -137,12 +145,13 @@ int main(int argc, char** argv) {
     if (k == "--count") count = std::max(1, std::atoi(argv[i + 1]));
     if (k == "--seed") seed = static_cast<std::uint64_t>(std::atoll(argv[i + 1]));
     if (k == "--dump") dump = argv[i + 1];
+    if (k == "--repeat") repeat = std::max(1, std::atoi(argv[i + 1]));
     if (k == "--corpus") corpus_dir = argv[i + 1];
     ++i;
   }
   if (!corpus_dir.empty()) return corpus(corpus_dir, list);
   std::printf("%-6s %3s %5s | %-17s | %-17s | %-23s | %-13s | %-13s | %-14s | %s\n", "scene", "n",
-              "read", "p95 lum p10/50/90", "glare p10/50/90", "saturated p10/50/90",
+              "read", "p99 lum p10/50/90", "glare p10/50/90", "saturated p10/50/90",
               "sharp p10/p50", "module p50", "measure ms p50/max",
               "advice on unread frames (brighter/tilt/closer/still/none)");
   kiosk::sim::Rng root(seed);
@@ -161,7 +170,7 @@ int main(int argc, char** argv) {
       scan::ImageView view = view_of(frame);
       // A negative is "read" only if the scanner returns a text at all (it must not).
       bool ok = decoded(view, "");
-      Timed t = measure_timed(view);
+      Timed t = measure_timed(view, repeat);
       ++n;
       read += ok;
       bright.push_back(t.m.bright);
