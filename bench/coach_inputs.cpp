@@ -26,10 +26,12 @@
 #include "app/coach.h"
 #include "app/scan/scanner.h"
 #include "bench/image_set.h"
+#include "bench/sample.h"
 #include "sim/coach/coach_scene.h"
 #include "sim/scene/credential_text.h"
 
 using namespace kiosk;
+using kiosk::bench::view_of;
 using kiosk::sim::scene::credential_like_text;
 
 namespace {
@@ -38,16 +40,6 @@ double pct(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
   return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5)];
-}
-
-scan::ImageView view_of(const cv::Mat& m) {
-  scan::ImageView v;
-  v.data = m.data;
-  v.width = m.cols;
-  v.height = m.rows;
-  v.stride = static_cast<int>(m.step[0]);
-  v.format = m.channels() == 1 ? scan::PixelFormat::kGray8 : scan::PixelFormat::kBgr8;
-  return v;
 }
 
 bool decoded(const scan::ImageView& v, const std::string& expected) {

@@ -14,6 +14,12 @@ namespace {
 /// Frames without a code after which the previous region stops being a useful hint.
 constexpr int kHintFrames = 15;
 
+/// A non-owning scan view of an 8-bit gray or BGR frame.
+scan::ImageView view_of(const cv::Mat& m) {
+  return {m.data, m.cols, m.rows, static_cast<int>(m.step[0]),
+          m.channels() == 1 ? scan::PixelFormat::kGray8 : scan::PixelFormat::kBgr8};
+}
+
 }  // namespace
 
 CameraSource::CameraSource(boost::asio::io_context& ioc, std::unique_ptr<drivers::Camera> camera,
@@ -106,12 +112,7 @@ void CameraSource::run() {
     if (last_seq && f->sequence > last_seq + 1) skipped_ += f->sequence - last_seq - 1;
     last_seq = f->sequence;
     if (m.empty() || m.depth() != CV_8U || (m.channels() != 1 && m.channels() != 3)) continue;
-    scan::ImageView view;
-    view.data = m.data;
-    view.width = m.cols;
-    view.height = m.rows;
-    view.stride = static_cast<int>(m.step[0]);
-    view.format = m.channels() == 1 ? scan::PixelFormat::kGray8 : scan::PixelFormat::kBgr8;
+    scan::ImageView view = view_of(m);
     scan::ScanOptions opt;
     opt.hint = hint;
     // The fallbacks a frame cannot afford wait for a later frame, each in turn coming first.
@@ -182,14 +183,8 @@ void CameraSource::run_coach() {
     coach_next_ = cv::Mat();
     std::uint64_t generation = coach_generation_;
     lock.unlock();
-    scan::ImageView view;
-    view.data = frame.data;
-    view.width = frame.cols;
-    view.height = frame.rows;
-    view.stride = static_cast<int>(frame.step[0]);
-    view.format = frame.channels() == 1 ? scan::PixelFormat::kGray8 : scan::PixelFormat::kBgr8;
     // The module estimate (the code search) tells a code held too far from no code at all.
-    Advice a = advise(measure_frame(view, true));
+    Advice a = advise(measure_frame(view_of(frame), true));
     lock.lock();
     // A code read meanwhile makes this frame's advice stale.
     if (generation == coach_generation_) post_advice(a);
