@@ -152,12 +152,17 @@ TEST_CASE("camera: a passport data page held up is read and the cross-check appe
     jobs.key("entries").number(1);
     jobs.key("file").string(shots_dir() + "/camera-passport-en-1366x768.png");
     jobs.key("cookie").string(k.cookie());
+    jobs.key("timezone").string("Asia/Shanghai");  // a counter in China: UTC+8
     jobs.end_object().end_array();
     auto r = run_screens(*tools, jobs.take());
     REQUIRE(r.array.size() == 1);
     CHECK(r.array[0].get("cross")->number == 1);
-    CHECK(r.array[0].get("text")->string.find("Passport matches the work permit") !=
-          std::string::npos);
+    const std::string& text = r.array[0].get("text")->string;
+    CHECK(text.find("Passport matches the work permit") != std::string::npos);
+    // The kiosk's fixed clock, 1796000000 (2026-11-30 00:53:20 UTC), in the counter's own time,
+    // the zone named: the clock and the verdict's time.
+    CHECK(text.find("2026-11-30 08:53:20 GMT+8") != std::string::npos);
+    CHECK(text.find("00:53:20") == std::string::npos);
   }
   CHECK(k.stop() == 0);
 }
