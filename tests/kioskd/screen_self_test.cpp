@@ -163,6 +163,8 @@ TEST_CASE("camera: a passport data page held up is read and the cross-check appe
     // the zone named: the clock and the verdict's time.
     CHECK(text.find("2026-11-30 08:53:20 GMT+8") != std::string::npos);
     CHECK(text.find("00:53:20") == std::string::npos);
+    // The holder's nationality by name beside its code.
+    CHECK(text.find("Germany (DEU)") != std::string::npos);
   }
   CHECK(k.stop() == 0);
 }

@@ -102,6 +102,10 @@
           const named = e.names[lang][f];
           if (named && named !== v) v = named + " (" + v + ")";
         }
+        if (f === "nationality") {
+          const named = nationalityName(v);
+          if (named) v = named + " (" + v + ")";
+        }
         h.appendChild(el("dd", "", v));
       }
       h.appendChild(el("dt", "", t("validity")));
@@ -116,6 +120,21 @@
   }
 
   function ago(s) { return duration(s) + " " + t("ago"); }
+
+  // A nationality code by name in the page's language (i18n.js: KIOSK_NATIONALITY); null when
+  // unknown, and the code is shown alone.
+  function nationalityName(code) {
+    const n = window.KIOSK_NATIONALITY;
+    if (!n) return null;
+    if (n.special[code]) return n.special[code][lang];
+    const a2 = n.alpha2[code];
+    if (!a2 || typeof Intl.DisplayNames !== "function") return null;
+    try {
+      return new Intl.DisplayNames([lang === "zh" ? "zh-CN" : "en"], { type: "region" }).of(a2) || null;
+    } catch (err) {
+      return null;
+    }
+  }
 
   // A time in the counter's own time zone (the kiosk's, which Chromium takes from the system),
   // with the zone named: the officer never adds eight hours to a UTC time by hand.
