@@ -422,10 +422,7 @@ void Kiosk::present(Channel channel, const std::string& key, const InputTiming& 
       std::string(name(v.document)) + " " + names(v.reasons) +
       (entry.audit_seq ? " audit #" + std::to_string(*entry.audit_seq)
                        : " NOT RECORDED: " + entry.audit_error));
-  if (options_.echo_verdicts) {
-    std::cout << iso_time(now) << " " << name(channel) << " " << name(v.outcome) << " "
-              << name(v.document) << " " << names(v.reasons) << std::endl;
-  }
+  if (options_.on_verdict) options_.on_verdict(channel, v, now);
   // The session's number once this entry is added (a new session when idle).
   flag_replay(entry, key);
   refresh_today();

@@ -53,7 +53,7 @@ struct Rsyslog {
     proc = std::make_unique<Process>(
         std::vector<std::string>{"/usr/sbin/rsyslogd", "-n", "-f", dir + "/rsyslog.conf", "-i",
                                  dir + "/rsyslog.pid"},
-        ProcessOptions{{}, dir + "/rsyslog.out", dir + "/rsyslog.err", std::nullopt});
+        ProcessOptions{{}, dir + "/rsyslog.out", dir + "/rsyslog.err", std::nullopt, {}});
     ready = wait_until(
         [&] {
           boost::asio::io_context ioc;

@@ -56,7 +56,7 @@ struct Nginx {
                      ";\n    root " + root + ";\n  }\n}\n");
       proc = std::make_unique<Process>(
           std::vector<std::string>{"/usr/sbin/nginx", "-p", prefix, "-c", prefix + "/nginx.conf"},
-          ProcessOptions{{}, prefix + "/stdout", prefix + "/stderr", std::nullopt});
+          ProcessOptions{{}, prefix + "/stdout", prefix + "/stderr", std::nullopt, {}});
       ready = wait_until([&] { return http_get(port, "/").first != 0; }, std::chrono::seconds(5));
       if (!ready) proc.reset();
     }
