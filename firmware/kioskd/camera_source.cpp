@@ -14,6 +14,12 @@ namespace {
 /// Frames without a code after which the previous region stops being a useful hint.
 constexpr int kHintFrames = 15;
 
+/// A non-owning scan view of an 8-bit gray or BGR frame.
+scan::ImageView view_of(const cv::Mat& m) {
+  return {m.data, m.cols, m.rows, static_cast<int>(m.step[0]),
+          m.channels() == 1 ? scan::PixelFormat::kGray8 : scan::PixelFormat::kBgr8};
+}
+
 }  // namespace
 
 CameraSource::CameraSource(boost::asio::io_context& ioc, std::unique_ptr<drivers::Camera> camera,
@@ -37,12 +43,18 @@ void CameraSource::start(TextHandler on_text, StatusHandler on_status) {
     return;
   }
   worker_ = std::thread([this] { run(); });
+  if (on_advice_) coach_worker_ = std::thread([this] { run_coach(); });
 }
 
 void CameraSource::stop() {
   alive_->store(false);
-  stopping_.store(true);
+  {
+    std::lock_guard<std::mutex> lock(coach_mutex_);
+    stopping_.store(true);
+  }
+  coach_wake_.notify_all();
   if (worker_.joinable()) worker_.join();
+  if (coach_worker_.joinable()) coach_worker_.join();
   camera_->stop();
 }
 
@@ -72,7 +84,6 @@ void CameraSource::run() {
   };
   const std::vector<scan::Stage> stages = scan::camera_stages();
   int misses = 0;
-  Advice advice = Advice::kNone;
   std::uint64_t last_seq = 0;
   drivers::DeviceState last_state = drivers::DeviceState::kStarting;
   std::string last_detail = "\x01";  // nothing posted yet
@@ -101,12 +112,7 @@ void CameraSource::run() {
     if (last_seq && f->sequence > last_seq + 1) skipped_ += f->sequence - last_seq - 1;
     last_seq = f->sequence;
     if (m.empty() || m.depth() != CV_8U || (m.channels() != 1 && m.channels() != 3)) continue;
-    scan::ImageView view;
-    view.data = m.data;
-    view.width = m.cols;
-    view.height = m.rows;
-    view.stride = static_cast<int>(m.step[0]);
-    view.format = m.channels() == 1 ? scan::PixelFormat::kGray8 : scan::PixelFormat::kBgr8;
+    scan::ImageView view = view_of(m);
     scan::ScanOptions opt;
     opt.hint = hint;
     // The fallbacks a frame cannot afford wait for a later frame, each in turn coming first.
@@ -127,12 +133,12 @@ void CameraSource::run() {
     if (!rep || rep->codes.empty()) {
       if (++misses > kHintFrames) hint.reset();
       // About twice a second: coach the applicant; about once a second: a passport page held up?
-      if (misses % 15 == 0) coach(view, false, advice);
+      if (misses % 15 == 0) coach_frame(m);
       if (misses % 30 == 0) try_mrz(view);
       continue;
     }
     misses = 0;
-    coach(view, true, advice);
+    coach_code_found();
     hint = scan::bounding_region(rep->codes.front());
     for (auto& c : rep->codes) {
       ++texts_;
@@ -144,15 +150,45 @@ void CameraSource::run() {
   }
 }
 
-void CameraSource::coach(const scan::ImageView& view, bool code_found, Advice& last) {
+void CameraSource::coach_frame(const cv::Mat& frame) {
   if (!on_advice_) return;
-  // The module estimate (the finder search) tells a code held too far from no code at all.
-  Advice a = code_found ? Advice::kNone : advise(measure_frame(view, true));
-  if (a == last) return;
-  last = a;
+  std::lock_guard<std::mutex> lock(coach_mutex_);
+  if (!coach_next_.empty()) return;  // the coach has not taken the previous one yet
+  coach_next_ = frame.clone();       // the camera reuses its buffers
+  coach_wake_.notify_one();
+}
+
+void CameraSource::coach_code_found() {
+  if (!on_advice_) return;
+  std::lock_guard<std::mutex> lock(coach_mutex_);
+  ++coach_generation_;
+  coach_next_.release();
+  post_advice(Advice::kNone);
+}
+
+void CameraSource::post_advice(Advice a) {
+  if (a == coach_last_) return;
+  coach_last_ = a;
   boost::asio::post(ioc_, [alive = alive_, h = on_advice_, a] {
     if (alive->load()) h(a);
   });
+}
+
+void CameraSource::run_coach() {
+  std::unique_lock<std::mutex> lock(coach_mutex_);
+  while (true) {
+    coach_wake_.wait(lock, [&] { return stopping_.load() || !coach_next_.empty(); });
+    if (stopping_.load()) return;
+    cv::Mat frame = std::move(coach_next_);
+    coach_next_ = cv::Mat();
+    std::uint64_t generation = coach_generation_;
+    lock.unlock();
+    // The module estimate (the code search) tells a code held too far from no code at all.
+    Advice a = advise(measure_frame(view_of(frame), true));
+    lock.lock();
+    // A code read meanwhile makes this frame's advice stale.
+    if (generation == coach_generation_) post_advice(a);
+  }
 }
 
 void CameraSource::try_mrz(const scan::ImageView& view) {

@@ -16,6 +16,10 @@ std::string_view name(CoachCondition c) {
       return "far";
     case CoachCondition::kGlare:
       return "glare";
+    case CoachCondition::kNoCode:
+      return "nocode";
+    case CoachCondition::kEmpty:
+      return "empty";
   }
   return "good";
 }
@@ -23,13 +27,16 @@ std::string_view name(CoachCondition c) {
 cv::Mat coach_scene(CoachCondition c, const std::string& text, Rng& rng) {
   scene::SceneSpec spec;
   spec.carrier = scene::Carrier::kPhoneLight;
-  spec.text = text;
+  spec.text = c == CoachCondition::kNoCode || c == CoachCondition::kEmpty ? "" : text;
+  spec.empty_counter = c == CoachCondition::kEmpty;
   spec.degradation =
       c == CoachCondition::kDark ? scene::Degradation::kDim : scene::Degradation::kClean;
   scene::Scene s = scene::render_scene(spec, rng);
   cv::Mat f = s.frame;
   switch (c) {
     case CoachCondition::kGood:
+    case CoachCondition::kNoCode:
+    case CoachCondition::kEmpty:
       break;
     case CoachCondition::kDark:
       // The dimmed screen at a twentieth of its light, in the sensor's noise at high gain.
@@ -43,13 +50,21 @@ cv::Mat coach_scene(CoachCondition c, const std::string& text, Rng& rng) {
       }
       break;
     case CoachCondition::kFar: {
-      // Twice as far: the scene at about half its size in the middle of the counter's blur.
+      // 2.2 to 3 times as far: the scene at a third to under half its size in the middle of the
+      // counter's blur (at half its size the scanner still reads 14 frames in 16).
       cv::Mat small, back;
-      cv::resize(f, small, {}, 0.5, 0.5, cv::INTER_AREA);
+      double scale = rng.uniform(0.33, 0.45);
+      cv::resize(f, small, {}, scale, scale, cv::INTER_AREA);
       cv::GaussianBlur(f, back, {0, 0}, 25);
       small.copyTo(back(
           cv::Rect((f.cols - small.cols) / 2, (f.rows - small.rows) / 2, small.cols, small.rows)));
-      f = back;
+      // The sensor's noise over the whole frame (resizing averaged the scene's own away).
+      back.convertTo(f, CV_16SC3);
+      cv::Mat noise(f.size(), CV_16SC3);
+      cv::RNG cv_rng(rng.next());  // deterministic by the scene's seed
+      cv_rng.fill(noise, cv::RNG::NORMAL, 0, 2.5);
+      f += noise;
+      f.convertTo(f, CV_8UC3);
       break;
     }
     case CoachCondition::kGlare: {

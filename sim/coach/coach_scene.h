@@ -13,10 +13,14 @@
 
 namespace kiosk::sim {
 
-enum class CoachCondition { kGood, kDark, kFar, kGlare };
-std::string_view name(CoachCondition c);  ///< "good", "dark", "far", "glare"
+/// kFar: the phone at 2.2 to 3 times the distance (modules of about 1.1 to 1.6 pixels, past what
+/// the scanner reads). kNoCode and kEmpty are the negatives a "hold closer" must not fire on: the
+/// phone showing its e-card screen without the code, and the counter with nothing held up.
+enum class CoachCondition { kGood, kDark, kFar, kGlare, kNoCode, kEmpty };
+/// "good", "dark", "far", "glare", "nocode", "empty"
+std::string_view name(CoachCondition c);
 
-/// One BGR frame (1280x720) of a phone showing `text` under `c`.
+/// One BGR frame (1280x720) of a phone showing `text` under `c` (kNoCode, kEmpty: no code).
 cv::Mat coach_scene(CoachCondition c, const std::string& text, Rng& rng);
 
 }  // namespace kiosk::sim

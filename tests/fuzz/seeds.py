@@ -95,3 +95,24 @@ put("fuzz_fleet", b"\x03" + b"HTTP/1.1 200 OK\r\nServer: nginx\r\nDate: Wed, 02 
 put("fuzz_fleet", b"\x03" + b"HTTP/1.1 304 Not Modified\r\nETag: \"692eb8e0-1c\"\r\n\r\n")
 put("fuzz_fleet", b"\x04" + b"[::1]:2514")
 put("fuzz_fleet", b"\x04" + b"http://127.0.0.1:8080/trust")
+
+# fuzz_coach: a 96x96 grey frame (byte 0: grey, no padding; bytes 1..2: width - 1) holding three
+# finder patterns of 2-pixel modules and a saturated disc, so the code search and the glare
+# measure run from the first input.
+def coach_seed(size=96, module=2):
+    px = bytearray([120] * size * size)
+    def square(x0, y0, n, v):
+        for y in range(y0, y0 + n):
+            for x in range(x0, x0 + n):
+                px[y * size + x] = v
+    for ox, oy in ((8, 8), (8 + 30 * module, 8), (8, 8 + 30 * module)):
+        square(ox - module, oy - module, 9 * module, 250)
+        square(ox, oy, 7 * module, 15)
+        square(ox + module, oy + module, 5 * module, 250)
+        square(ox + 2 * module, oy + 2 * module, 3 * module, 15)
+    for y in range(size):
+        for x in range(size):
+            if (x - 50) ** 2 + (y - 50) ** 2 < 100:
+                px[y * size + x] = 255
+    return bytes([0, size - 1, 0]) + bytes(px)
+put("fuzz_coach", coach_seed())

@@ -1,5 +1,6 @@
 // The kiosk's screens at several sizes and languages in one real Chromium (puppeteer-core).
-// For each job {url, width, height, file, cookie, page, entries, phase, coach}: loads the page,
+// For each job {url, width, height, file, cookie, page, entries, phase, coach, timezone}: loads
+// the page (in `timezone`, an IANA name, when given: the kiosk's system zone),
 // waits for what the job expects (officer: `entries` documents; self: `phase` and `coach`), reads
 // the page's own layout check (body[data-layout]) and what each card shows (replay notes, the
 // unknown-document line, holder fields, each with whether it is visible), and saves a screenshot
@@ -51,6 +52,7 @@ function probeCards() {
         const eq = job.cookie.indexOf("=");
         await page.setCookie({ name: job.cookie.slice(0, eq), value: job.cookie.slice(eq + 1), url: job.url });
       }
+      if (job.timezone) await page.emulateTimezone(job.timezone);
       await page.goto(job.url, { waitUntil: "load" });
       let r;
       if (job.page === "self") {

@@ -75,7 +75,7 @@
     const add = (k, v) => { meta.appendChild(el("dt", "", t(k))); meta.appendChild(el("dd", "", v)); };
     add("document", e.document_text[lang] + " (" + e.document + ")");
     add("channel", t(e.channel) + (e.reads > 1 ? " · " + e.reads + " " + t("reads") : ""));
-    add("time", e.time_iso.replace("T", " ").replace("Z", " UTC"));
+    add("time", localTime(e.time_iso, true));
     card.appendChild(meta);
 
     card.appendChild(el("h3", "", t("reasons")));
@@ -102,6 +102,10 @@
           const named = e.names[lang][f];
           if (named && named !== v) v = named + " (" + v + ")";
         }
+        if (f === "nationality") {
+          const named = nationalityName(v);
+          if (named) v = named + " (" + v + ")";
+        }
         h.appendChild(el("dd", "", v));
       }
       h.appendChild(el("dt", "", t("validity")));
@@ -117,13 +121,42 @@
 
   function ago(s) { return duration(s) + " " + t("ago"); }
 
+  // A nationality code by name in the page's language (i18n.js: KIOSK_NATIONALITY); null when
+  // unknown, and the code is shown alone.
+  function nationalityName(code) {
+    const n = window.KIOSK_NATIONALITY;
+    if (!n) return null;
+    if (n.special[code]) return n.special[code][lang];
+    const a2 = n.alpha2[code];
+    if (!a2 || typeof Intl.DisplayNames !== "function") return null;
+    try {
+      return new Intl.DisplayNames([lang === "zh" ? "zh-CN" : "en"], { type: "region" }).of(a2) || null;
+    } catch (err) {
+      return null;
+    }
+  }
+
+  // A time in the counter's own time zone (the kiosk's, which Chromium takes from the system),
+  // with the zone named: the officer never adds eight hours to a UTC time by hand.
+  function localTime(iso, seconds) {
+    const d = new Date(iso);
+    if (isNaN(d.getTime())) return iso;
+    const opts = { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit",
+      minute: "2-digit", hourCycle: "h23", timeZoneName: "short" };
+    if (seconds) opts.second = "2-digit";
+    const p = {};
+    for (const x of new Intl.DateTimeFormat("en-CA", opts).formatToParts(d)) p[x.type] = x.value;
+    return p.year + "-" + p.month + "-" + p.day + " " + p.hour + ":" + p.minute +
+      (seconds ? ":" + p.second : "") + " " + p.timeZoneName;
+  }
+
   function renderFreshness(f) {
     const p = el("p", "freshness" + (f.stale ? " tone-warn stale" : ""));
     p.setAttribute("data-stale", f.stale ? "1" : "0");
     const parts = [];
     parts.push(t("keys_age") + " " + (f.keyset_age_s === null ? t("none") : ago(f.keyset_age_s)));
     parts.push(t("status_age") + " " + (f.status_age_s === null ? t("none") : ago(f.status_age_s)));
-    if (f.next_update_iso) parts.push(t("next_update") + " " + f.next_update_iso.slice(0, 16).replace("T", " "));
+    if (f.next_update_iso) parts.push(t("next_update") + " " + localTime(f.next_update_iso, false));
     p.textContent = (f.stale ? "! " + t("stale") + " (> " + f.limit_h + " " + t("hours") + "): " : t("checked_against") + ": ") + parts.join(" · ");
     return p;
   }
@@ -175,7 +208,7 @@
       const p = el("p", "small update");
       const counts = {};
       for (const r of u.results) counts[r.result] = (counts[r.result] || 0) + 1;
-      p.textContent = t("last_update") + ": " + u.time_iso.slice(0, 16).replace("T", " ") + " · " + sourceKind(u.source) +
+      p.textContent = t("last_update") + ": " + localTime(u.time_iso, false) + " · " + sourceKind(u.source) +
         (u.results.length ? " · " + Object.keys(counts).map(k => counts[k] + " " + t("res_" + k)).join(", ") : "") +
         (u.error ? " · " + t("update_error") : "");
       box.appendChild(p);
@@ -208,7 +241,7 @@
     if (!state) { renderIdle(box); return; }
     document.getElementById("kiosk-id").textContent = state.kiosk;
     if (state.service) document.getElementById("service").textContent = state.service[lang];
-    document.getElementById("clock").textContent = state.now_iso.replace("T", " ").replace("Z", " UTC");
+    document.getElementById("clock").textContent = localTime(state.now_iso, true);
     const entries = state.session.entries;
     box.className = "documents n" + Math.max(1, entries.length);
     if (entries.length === 0) renderIdle(box);
