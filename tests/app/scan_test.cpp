@@ -346,6 +346,75 @@ TEST_CASE("a BGR view with padded rows reads like its grey twin") {
   CHECK(texts_of(r) == std::vector<std::string>{text});
 }
 
+TEST_CASE("the plain part: OpenCV's grey to the bit, then scan_rest where it stopped") {
+  SUBCASE("BGR to grey as cv::cvtColor, padded rows") {
+    cv::Mat wide(61, 97 + 5, CV_8UC3);
+    cv::randu(wide, 0, 256);
+    cv::Mat bgr = wide(cv::Rect(0, 0, 97, 61));
+    cv::Mat want;
+    cv::cvtColor(bgr, want, cv::COLOR_BGR2GRAY);
+    scan::ScanOptions o;
+    o.stages = {};
+    auto p = scan::scan_plain(view_of(bgr), o);
+    REQUIRE(p.ok());
+    REQUIRE(p->width == 97);
+    REQUIRE(p->height == 61);
+    cv::Mat got(61, 97, CV_8UC1, p->gray.data());
+    CHECK(cv::norm(got, want, cv::NORM_INF) == 0);
+  }
+  std::string text = credential_text(11);
+  Flat f = flat_code(text, 3, false, {400, 400}, {30, 30}, 240);
+  SUBCASE("a clean code: read by the plain direct stage, nothing left for OpenCV") {
+    scan::ScanOptions o;
+    auto p = scan::scan_plain(view_of(f.image), o);
+    REQUIRE(p.ok());
+    CHECK(texts_of(p->report) == std::vector<std::string>{text});
+    CHECK(p->report.tried == std::vector<Stage>{Stage::kDirect});
+    CHECK(p->next == o.stages.size());
+    auto rest = scan::scan_rest(std::move(*p), o);
+    CHECK(rest.tried == std::vector<Stage>{Stage::kDirect});
+  }
+  SUBCASE("the plain part stops at the first stage that needs OpenCV") {
+    scan::ScanOptions o;
+    o.stages = {Stage::kHint, Stage::kInvert, Stage::kSharpen, Stage::kDirect};
+    cv::Mat blank(120, 160, CV_8UC1, cv::Scalar(128));
+    auto p = scan::scan_plain(view_of(blank), o);
+    REQUIRE(p.ok());
+    CHECK(p->report.tried == std::vector<Stage>{Stage::kHint, Stage::kInvert});
+    CHECK(p->next == 2);
+    CHECK(scan::scan_rest(std::move(*p), o).tried == o.stages);
+    // With a hint the hint stage crops and enlarges (OpenCV): nothing runs in the plain part.
+    o.hint = scan::Region{10, 10, 50, 50};
+    CHECK_FALSE(scan::is_plain_stage(Stage::kHint, o));
+    auto h = scan::scan_plain(view_of(f.image), o);
+    REQUIRE(h.ok());
+    CHECK(h->next == 0);
+    CHECK(h->report.tried.empty());
+    auto r = scan::scan_rest(std::move(*h), o);
+    CHECK(texts_of(r) == std::vector<std::string>{text});
+  }
+  SUBCASE("scan() is the two parts: the same report for every stage alone") {
+    for (Stage st : scan::all_stages()) {
+      CAPTURE(scan::stage_name(st));
+      scan::ScanOptions o;
+      o.stages = {st};
+      auto whole = scan::scan(view_of(f.image), o);
+      auto p = scan::scan_plain(view_of(f.image), o);
+      REQUIRE(whole.ok());
+      REQUIRE(p.ok());
+      auto parts = scan::scan_rest(std::move(*p), o);
+      CHECK(texts_of(*whole) == texts_of(parts));
+      CHECK(whole->tried == parts.tried);
+    }
+  }
+  SUBCASE("bad images are refused by the plain part") {
+    scan::ImageView bad{f.image.data, -1, 10, 0, scan::PixelFormat::kGray8};
+    auto p = scan::scan_plain(bad, {});
+    REQUIRE_FALSE(p.ok());
+    CHECK(p.error() == scan::ScanError::kBadLayout);
+  }
+}
+
 // ---- kioskctl scan, as a separate process on real files -------------------------------------
 
 namespace {
@@ -460,6 +529,61 @@ TEST_CASE("kioskctl scan: texts, JSON, and files that are not images") {
     CHECK(kioskctl(tmp.path, "scan").status == 2);
     CHECK(kioskctl(tmp.path, "scan --bogus " + p("code.png")).status == 2);
   }
+}
+
+TEST_CASE("kioskctl loads OpenCV only for the stages that need it (kiosk-vision.so)") {
+  std::string built = std::string(KIOSK_BUILD_DIR) + "/firmware/kioskctl";
+  // No OpenCV library among kioskctl's own dependencies (readelf reads any ELF architecture).
+  std::string cmd = "readelf -d " + built;
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string dynamic;
+  std::array<char, 4096> buf{};
+  while (std::fgets(buf.data(), static_cast<int>(buf.size()), pipe) != nullptr)
+    dynamic += buf.data();
+  REQUIRE(::pclose(pipe) == 0);
+  CHECK(dynamic.find("NEEDED") != std::string::npos);
+  CHECK(dynamic.find("opencv") == std::string::npos);
+  CHECK(
+      std::filesystem::is_regular_file(std::string(KIOSK_BUILD_DIR) + "/firmware/kiosk-vision.so"));
+
+  // A kioskctl without its module: what the plain stages read is still read; an image that
+  // needs OpenCV gets a reason naming the module (and the other files are still scanned).
+  TempDir tmp;
+  auto p = [&](const char* name) { return (tmp.path / name).string(); };
+  std::filesystem::create_directories(tmp.path / "bin");
+  std::filesystem::copy_file(built, tmp.path / "bin" / "kioskctl");
+  std::string text = credential_text(12);
+  Flat f = flat_code(text, 3, false, {500, 400}, {20, 20}, 235);
+  REQUIRE(cv::imwrite(p("code.png"), f.image));
+  REQUIRE(cv::imwrite(p("blank.png"), cv::Mat(90, 120, CV_8UC3, cv::Scalar(250, 250, 250))));
+  auto lone = [&](const std::string& args) {
+    std::string c = kiosk::test::target_command((tmp.path / "bin" / "kioskctl").string()) + " " +
+                    args + " >" + p("out") + " 2>" + p("err");
+    int s = std::system(c.c_str());
+    Run r;
+    r.status = WIFEXITED(s) ? WEXITSTATUS(s) : -1;
+    r.out = slurp(p("out"));
+    r.err = slurp(p("err"));
+    return r;
+  };
+  Run ok = lone("scan " + p("code.png"));
+  CHECK(ok.status == 0);
+  CHECK(ok.out == text + "\n");
+  Run missing = lone("scan " + p("blank.png") + " " + p("code.png"));
+  CHECK(missing.status == 1);
+  CHECK(missing.err.find("kiosk-vision.so not found") != std::string::npos);
+  CHECK(missing.out == text + "\n");
+  Run mrz = lone("mrz " + p("code.png"));
+  CHECK(mrz.status == 1);
+  CHECK(mrz.err.find("kiosk-vision.so not found") != std::string::npos);
+  // Installed layout: bin/kioskctl and lib/kiosk/kiosk-vision.so.
+  std::filesystem::create_directories(tmp.path / "lib" / "kiosk");
+  std::filesystem::copy_file(std::string(KIOSK_BUILD_DIR) + "/firmware/kiosk-vision.so",
+                             tmp.path / "lib" / "kiosk" / "kiosk-vision.so");
+  Run installed = lone("scan " + p("blank.png") + " " + p("code.png"));
+  CHECK(installed.status == 0);
+  CHECK(installed.out == text + "\n");
 }
 
 TEST_CASE("the warped stage reads a code on a bent page that a flat read misses") {
