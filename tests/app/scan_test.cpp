@@ -18,7 +18,9 @@
 #include "app/json.h"
 #include "app/scan/frame_budget.h"
 #include "app/scan/model1.h"
+#include "app/scan/read_qr.h"
 #include "app/scan/scanner.h"
+#include "app/scan/warped_reader.h"
 #include "sim/rng.h"
 #include "sim/scene/credential_text.h"
 #include "sim/scene/qr_image.h"
@@ -705,6 +707,80 @@ TEST_CASE("a QR Model 1 code: read by the warped grid, which ZXing 1.4 alone can
     CHECK_FALSE(scan::detail::read_model1(cv::Mat(21, 25, CV_8U, cv::Scalar(1))));
     CHECK_FALSE(scan::detail::read_model1(cv::Mat()));
   }
+}
+
+TEST_CASE(
+    "the warped stage on every corpus photo: no abort, and a grid moved off blurred finders") {
+  // ZXing 1.4's pure-code reader aborts the process on a rendering whose corner finders differ
+  // (an assertion in Debian's build): the warped stage draws the finders itself. A grid shifted
+  // over qrcode-2/qr-inv-1.webp made such a rendering before it did.
+  std::string root = KIOSK_TEST_DATA "/corpus/zxing-qr";
+  int images = 0, read = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(root)) {
+    std::string ext = e.path().extension().string();
+    if (ext != ".png" && ext != ".jpg" && ext != ".webp") continue;
+    std::filesystem::path txt = e.path();
+    txt.replace_extension(".txt");
+    if (!std::filesystem::exists(txt)) continue;
+    cv::Mat g = cv::imread(e.path().string(), cv::IMREAD_GRAYSCALE);
+    REQUIRE_FALSE(g.empty());
+    ++images;
+    auto r = scan_with(g, {Stage::kWarped});
+    std::string want = slurp(txt);
+    for (const auto& t : texts_of(r))
+      if (t == want) ++read;
+  }
+  CHECK(images >= 130);
+  CAPTURE(read);
+  CHECK(read > images * 4 / 5);
+  // A version 3 code at 5 pixels per module, blurred: its finder stones' centres are off by a
+  // fraction of a module, and only the grid moved by a fifth of a module reads it.
+  cv::Mat blurred = cv::imread(root + "/qrcode-4/13.webp", cv::IMREAD_GRAYSCALE);
+  REQUIRE_FALSE(blurred.empty());
+  CHECK(texts_of(scan_with(blurred, {Stage::kWarped})) ==
+        std::vector<std::string>{slurp(root + "/qrcode-4/13.txt")});
+}
+
+TEST_CASE("renderings for ZXing's pure reader always have three whole finders") {
+  // Modules sampled through a grid shifted over qrcode-2/qr-inv-1.webp: the top-right finder is
+  // broken. Rendered as sampled, ZXing 1.4's pure reader aborted the process (an assertion).
+  const std::vector<std::string> rows = {
+      "#######...#.###..####.##..###", "#.....#.#..#######.#...####.#",
+      "#.###.#....################.#", "#.###.#..#.#######.##.#####.#",
+      "#.###.#.##.######.###.#.###.#", "#.....#.....###....##.#.....#",
+      "#######.###.###.#####.#######", "..........#..##.####.........",
+      "#.#.#.#...###########...#..#.", "#.#.#.##..###.##.##.###.##.##",
+      ".###.##.####.##..#..#...#.###", "##.....#######.#.###....#..#.",
+      "####.######.##..###..##..#.##", "####.##.##...#####..###..#..#",
+      "####.##.##.########.######.##", "...#...####..##.#######..#.#.",
+      "..##.######.####.#.####..####", "..##.####...#.##.##..##..####",
+      "#.##.###.######...#..####..##", "##############.#.#.#######.#.",
+      "#.###.#...###...#########.##.", "......#.#...#########.#.####.",
+      "#######..#....###.###.#.####.", "#....##......##.###.#####.##.",
+      "#.###.#.###.#.##..#.#######..", "#.###.#...######.#..#..###.#.",
+      "#.###.#.##.###.#.#.##.###.##.", "#.....#..########..##..##.##.",
+      "#######.#..#.##..............",
+  };
+  cv::Mat dark(29, 29, CV_8U);
+  for (int y = 0; y < 29; ++y)
+    for (int x = 0; x < 29; ++x)
+      dark.at<std::uint8_t>(y, x) =
+          rows[static_cast<std::size_t>(y)][static_cast<std::size_t>(x)] == '#';
+  cv::Mat r = scan::detail::render_modules(dark);
+  REQUIRE(r.rows == (29 + 8) * 3);
+  // The top-right finder's top row is whole, its separator light.
+  for (int x = 22; x < 29; ++x)
+    CHECK(r.at<std::uint8_t>(4 * 3 + 1, (x + 4) * 3 + 1) == 0);
+  CHECK(r.at<std::uint8_t>((7 + 4) * 3 + 1, (25 + 4) * 3 + 1) == 255);
+  CHECK_FALSE(scan::detail::read_pure_qr(r).has_value());  // returns, without a text
+  // A real code's modules still read; a matrix that is not one renders to nothing.
+  std::string text = credential_text(13);
+  cv::Mat m = sim::scene::qr_modules(text);
+  cv::Mat code_dark = m == 0;
+  code_dark /= 255;
+  CHECK(scan::detail::read_pure_qr(scan::detail::render_modules(code_dark)) == text);
+  CHECK(scan::detail::render_modules(cv::Mat(20, 20, CV_8U, cv::Scalar(0))).empty());
+  CHECK(scan::detail::render_modules(cv::Mat(25, 30, CV_8U, cv::Scalar(0))).empty());
 }
 
 TEST_CASE("the Model 1 bit stream: numeric, alphanumeric and byte segments; nothing else") {
