@@ -88,7 +88,7 @@ struct Presentation {
 
 /// One verdict as the page saw it, all times monotonic microseconds.
 struct PageRecord {
-  std::string channel, document, outcome;
+  std::string id, channel, document, outcome;
   std::int64_t captured = 0, read_start = 0, read = 0, received = 0, verified = 0, committed = 0,
                published = 0, arrived = 0, dom = 0, painted = 0;
 };
@@ -115,7 +115,9 @@ int arg_int(int argc, char** argv, const std::string& name, int def, int lo, int
 }
 
 // Added to the officer's page before its own scripts: stamps each state message that brings a
-// new entry (with kioskd's timing object), and the moment the verdict banner shows it.
+// new entry (with kioskd's timing object), and the moment officer.js puts that entry's card in the
+// DOM (found by its data-entry id, so that two verdicts in one session or a late clear cannot
+// leave one unstamped).
 constexpr const char* kPageHook = R"JS(
 (() => {
   window.__e2e = [];
@@ -134,25 +136,24 @@ constexpr const char* kPageHook = R"JS(
         for (const e of es) {
           if (seen.has(e.id)) continue;
           seen.add(e.id);
-          window.__e2e.push({channel: e.channel, document: e.document, outcome: e.outcome,
+          window.__e2e.push({id: String(e.id), channel: e.channel, document: e.document,
+                             outcome: e.outcome,
                              timing: e.timing, arrived: t, dom: 0, paint: 0});
         }
       });
     }
   };
   document.addEventListener('DOMContentLoaded', () => {
-    let shown = '';
     new MutationObserver(() => {
-      const v = document.getElementById('verdict');
-      const o = v ? v.getAttribute('data-outcome') || '' : '';
-      if (o && !shown) {
-        const r = window.__e2e.findLast((x) => !x.dom);
+      const t = now();
+      for (const card of document.querySelectorAll('[data-entry]')) {
+        const id = card.getAttribute('data-entry');
+        const r = window.__e2e.find((x) => x.id === id && !x.dom);
         if (r) {
-          r.dom = now();
+          r.dom = t;
           requestAnimationFrame(() => { r.paint = now(); });
         }
       }
-      shown = o;
     }).observe(document.body, {subtree: true, childList: true, attributes: true});
   });
 })();
@@ -330,7 +331,7 @@ int main(int argc, char** argv) {
        "--disable-sync", "--user-data-dir=" + profile.path,
        "--remote-debugging-port=" + std::to_string(devtools), "--remote-allow-origins=*",
        "about:blank"},
-      ProcessOptions{{}, dir.path + "/chromium.out", dir.path + "/chromium.err", std::nullopt});
+      ProcessOptions{{}, dir.path + "/chromium.out", dir.path + "/chromium.err", std::nullopt, {}});
   std::string page_path = devtools_page(devtools, "about:blank");
   if (page_path.empty()) return fail("Chromium's page did not appear");
   WsClient cdp(devtools, page_path);
@@ -481,6 +482,7 @@ int main(int argc, char** argv) {
           return v > 0 ? static_cast<std::int64_t>(v * 1000.0 - offset) : 0;
         };
         PageRecord p;
+        p.id = str(r, "id");
         p.channel = str(r, "channel");
         p.document = str(r, "document");
         p.outcome = str(r, "outcome");
@@ -501,8 +503,10 @@ int main(int argc, char** argv) {
   }
   if (getenv("E2E_DEBUG")) std::cerr << read_text(err_path) << (page ? page->string : "") << "\n";
 
-  // Per presentation: the first record of its channel that kioskd received after it began and
-  // before the next one began.
+  // Per presentation: the first record of its channel and document that kioskd received after it
+  // began and before the next one began (else the first of its channel: a wrong read). A late
+  // second read of the previous code, after the benchmark's clear, is a new entry of the other
+  // document and is not taken for this presentation.
   enum { kCapture, kWait, kDecode, kPost, kVerify, kAudit, kBook, kPush, kRender, kPaint, kTotal };
   constexpr int kStages = kTotal + 1;
   struct Row {
@@ -512,11 +516,30 @@ int main(int argc, char** argv) {
   };
   std::map<std::string, Row> rows;
   std::vector<std::string> order = {"E_SSC", "WPNL"};
-  auto match = [&](const std::string& channel, std::int64_t from,
+  auto match = [&](const std::string& channel, const std::string& document, std::int64_t from,
                    std::int64_t to) -> const PageRecord* {
+    const PageRecord* other = nullptr;
     for (const auto& r : records)
-      if (r.channel == channel && r.received >= from && r.received < to) return &r;
-    return nullptr;
+      if (r.channel == channel && r.received >= from && r.received < to) {
+        if (document.empty() || r.document == document) return &r;
+        if (!other) other = &r;
+      }
+    return other;
+  };
+  // Why a presentation has no complete record, on stderr, so that a failed smoke says what broke.
+  auto explain = [&](const std::string& what, std::size_t i, std::int64_t from, std::int64_t to,
+                     const PageRecord* r) {
+    std::string why = !from          ? "the camera never opened its first frame"
+                      : !r           ? "no verdict received by kioskd in its window"
+                      : !r->captured ? "the verdict has no capture time"
+                      : !r->dom      ? "entry " + r->id + " never reached the page's DOM"
+                                     : "entry " + r->id + " was never painted";
+    std::cerr << "e2e_latency: " << what << " presentation " << i + 1 << ": " << why << "\n";
+    for (const auto& x : records)
+      if (x.received >= from && (to == INT64_MAX || x.received < to + 2000000))
+        std::cerr << "  entry " << x.id << " " << x.channel << " " << x.document << " " << x.outcome
+                  << " received +" << (x.received - from) / 1000 << " ms, dom "
+                  << (x.dom ? "yes" : "no") << ", painted " << (x.painted ? "yes" : "no") << "\n";
   };
   auto ms = [](std::int64_t a, std::int64_t b) { return static_cast<double>(b - a) / 1000.0; };
   auto add_row = [&](Row& row, std::int64_t visible, const PageRecord& r) {
@@ -537,8 +560,9 @@ int main(int argc, char** argv) {
     const auto& p = shows[i];
     std::int64_t to =
         i + 1 < shows.size() && shows[i + 1].visible ? shows[i + 1].visible : INT64_MAX;
-    const PageRecord* r = p.visible ? match("camera", p.visible, to) : nullptr;
+    const PageRecord* r = p.visible ? match("camera", show_doc[i], p.visible, to) : nullptr;
     if (!r || !r->captured || !r->dom || !r->painted) {
+      explain(show_doc[i], i, p.visible, to, r);
       ++row.missed;
       continue;
     }
@@ -552,9 +576,10 @@ int main(int argc, char** argv) {
     if (r.channel == "card" && !r.document.empty()) card_doc = r.document;
   for (std::size_t i = 0; i < inserted.size(); ++i) {
     std::int64_t to = i + 1 < inserted.size() ? inserted[i + 1] : INT64_MAX;
-    const PageRecord* r = match("card", inserted[i], to);
+    const PageRecord* r = match("card", "", inserted[i], to);
     Row& row = rows[card_doc];
     if (!r || !r->captured || !r->dom || !r->painted) {
+      explain(card_doc, i, inserted[i], to, r);
       ++row.missed;
       continue;
     }

@@ -6,6 +6,8 @@
 //                   [--seed N] [--city NAME] [--force] [--live [--count N] [--interval S]]
 //   kiosk-sim issue --list-variants
 //   kiosk-sim run SCENARIO [--keys DIR] [--report-json FILE]
+//   kiosk-sim feed --keys DIR [--out FILE] [--now EPOCH] [--seed N] [--city NAME] [--gap MS]
+//                  [--mix DOC:VARIANT[:CHANNEL],...]
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -44,6 +46,8 @@ constexpr std::string_view kUsage =
     "                       [--live [--count N] [--interval SECONDS]]\n"
     "       kiosk-sim issue --list-variants\n"
     "       kiosk-sim run SCENARIO [--keys DIR] [--report-json FILE]\n"
+    "       kiosk-sim feed --keys DIR [--out FILE] [--now EPOCH] [--seed N] [--city NAME]\n"
+    "                       [--gap MS] [--mix DOC:VARIANT[:CHANNEL],...]\n"
     "       kiosk-sim passport --name NAME --nat NAT --dob YYYY-MM-DD --ppn NUMBER [--sex M|F]\n"
     "                       [--variant "
     "match|other-number|other-birth|other-name|other-nationality]\n"
@@ -298,6 +302,94 @@ int cmd_run(int argc, char** argv) {
   return report->passed() ? 0 : 1;
 }
 
+// A feed file for kioskd-demo ("DELAY_MS CHANNEL PAYLOAD" lines, docs/kioskd-config.md): one
+// presentation of each DOC:VARIANT of the mix, issued with the keys of DIR for --now (the kiosk's
+// clock when it plays the feed), `--gap` ms apart, each after a comment with its expected verdict.
+// The default mix is the fleet's (toolchain/fleet.sh): every channel, every outcome.
+constexpr std::string_view kFleetMix =
+    "wpnl:valid:camera,ecard:valid:camera,wpcard:valid:scanner,chip:valid:card,"
+    "wpnl:tampered:camera,wpnl:revoked:scanner,wpnl:jurisdiction-mismatch:camera,"
+    "ecard:stale:camera,wpcard:bad-base45:scanner";
+
+int cmd_feed(int argc, char** argv) {
+  std::string err;
+  auto a = parse(argc, argv, 2, {"keys", "out", "now", "seed", "city", "gap", "mix"}, {}, err);
+  if (!a) return usage(err);
+  if (!a->pos.empty()) return usage("unexpected argument '" + a->pos[0] + "'");
+  const std::string* keys = a->get("keys");
+  if (!keys) return usage("feed needs --keys DIR");
+  std::int64_t now;
+  std::uint64_t seed;
+  if (!time_and_seed(*a, now, seed, err)) return usage(err);
+  std::int64_t gap = 1000;
+  if (const std::string* s = a->get("gap")) {
+    auto v = parse_i64(*s);
+    if (!v || *v < 0 || *v > 86400000) return usage("--gap needs 0..86400000 ms");
+    gap = *v;
+  }
+  std::string mix(kFleetMix);
+  if (const std::string* m = a->get("mix")) mix = *m;
+  auto pki = load_keys_dir(*keys);
+  if (!pki) {
+    std::cerr << "kiosk-sim: " << pki.error() << "\n";
+    return 1;
+  }
+  std::string out = "# kiosk-sim feed, TEST MATERIAL (keys " + *keys + ", now " +
+                    std::to_string(now) + ", seed " + std::to_string(seed) + ")\n";
+  std::size_t n = 0;
+  for (std::size_t pos = 0; pos <= mix.size();) {
+    auto end = mix.find(',', pos);
+    if (end == std::string::npos) end = mix.size();
+    std::string item = mix.substr(pos, end - pos);
+    pos = end + 1;
+    auto c1 = item.find(':');
+    auto c2 = c1 == std::string::npos ? c1 : item.find(':', c1 + 1);
+    if (c1 == std::string::npos) return usage("--mix item '" + item + "' is not DOC:VARIANT");
+    auto kind = doc_kind_from_name(item.substr(0, c1));
+    if (!kind) return usage("--mix item '" + item + "': DOC must be ecard, wpnl, wpcard or chip");
+    std::string channel = c2 == std::string::npos ? "" : item.substr(c2 + 1);
+    if (channel.empty()) {
+      channel = *kind == DocKind::kChip ? "card" : *kind == DocKind::kWpcard ? "scanner" : "camera";
+    } else if ((*kind == DocKind::kChip) != (channel == "card") ||
+               (channel != "camera" && channel != "scanner" && channel != "card")) {
+      return usage("--mix item '" + item +
+                   "': CHANNEL is camera or scanner for a QR document, card for the chip");
+    }
+    IssueRequest req;
+    req.doc = *kind;
+    req.variant = item.substr(c1 + 1, c2 == std::string::npos ? std::string::npos : c2 - c1 - 1);
+    req.now = now;
+    req.seed = seed + n;  // another holder each time
+    if (const std::string* c = a->get("city")) req.city = *c;
+    auto issued = issue(*pki, req);
+    if (!issued) {
+      std::cerr << "kiosk-sim: " << item << ": " << issued.error() << "\n";
+      return 1;
+    }
+    const auto& e = issued->info->expected;
+    out += "# " + std::string(name(*kind)) + " " + req.variant + ": " +
+           std::string(name(e.outcome)) + " " + std::string(name(e.document)) + " " +
+           names(e.reasons) + "\n" + std::to_string(gap) + " " + channel + " " +
+           (issued->chip ? chip_file_json(*issued->chip) : issued->qr) + "\n";
+    ++n;
+  }
+  const std::string* path = a->get("out");
+  if (!path) {
+    std::cout << out;
+    return 0;
+  }
+  std::string tmp = *path + ".tmp";
+  std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+  f << out;
+  f.close();
+  if (!f || std::rename(tmp.c_str(), path->c_str()) != 0) {
+    std::cerr << "kiosk-sim: " << *path << ": cannot write\n";
+    return 1;
+  }
+  std::cerr << "kiosk-sim: TEST feed of " << n << " presentations written to " << *path << "\n";
+  return 0;
+}
+
 // The holder's passport zone (two lines on stdout) and, with --out, a photographed data page.
 int cmd_passport(int argc, char** argv) {
   std::string err;
@@ -358,6 +450,7 @@ int main(int argc, char** argv) {
   if (cmd == "issue") return cmd_issue(argc, argv);
   if (cmd == "run") return cmd_run(argc, argv);
   if (cmd == "passport") return cmd_passport(argc, argv);
+  if (cmd == "feed") return cmd_feed(argc, argv);
   if (cmd == "--help" || cmd == "help") {
     std::cout << kUsage;
     return 0;

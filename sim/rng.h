@@ -17,6 +17,8 @@ class Rng {
   std::uint64_t next();
   /// Uniform in [0, n); n > 0.
   std::uint64_t below(std::uint64_t n);
+  /// Uniform in [0, n) as an index into a container of n elements; n > 0.
+  std::size_t index(std::size_t n) { return static_cast<std::size_t>(below(n)); }
   /// Uniform in [lo, hi].
   double uniform(double lo, double hi);
   Bytes bytes(std::size_t n);

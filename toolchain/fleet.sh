@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A fleet on one machine: nginx (trust distribution), rsyslog with imrelp over TLS (the audit
-# collector), Prometheus (metrics and alert rules) and N kioskd processes with simulated devices (a feed of
-# the conformance vectors' presentations, looped). It rolls a new key set out through nginx and
+# collector), Prometheus (metrics and alert rules) and N kioskd processes with simulated devices (a looped
+# feed of presentations kiosk-sim issues with its own test PKI). It rolls a new key set out through nginx and
 # reads from Prometheus' HTTP API how long until every kiosk runs it, then checks in rsyslog's
 # file that every audit record of every kiosk arrived exactly once (or as a recognisable
 # duplicate); then kills the collector and one kiosk mid-run, restarts both, and shows that
@@ -33,8 +33,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "$BUILD" && pwd)
 # kioskd-demo: the production kioskd with the simulated inputs (the feed) registered.
 KIOSKD="$BUILD/firmware/kioskd-demo/kioskd-demo"
-VEC="$ROOT/tests/data/vectors"
-for tool in "$KIOSKD" /usr/bin/openssl /usr/sbin/nginx /usr/sbin/rsyslogd /usr/bin/prometheus /usr/bin/curl python3; do
+SIM="$BUILD/sim/kiosk-sim"
+for tool in "$KIOSKD" "$SIM" /usr/bin/openssl /usr/sbin/nginx /usr/sbin/rsyslogd /usr/bin/prometheus /usr/bin/curl python3; do
   command -v "$tool" >/dev/null || { echo "fleet.sh: $tool missing (toolchain/install-deps.sh; build kioskd)" >&2; exit 2; }
 done
 
@@ -60,11 +60,27 @@ wait_for() {  # wait_for SECONDS CMD...: until CMD succeeds
 user_line=""
 [ "$(id -u)" = 0 ] && user_line="user root;"
 
+# --- the issuing authority: kiosk-sim's test PKI -----------------------------------------------
+# The kiosks' clock is fixed at NOW (the presentations stay fresh while the feed loops); the key
+# set's seq is the time kiosk-sim made it for: SEQ1 first, then SEQ2 rolled out (the same seed:
+# the same anchor and issuer keys).
+NOW=1796000000
+SEQ1=$NOW
+SEQ2=$((NOW + 60))
+"$SIM" keys --out "$T/pki-sim" --now "$SEQ1" --seed 16 2>"$T/kiosk-sim.log"
+"$SIM" keys --out "$T/pki-sim2" --now "$SEQ2" --seed 16 2>>"$T/kiosk-sim.log"
+diff -r "$T/pki-sim/anchors" "$T/pki-sim2/anchors" >/dev/null ||
+  { echo "fleet.sh: kiosk-sim made another anchor for the roll-out"; exit 1; }
+# Each kiosk plays kiosk-sim's presentations (every channel: camera, scanner, card; accepted,
+# rejected and for review), looped, one a second, with a one-second session so that each loop is
+# verdicts again.
+"$SIM" feed --keys "$T/pki-sim" --now "$NOW" --seed 16 --gap 1000 --out "$T/feed" 2>>"$T/kiosk-sim.log"
+
 # --- nginx: the trust package directory -----------------------------------------------------
 NGINX_PORT=$(free_port)
 mkdir -p "$T/www/trust/status" "$T/nginx/tmp"
-cp "$VEC/install/keyset-seq7.cose" "$T/www/trust/keyset.cose"
-cp "$VEC/trust/status/"*.cose "$T/www/trust/status/"
+cp "$T/pki-sim/trust/keyset.cose" "$T/www/trust/keyset.cose"
+cp "$T/pki-sim/trust/status/"*.cose "$T/www/trust/status/"
 ( echo keyset.cose; cd "$T/www/trust" && ls status/*.cose ) > "$T/www/trust/manifest"
 touch -d '-1 minute' "$T/www/trust/keyset.cose" "$T/www/trust/manifest" "$T/www/trust/status/"*
 cat > "$T/nginx/nginx.conf" <<EOF
@@ -119,19 +135,6 @@ start_rsyslog() {
 start_rsyslog
 
 # --- the kiosks ------------------------------------------------------------------------------
-# Each kiosk plays the vectors' presentations (valid, tampered, revoked, garbage) from a looped
-# feed, one a second, with a one-second session so that each loop is verdicts again.
-python3 - "$VEC/cases.json" "$T/feed" <<'EOF'
-import json, sys
-cases = {c["id"]: c["input"] for c in json.load(open(sys.argv[1]))["cases"]}
-lines = []
-for i, cid in enumerate(["wpnl-valid", "ecard-valid", "wpnl-tampered", "wpnl-revoked",
-                         "wpnl-other-city", "bad-prefix"]):
-    qr = cases[cid].get("qr")
-    if qr:
-        lines.append("1000 %s %s" % ("camera" if i % 2 == 0 else "scanner", qr))
-open(sys.argv[2], "w").write("\n".join(lines) + "\n")
-EOF
 declare -a UI_PORT METRICS_PORT KPID
 start_kiosk() {
   local i=$1 d="$T/kiosk$1"
@@ -155,7 +158,7 @@ port = ${UI_PORT[$i]}
 www = $ROOT/firmware/kioskd/www
 [data]
 dir = $d/data
-anchors = $VEC/anchors
+anchors = $T/pki-sim/anchors
 [trust]
 url = http://127.0.0.1:$NGINX_PORT/trust
 url_interval = 10
@@ -168,7 +171,7 @@ client_cert = $T/pki/kiosk.pem
 client_key = $T/pki/kiosk.key
 [clock]
 source = fixed
-fixed = 1796000000
+fixed = $NOW
 [devices]
 feed = $T/feed
 feed_loop = yes
@@ -201,21 +204,32 @@ query() {  # query PROMQL: the first value, or empty
     python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else "")'
 }
 seq_count() { [ "$(query "count(kiosk_trust_bundle_seq == $1)")" = "$N" ]; }
-wait_for 60 seq_count 7 || { echo "fleet.sh: not every kiosk installed seq 7 from nginx"; exit 1; }
-echo "fleet.sh: every kiosk runs key set seq 7 (from nginx); verdicts flowing"
+wait_for 60 seq_count "$SEQ1" || { echo "fleet.sh: not every kiosk installed seq $SEQ1 from nginx"; exit 1; }
+echo "fleet.sh: every kiosk runs key set seq $SEQ1 (from nginx); verdicts flowing"
 sleep "$SETTLE"
 
-# --- roll-out of seq 8 through nginx ---------------------------------------------------------
-cp "$VEC/install/keyset-seq8.cose" "$T/www/trust/keyset.cose.new"
+# --- roll-out of seq SEQ2 through nginx ------------------------------------------------------
+cp "$T/pki-sim2/trust/keyset.cose" "$T/www/trust/keyset.cose.new"
 touch -d '-5 seconds' "$T/www/trust/keyset.cose.new"
 mv "$T/www/trust/keyset.cose.new" "$T/www/trust/keyset.cose"
 t0=$(now)
-wait_for 120 seq_count 8 || { echo "fleet.sh: roll-out incomplete after 120 s"; exit 1; }
+wait_for 120 seq_count "$SEQ2" || { echo "fleet.sh: roll-out incomplete after 120 s"; exit 1; }
 t1=$(now)
 ROLLOUT=$(python3 -c "print(f'{$t1-$t0:.1f}')")
-echo "fleet.sh: roll-out: all $N kiosks on seq 8 after $ROLLOUT s (Prometheus: count(kiosk_trust_bundle_seq == 8))"
+echo "fleet.sh: roll-out: all $N kiosks on seq $SEQ2 after $ROLLOUT s (Prometheus: count(kiosk_trust_bundle_seq == $SEQ2))"
 
 for i in $(seq 1 "$N"); do ps -o rss= -p "${KPID[$i]}"; done > "$T/rss.txt"
+# The verdicts so far, by outcome (Prometheus), against the feed's own expectations (its comments):
+# kiosk-sim's presentations must verify against the trust nginx served, not merely be counted.
+outcome_count() { query "sum(kiosk_verdicts_total{outcome=\"$1\"})"; }
+VERDICTS=""
+for o in ACCEPT REJECT REVIEW; do
+  got=$(outcome_count "$o")
+  want=$(grep -c "^# [a-z]* [a-z0-9-]*: $o " "$T/feed" || true)
+  VERDICTS="$VERDICTS $o ${got:-0} (feed: $want per loop)"
+  [ "${got:-0}" != 0 ] || { echo "fleet.sh: no $o verdict from kiosk-sim's feed:$VERDICTS"; exit 1; }
+done
+echo "fleet.sh: verdicts by outcome:$VERDICTS"
 
 # --- the collector and one kiosk killed mid-run ------------------------------------------------
 VICTIM=$(( (N + 1) / 2 ))
@@ -247,7 +261,7 @@ for i in $(seq 1 "$N"); do
   echo "FLEET-$(printf %03d "$i") $(curl -sf "http://127.0.0.1:${METRICS_PORT[$i]}/metrics" |
     awk '$1=="kiosk_audit_last_seq"{print $2}') $(sed -n "${i}p" "$T/rss.txt") $(awk '{print $2+0}' "$T/kiosk$i/data/audit-forward.cursor")"
 done > "$T/kiosks.txt"
-python3 - "$T/kiosks.txt" "$T/rsyslog/audit.log" "$T/nginx/access.log" "$ROLLOUT" "$N" <<'EOF'
+python3 - "$T/kiosks.txt" "$T/rsyslog/audit.log" "$T/nginx/access.log" "$ROLLOUT" "$N" "$SEQ1 -> $SEQ2" <<'EOF'
 import re, sys, collections
 kiosks = {}
 seal_acked = {}
@@ -296,7 +310,7 @@ for line in open(sys.argv[3]):
 rss = sorted(r for _, r in kiosks.values())
 n = int(sys.argv[5])
 print(f"fleet.sh: figures for {n} kiosks")
-print(f"  roll-out seq 7 -> 8 through nginx: {sys.argv[4]} s until every kiosk ran it (Prometheus)")
+print(f"  roll-out seq {sys.argv[6]} through nginx: {sys.argv[4]} s until every kiosk ran it (Prometheus)")
 print(f"  audit records: {total} recorded, {total - lost} in rsyslog's file, {lost} lost, {dups} duplicates (by kiosk id + seq)")
 print(f"  seals and signed checkpoints: {seal_total} acknowledged, {seal_total - seal_lost} in rsyslog's file, {seal_lost} lost, {seal_dups} duplicates (by kiosk id + seal id)")
 msgs = sum(sum(c.values()) for c in seen.values()) + sum(sum(c.values()) for c in seals.values())

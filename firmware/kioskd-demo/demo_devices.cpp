@@ -23,6 +23,7 @@ namespace {
 
 constexpr std::int64_t kShowMs = 3500;       // how long a document stays in front of the camera
 constexpr std::int64_t kGapMs = 7000;        // between presentations (the session times out at 6 s)
+constexpr std::int64_t kReadWaitMs = 60000;  // how long a step waits past kShowMs to be read
 constexpr std::int64_t kRedrawSeconds = 60;  // the e-card app redraws its QR this often
 
 std::int64_t now_s() {
@@ -91,6 +92,20 @@ struct DemoDevices::Impl {
   std::vector<Step> steps;
   std::size_t next = 0;
   bool stopped = false;
+  std::uint64_t verdicts = 0;  ///< the kiosk's verdicts so far
+
+  /// Takes step `s` away once it has been read (a verdict since `before`) or waited too long.
+  void take_away(Step& s, std::uint64_t before, std::int64_t waited_ms) {
+    if (verdicts == before && waited_ms < kReadWaitMs) {
+      timer.expires_after(std::chrono::milliseconds(250));
+      timer.async_wait([this, &s, before, waited_ms](const boost::system::error_code& ec) {
+        if (!ec && !stopped) take_away(s, before, waited_ms + 250);
+      });
+      return;
+    }
+    s.undo();
+    schedule(kGapMs - kShowMs);
+  }
 
   void schedule(std::int64_t ms) {
     timer.expires_after(std::chrono::milliseconds(ms));
@@ -101,12 +116,12 @@ struct DemoDevices::Impl {
         next = 0;
       }
       Step& s = steps[next++];
+      std::uint64_t before = verdicts;
       s.act();
       timer.expires_after(std::chrono::milliseconds(kShowMs));
-      timer.async_wait([this, &s](const boost::system::error_code& ec2) {
+      timer.async_wait([this, &s, before](const boost::system::error_code& ec2) {
         if (ec2 || stopped) return;
-        s.undo();
-        schedule(kGapMs - kShowMs);
+        take_away(s, before, 0);
       });
     });
   }
@@ -268,6 +283,10 @@ void DemoDevices::register_devices(DeviceRegistry& r) {
 
 void DemoDevices::start() {
   impl_->schedule(2000);
+}
+
+void DemoDevices::verdict_seen() {
+  ++impl_->verdicts;
 }
 
 void DemoDevices::stop() {

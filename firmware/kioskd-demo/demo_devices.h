@@ -44,6 +44,10 @@ class DemoDevices {
   void register_devices(DeviceRegistry& r);
   /// Starts the script.
   void start();
+  /// The kiosk made a verdict (on the event loop). A step stays presented for its 3.5 s and
+  /// until the kiosk has read it (at most 60 s): on a slow board or under emulation the script
+  /// waits for the kiosk instead of running ahead of it.
+  void verdict_seen();
   void stop();
 
   struct Impl;

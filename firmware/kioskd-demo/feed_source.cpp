@@ -8,13 +8,6 @@
 
 namespace kiosk::kioskd {
 
-std::optional<Channel> channel_from_name(std::string_view s) {
-  if (s == "camera") return Channel::kCamera;
-  if (s == "scanner") return Channel::kScanner;
-  if (s == "card") return Channel::kCard;
-  return std::nullopt;
-}
-
 Result<std::vector<FeedItem>, FeedError> parse_feed(std::string_view text,
                                                     const std::string& file) {
   std::vector<FeedItem> items;

@@ -21,6 +21,7 @@
 #include "firmware/kioskd-demo/demo.h"
 #include "firmware/kioskd-demo/demo_devices.h"
 #include "firmware/kioskd-demo/sim_devices.h"
+#include "firmware/kioskd/clock.h"
 #include "firmware/kioskd/daemon.h"
 
 namespace {
@@ -150,7 +151,12 @@ int main(int argc, char** argv) {
       stage->register_devices(devices);
     }
     options.initial_package = package;
-    options.echo_verdicts = true;
+    // One line per verdict on stdout; the live script moves on once the kiosk has read a step.
+    options.on_verdict = [&stage](Channel channel, const kiosk::Verdict& v, std::int64_t now) {
+      std::cout << iso_time(now) << " " << name(channel) << " " << name(v.outcome) << " "
+                << name(v.document) << " " << names(v.reasons) << std::endl;
+      if (stage) stage->verdict_seen();
+    };
     std::cerr << "kioskd-demo: TEST MATERIAL: the anchors and the trust package in "
               << config.data_dir << " are public test keys; never a counter's\n";
   }

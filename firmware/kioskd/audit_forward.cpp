@@ -25,16 +25,11 @@ namespace kiosk::kioskd {
 
 namespace {
 
-constexpr std::size_t kBatch = 64;               ///< frames sent before waiting for their acks
-constexpr std::size_t kMaxRelpData = 64 * 1024;  ///< a response's data, at most
+constexpr std::size_t kBatch = 64;  ///< frames sent before waiting for their acks
 constexpr int kIoTimeoutSeconds = 10;
 
 void log(const std::string& line) {
   std::cerr << "kioskd: " << line << std::endl;
-}
-
-bool digits(std::string_view s) {
-  return !s.empty() && s.size() <= 9 && s.find_first_not_of("0123456789") == std::string_view::npos;
 }
 
 std::string printable(std::string_view s) {
@@ -178,7 +173,7 @@ namespace {
 bool write_cursor(const std::string& path, ForwardCursor c, std::string* error) {
   std::string tmp = path + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  std::string text = std::to_string(c.seq) + " " + std::to_string(c.seal_id) + "\n";
+  std::string text = format_cursor(c);
   bool ok = fd >= 0 && ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
             ::fsync(fd) == 0;
   int err = errno;
@@ -215,30 +210,6 @@ std::string_view problem_name(ForwardProblem p) {
   return "none";
 }
 
-std::optional<RelpTarget> parse_relp_target(std::string_view text) {
-  RelpTarget t;
-  std::string_view host;
-  if (!text.empty() && text.front() == '[') {
-    auto close = text.find("]:");
-    if (close == std::string_view::npos) return std::nullopt;
-    host = text.substr(1, close - 1);
-    t.port = std::string(text.substr(close + 2));
-  } else {
-    auto colon = text.rfind(':');
-    if (colon == std::string_view::npos) return std::nullopt;
-    host = text.substr(0, colon);
-    t.port = std::string(text.substr(colon + 1));
-  }
-  if (host.empty() || host.size() > 253 || !digits(t.port) || std::stoul(t.port) == 0 ||
-      std::stoul(t.port) > 65535)
-    return std::nullopt;
-  for (char ch : host)
-    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '-' && ch != ':')
-      return std::nullopt;
-  t.host = std::string(host);
-  return t;
-}
-
 std::string syslog_message(const audit::StoredRecord& rec, std::string_view kiosk_id) {
   auto parsed = audit::parse_body(rec.body);
   std::string time = parsed ? iso_time(parsed->time) : "-";
@@ -261,57 +232,6 @@ std::string syslog_seal_message(const audit::StoredSeal& seal, std::string_view 
          std::to_string(seal.id) + "\" kind=\"" + kind + "\"] " + seal.line();
 }
 
-std::string relp_frame(std::uint64_t txnr, std::string_view command, std::string_view data) {
-  std::string f =
-      std::to_string(txnr) + " " + std::string(command) + " " + std::to_string(data.size());
-  if (!data.empty()) f += " " + std::string(data);
-  return f + "\n";
-}
-
-Result<std::optional<std::pair<RelpResponse, std::size_t>>, std::string> parse_relp_response(
-    std::string_view buf) {
-  using Out = std::optional<std::pair<RelpResponse, std::size_t>>;
-  auto sp1 = buf.find(' ');
-  if (sp1 == std::string_view::npos) {
-    if (buf.size() > 9 || (!buf.empty() && !digits(buf)))
-      return Unexpected{"collector answered garbage: '" + printable(buf) + "'"};
-    return Out{};
-  }
-  if (!digits(buf.substr(0, sp1)))
-    return Unexpected{"collector answered garbage: '" + printable(buf) + "'"};
-  auto sp2 = buf.find(' ', sp1 + 1);
-  if (sp2 == std::string_view::npos) {
-    if (buf.size() - sp1 > 33)
-      return Unexpected{"collector answered garbage: '" + printable(buf) + "'"};
-    return Out{};
-  }
-  RelpResponse r;
-  r.txnr = std::stoull(std::string(buf.substr(0, sp1)));
-  r.command = std::string(buf.substr(sp1 + 1, sp2 - sp1 - 1));
-  if (r.command.empty() || r.command.size() > 32)
-    return Unexpected{"collector answered garbage: '" + printable(buf) + "'"};
-  // DATALEN, then " DATA" when DATALEN > 0, then the trailer.
-  std::size_t pos = sp2 + 1;
-  std::size_t end = pos;
-  while (end < buf.size() && end - pos < 10 && buf[end] >= '0' && buf[end] <= '9')
-    ++end;
-  if (end == buf.size()) return Out{};
-  if (end == pos || end - pos > 9)
-    return Unexpected{"collector answered garbage: '" + printable(buf) + "'"};
-  std::size_t len = std::stoul(std::string(buf.substr(pos, end - pos)));
-  if (len > kMaxRelpData) return Unexpected{std::string("collector answered an oversized frame")};
-  if (len == 0) {
-    if (buf[end] != '\n') return Unexpected{"collector answered garbage: '" + printable(buf) + "'"};
-    return Out{std::pair{r, end + 1}};
-  }
-  if (buf[end] != ' ') return Unexpected{"collector answered garbage: '" + printable(buf) + "'"};
-  if (buf.size() < end + 1 + len + 1) return Out{};
-  r.data = std::string(buf.substr(end + 1, len));
-  if (buf[end + 1 + len] != '\n')
-    return Unexpected{"collector answered garbage: '" + printable(buf) + "'"};
-  return Out{std::pair{r, end + 2 + len}};
-}
-
 AuditForwarder::AuditForwarder(std::string audit_path, std::string cursor_path,
                                std::string kiosk_id, RelpTarget target, ForwardTls tls)
     : audit_path_(std::move(audit_path)),
@@ -321,7 +241,14 @@ AuditForwarder::AuditForwarder(std::string audit_path, std::string cursor_path,
       tls_(std::move(tls)) {
   status_.enabled = true;
   status_.tls = tls_.enabled;
-  cursor_ = read_cursors(cursor_path_);
+  if (auto c = load_cursor(cursor_path_)) {
+    cursor_ = *c;
+  } else {
+    // Sent again from the start: the collector recognises the duplicates by kiosk id and seq.
+    status_.error = "cursor unreadable, everything is sent again: " + c.error();
+    status_.problem = ForwardProblem::kCursor;
+    log("audit forward: " + status_.error);
+  }
   status_.forwarded_seq = cursor_.seq;
   status_.forwarded_seal_id = cursor_.seal_id;
 }
@@ -330,34 +257,25 @@ AuditForwarder::~AuditForwarder() {
   stop();
 }
 
-ForwardCursor AuditForwarder::read_cursors(const std::string& path) {
-  ForwardCursor c;
+Result<ForwardCursor, std::string> AuditForwarder::load_cursor(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return c;
-  char buf[64] = {};
-  ssize_t n = ::read(fd, buf, sizeof buf - 1);
-  ::close(fd);
-  if (n <= 0) return c;
-  std::string s(buf, static_cast<std::size_t>(n));
-  while (!s.empty() && s.back() == '\n')
-    s.pop_back();
-  auto number = [](std::string_view t) -> std::optional<std::uint64_t> {
-    if (t.empty() || t.size() > 18 || t.find_first_not_of("0123456789") != std::string_view::npos)
-      return std::nullopt;
-    return std::stoull(std::string(t));
-  };
-  auto sp = s.find(' ');
-  auto seq = number(std::string_view(s).substr(0, sp));
-  if (!seq) return c;
-  c.seq = *seq;
-  // A cursor of the version before seals were forwarded has no seal id: every seal is sent
-  // (the ones about records sent before go first; they were never sent).
-  if (sp != std::string::npos) {
-    auto id = number(std::string_view(s).substr(sp + 1));
-    if (!id) return ForwardCursor{};
-    c.seal_id = static_cast<std::int64_t>(*id);
+  if (fd < 0) {
+    if (errno == ENOENT) return ForwardCursor{};
+    return Unexpected{path + ": " + std::strerror(errno)};
   }
-  return c;
+  char buf[kMaxCursorText + 1];
+  ssize_t n = ::read(fd, buf, sizeof buf);
+  int err = errno;
+  ::close(fd);
+  if (n < 0) return Unexpected{path + ": " + std::strerror(err)};
+  auto c = parse_cursor(std::string_view(buf, static_cast<std::size_t>(n)));
+  if (!c) return Unexpected{path + ": " + c.error()};
+  return *c;
+}
+
+ForwardCursor AuditForwarder::read_cursors(const std::string& path) {
+  auto c = load_cursor(path);
+  return c ? *c : ForwardCursor{};
 }
 
 std::uint64_t AuditForwarder::read_cursor(const std::string& path) {
@@ -373,9 +291,32 @@ void AuditForwarder::stop() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stop_ = true;
+    // A blocking connect (SYN_SENT), read or write ends at once (the fd is cleared under the
+    // mutex before it is closed: never another file's).
+    if (active_fd_ >= 0) ::shutdown(active_fd_, SHUT_RDWR);
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+}
+
+bool AuditForwarder::drain_and_stop(std::chrono::milliseconds budget) {
+  bool ok = false;
+  if (thread_.joinable()) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    drain_ = true;
+    drain_tried_ = drained_ = drain_ok_ = false;
+    woken_ = true;
+    cv_.notify_all();
+    cv_.wait_for(lock, budget, [&] { return drained_; });
+    ok = drained_ && drain_ok_;
+  }
+  stop();
+  return ok;
+}
+
+void AuditForwarder::set_active_fd(int fd) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  active_fd_ = fd;
 }
 
 void AuditForwarder::wake() {
@@ -417,19 +358,30 @@ void AuditForwarder::run() {
       for (addrinfo* a = res; a && fd < 0; a = a->ai_next) {
         fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
         if (fd < 0) continue;
+        set_active_fd(fd);
         timeval tv{kIoTimeoutSeconds, 0};
         ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
         ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
         if (::connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
           error.text = "connect " + target_.host + ":" + target_.port + ": " + std::strerror(errno);
+          set_active_fd(-1);
           ::close(fd);
           fd = -1;
         }
       }
       ::freeaddrinfo(res);
     }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (drain_) drain_tried_ = true;
+    }
     if (fd >= 0) {
       Link link(fd);
+      // Cleared before the link closes the fd (declared after it: destroyed first).
+      struct Active {
+        AuditForwarder& f;
+        ~Active() { f.set_active_fd(-1); }
+      } active{*this};
       auto [kind, why] = tls_.enabled ? link.start_tls(tls_, target_.host)
                                       : std::pair{ForwardProblem::kNone, std::string()};
       if (kind != ForwardProblem::kNone) {
@@ -446,11 +398,17 @@ void AuditForwarder::run() {
     }
     if (error.text.empty()) return;  // stopped
     set_error(error.kind, error.text);
-    // Back off: 1 s, 2 s, 4 s ... at most 30 s; a stop ends the wait.
+    // Back off: 1 s, 2 s, 4 s ... at most 30 s; a stop ends the wait, a drain too (once: a
+    // collector that cannot be reached then gets the rest at the next start).
     ++failures;
     auto wait = std::chrono::seconds(std::min(30u, 1u << std::min(failures - 1, 5u)));
     std::unique_lock<std::mutex> lock(mutex_);
-    cv_.wait_for(lock, wait, [&] { return stop_; });
+    if (drain_ && drain_tried_ && !drained_) {
+      drained_ = true;
+      drain_ok_ = false;
+      cv_.notify_all();
+    }
+    cv_.wait_for(lock, wait, [&] { return stop_ || (drain_ && !drain_tried_); });
     if (stop_) return;
     if (status_.connected) failures = 0;
   }
@@ -492,8 +450,10 @@ AuditForwarder::Failure AuditForwarder::session(Link& link) {
   std::unique_ptr<audit::AuditLog> log = std::move(*log_r);
   for (;;) {
     ForwardCursor cursor;
+    bool draining = false;  // read before the log: what the log held when the drain began is read
     {
       std::lock_guard<std::mutex> lock(mutex_);
+      draining = drain_ && !drained_;
       if (stop_) {
         link.send_all(relp_frame(txnr, "close", ""));
         link.close_notify();
@@ -530,6 +490,14 @@ AuditForwarder::Failure AuditForwarder::session(Link& link) {
       }
     }
     if (batch.empty()) {
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (draining && !drained_) {
+          drained_ = true;
+          drain_ok_ = true;
+          cv_.notify_all();
+        }
+      }
       if (cursor_unsaved_) {
         // The cursor file could not be written (a full disk): try again while idle, so that it
         // is saved as soon as there is room, new records or not.

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -29,15 +30,9 @@
 #include "app/result.h"
 #include "firmware/audit/audit_log.h"
 #include "firmware/audit/chain_check.h"
+#include "firmware/kioskd/fleet_wire.h"
 
 namespace kiosk::kioskd {
-
-/// "host:port" of a RELP collector (an IPv4 literal or a name; [v6]:port).
-struct RelpTarget {
-  std::string host;
-  std::string port;
-};
-std::optional<RelpTarget> parse_relp_target(std::string_view text);
 
 /// How the forwarder protects the connection.
 struct ForwardTls {
@@ -74,27 +69,6 @@ std::string syslog_message(const audit::StoredRecord& rec, std::string_view kios
 /// --held` reads it (the collector's file is the auditor's held lines).
 std::string syslog_seal_message(const audit::StoredSeal& seal, std::string_view kiosk_id);
 
-/// Where forwarding stands: the last record and the last seal row the collector acknowledged.
-struct ForwardCursor {
-  std::uint64_t seq = 0;
-  std::int64_t seal_id = 0;
-};
-
-/// One RELP frame: "TXNR COMMAND DATALEN[ DATA]\n".
-std::string relp_frame(std::uint64_t txnr, std::string_view command, std::string_view data);
-
-/// A RELP response frame read from a collector.
-struct RelpResponse {
-  std::uint64_t txnr = 0;
-  std::string command;  ///< "rsp" or "serverclose"
-  std::string data;     ///< "200 OK ..." for an acknowledgement
-};
-
-/// Parses one response frame from the front of `buf`: the frame and the bytes it took, nullopt
-/// when more bytes are needed, an error for anything that is not RELP (bounded: 64 KiB of data).
-Result<std::optional<std::pair<RelpResponse, std::size_t>>, std::string> parse_relp_response(
-    std::string_view buf);
-
 struct ForwardStatus {
   bool enabled = false;
   bool connected = false;
@@ -116,12 +90,22 @@ class AuditForwarder {
   AuditForwarder& operator=(const AuditForwarder&) = delete;
 
   void start();
+  /// Stops at once: a connection or exchange in progress is cut (what it sent without an
+  /// acknowledgement is sent again at the next start).
   void stop();
+  /// At a clean shutdown: forwards what the log holds now (the stop seal just written) within
+  /// `budget`, then stops. Connects at once when the forwarder was backing off; returns as soon
+  /// as everything is acknowledged or the collector cannot be reached (then the rest goes at the
+  /// next start, as always). True when everything was acknowledged.
+  bool drain_and_stop(std::chrono::milliseconds budget);
   /// A record was appended: send soon (otherwise the forwarder looks every 2 s).
   void wake();
   ForwardStatus status() const;
 
-  /// Reads the cursor file ("SEQ SEAL_ID"; zeros when missing or unreadable).
+  /// Reads the cursor file ("SEQ SEAL_ID"): zeros when it is missing (nothing forwarded yet);
+  /// the reason when it cannot be read or parsed.
+  static Result<ForwardCursor, std::string> load_cursor(const std::string& path);
+  /// The cursor, zeros when missing or unreadable (everything is sent again, recognisably).
   static ForwardCursor read_cursors(const std::string& path);
   /// Its record sequence number.
   static std::uint64_t read_cursor(const std::string& path);
@@ -135,6 +119,9 @@ class AuditForwarder {
   /// One connected session: sends from the cursor on until an error or stop.
   Failure session(Link& link);
   void set_error(ForwardProblem kind, std::string e);
+  /// The socket being connected or used ("" when none): stop() shuts it down to end a blocking
+  /// connect, read or write at once.
+  void set_active_fd(int fd);
 
   std::string audit_path_, cursor_path_, kiosk_id_;
   RelpTarget target_;
@@ -146,6 +133,11 @@ class AuditForwarder {
   std::condition_variable cv_;
   bool stop_ = false;
   bool woken_ = false;
+  bool drain_ = false;        ///< drain_and_stop() waits: send what there is, then say so
+  bool drain_tried_ = false;  ///< the forwarder connected (or tried to) since drain_ was set
+  bool drained_ = false;      ///< answer to drain_: done (all acknowledged, or unreachable)
+  bool drain_ok_ = false;     ///< ... and everything was acknowledged
+  int active_fd_ = -1;
   ForwardStatus status_;
 };
 

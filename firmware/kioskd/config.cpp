@@ -281,6 +281,10 @@ const std::vector<ConfigKey>& config_keys() {
        "a file holding the bearer token scrapes must send (16-256 printable characters; needed "
        "off loopback)",
        path(&Config::metrics_token_file, true)},
+      {"metrics", "client_ca", "", "absolute path, or empty for none",
+       "PEM CA(s): a scraper must present a TLS client certificate one of them signed (with "
+       "tls_cert; off loopback in place of, or with, token_file)",
+       path(&Config::metrics_client_ca, true)},
       {"syslog", "relp", "", "HOST:PORT, or empty for none",
        "audit records to this RELP collector (rsyslog imrelp), RFC 5424, in order",
        [](Config& c, std::string_view v) -> Why {
@@ -552,12 +556,14 @@ std::optional<ConfigError> check_config(const Config& c) {
   if (auto why = check_console(c.console, c.listen)) return fail("ui.listen", *why);
   if (c.metrics_tls_cert.empty() != c.metrics_tls_key.empty())
     return fail("metrics.tls_cert", "[metrics] tls_cert and tls_key go together");
+  if (!c.metrics_client_ca.empty() && c.metrics_tls_cert.empty())
+    return fail("metrics.client_ca", "[metrics] client_ca needs TLS (tls_cert, tls_key)");
   if (c.metrics_port && !is_loopback_literal(c.metrics_listen) &&
-      (c.metrics_tls_cert.empty() || c.metrics_token_file.empty()))
+      (c.metrics_tls_cert.empty() || (c.metrics_token_file.empty() && c.metrics_client_ca.empty())))
     return fail("metrics.listen",
                 "[metrics] listen = " + c.metrics_listen +
                     " is not loopback: the metrics listener needs TLS (tls_cert, tls_key) and a "
-                    "bearer token (token_file) there");
+                    "bearer token (token_file) or client certificates (client_ca) there");
   if (!c.metrics_token_file.empty()) {
     auto token = read_metrics_token(c.metrics_token_file);
     if (!token) return fail("metrics.token_file", "[metrics] token_file " + token.error());

@@ -76,6 +76,7 @@ struct Config {
   std::size_t metrics_max_connections{};
   std::string metrics_tls_cert, metrics_tls_key;  ///< PEM; needed off loopback
   std::string metrics_token_file;  ///< a file holding the bearer token; needed off loopback
+  std::string metrics_client_ca;   ///< PEM CA(s): scrapers present a certificate it signed
   // [syslog] audit records to a collector
   std::string syslog_relp;  ///< "" none; host:port of a RELP collector (rsyslog imrelp)
   bool syslog_tls = true;   ///< RELP over TLS; false only with transport = plain

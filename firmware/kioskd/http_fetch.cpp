@@ -4,7 +4,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <ctime>
 #include <memory>
 
 #include "app/trust.h"
@@ -15,84 +14,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
-
-std::optional<HttpUrl> parse_http_url(std::string_view url) {
-  if (url.substr(0, 7) != "http://") return std::nullopt;
-  url.remove_prefix(7);
-  auto slash = url.find('/');
-  std::string_view hostport = url.substr(0, slash);
-  HttpUrl u;
-  u.path = slash == std::string_view::npos ? "" : std::string(url.substr(slash));
-  while (!u.path.empty() && u.path.back() == '/')
-    u.path.pop_back();
-  auto colon = hostport.rfind(':');
-  if (colon != std::string_view::npos && hostport.find(']') == std::string_view::npos) {
-    u.port = std::string(hostport.substr(colon + 1));
-    hostport = hostport.substr(0, colon);
-    if (u.port.empty() || u.port.find_first_not_of("0123456789") != std::string::npos)
-      return std::nullopt;
-  }
-  if (hostport.empty()) return std::nullopt;
-  u.host = std::string(hostport);
-  return u;
-}
-
-bool valid_manifest_entry(std::string_view line) {
-  if (line == "keyset.cose") return true;
-  if (line.substr(0, 7) != "status/" || line.size() <= 12 || line.size() > 100) return false;
-  if (line.substr(line.size() - 5) != ".cose") return false;
-  std::string_view name = line.substr(7, line.size() - 12);
-  if (name.empty() || name.front() == '.') return false;
-  for (char ch : name) {
-    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '_' && ch != '-')
-      return false;
-  }
-  return true;
-}
-
-namespace {
-constexpr std::size_t kMaxFiles = 64;
-}  // namespace
-
-std::optional<std::int64_t> parse_http_date(std::string_view text) {
-  std::tm tm{};
-  std::string s(text);
-  const char* end = ::strptime(s.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  if (!end || *end != '\0') return std::nullopt;
-  return static_cast<std::int64_t>(::timegm(&tm));
-}
-
-bool validators_settled(std::string_view last_modified, std::string_view date) {
-  auto lm = parse_http_date(last_modified);
-  auto d = parse_http_date(date);
-  if (!lm || !d) return !lm;  // no Last-Modified: an ETag alone is the server's business
-  return *d - *lm >= 2;
-}
-
-Result<std::vector<std::string>, std::string> parse_manifest(std::string_view body) {
-  std::vector<std::string> names;
-  std::size_t pos = 0;
-  while (pos < body.size()) {
-    auto end = body.find('\n', pos);
-    if (end == std::string_view::npos) end = body.size();
-    std::string line(body.substr(pos, end - pos));
-    pos = end + 1;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    if (!valid_manifest_entry(line)) {
-      if (line.size() > 120) line = line.substr(0, 120) + "...";
-      return Unexpected{"manifest: bad entry '" + line + "'"};
-    }
-    // A name listed twice is fetched (and installed) once.
-    if (std::find(names.begin(), names.end(), line) != names.end()) continue;
-    if (names.size() == kMaxFiles) return Unexpected{std::string("manifest: more than 64 files")};
-    names.push_back(std::move(line));
-  }
-  // The key set first: status lists are checked against it.
-  std::stable_partition(names.begin(), names.end(),
-                        [](const std::string& n) { return n == "keyset.cose"; });
-  return names;
-}
 
 namespace {
 
@@ -177,13 +98,13 @@ class Fetch : public std::enable_shared_from_this<Fetch> {
         out_.not_modified.push_back(name);
       }
     } else {
-      Validators v{std::string(res[http::field::etag]),
-                   std::string(res[http::field::last_modified])};
       // A file modified in the second the server answered may change again within that second
       // with the same validators (nginx: mtime second and size): it is not cached.
-      bool settled = validators_settled(std::string(res[http::field::last_modified]),
-                                        std::string(res[http::field::date]));
-      if (settled && (!v.etag.empty() || !v.last_modified.empty())) out_.state.validators[name] = v;
+      auto sv = [](auto field) { return std::string_view(field.data(), field.size()); };
+      if (auto v =
+              validators_to_keep(sv(res[http::field::etag]), sv(res[http::field::last_modified]),
+                                 sv(res[http::field::date])))
+        out_.state.validators[name] = std::move(*v);
       const std::string& body = res.body();
       if (name == "manifest") {
         auto names = parse_manifest(body);

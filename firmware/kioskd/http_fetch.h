@@ -18,28 +18,11 @@
 
 #include "app/bytes.h"
 #include "app/result.h"
+#include "firmware/kioskd/fleet_wire.h"
 
 namespace kiosk::kioskd {
 
-struct HttpUrl {
-  std::string host;
-  std::string port = "80";
-  std::string path;  ///< without a trailing '/'
-};
-
-/// Parses http://host[:port][/path]; nullopt for anything else.
-std::optional<HttpUrl> parse_http_url(std::string_view url);
-
-/// Checks a manifest line: "keyset.cose" or "status/NAME.cose" with NAME of [A-Za-z0-9._-].
-bool valid_manifest_entry(std::string_view line);
-
 using TrustFiles = std::vector<std::pair<std::string, Bytes>>;  ///< name, bytes; keyset first
-
-/// A server's validators of one resource, from its last 200.
-struct Validators {
-  std::string etag;
-  std::string last_modified;
-};
 
 /// What a poller remembers between fetches: validators by name ("manifest", "keyset.cose", ...)
 /// and the manifest's names (needed when the manifest itself answers 304).
@@ -53,18 +36,6 @@ struct FetchResult {
   std::vector<std::string> not_modified;  ///< names answered 304
   FetchState state;                       ///< to pass to the next fetch
 };
-
-/// Parses an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") into epoch seconds.
-std::optional<std::int64_t> parse_http_date(std::string_view text);
-
-/// Whether validators may be kept: not when the resource was modified less than 2 s before the
-/// server's Date (nginx's ETag has one-second resolution: a second change within that second
-/// would look unchanged).
-bool validators_settled(std::string_view last_modified, std::string_view date);
-
-/// Parses a manifest body into its names (deduplicated, keyset.cose first); the reason when an
-/// entry is invalid or there are more than 64.
-Result<std::vector<std::string>, std::string> parse_manifest(std::string_view body);
 
 using FetchHandler = std::function<void(Result<FetchResult, std::string>)>;
 

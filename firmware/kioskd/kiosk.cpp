@@ -217,7 +217,8 @@ Result<boost::asio::ip::tcp::endpoint, std::string> Kiosk::start() {
   if (config_.metrics_port) {
     metrics_server_ = std::make_unique<MetricsServer>(config_.metrics_max_connections);
     if (!config_.metrics_tls_cert.empty()) {
-      auto tls = metrics_server_->use_tls(config_.metrics_tls_cert, config_.metrics_tls_key);
+      auto tls = metrics_server_->use_tls(config_.metrics_tls_cert, config_.metrics_tls_key,
+                                          config_.metrics_client_ca);
       if (!tls) return Unexpected{"metrics " + tls.error()};
     }
     if (!config_.metrics_token_file.empty()) {
@@ -326,6 +327,10 @@ void Kiosk::arm_console_sweep() {
   });
 }
 
+namespace {
+constexpr std::chrono::milliseconds kForwardOnStop{2000};
+}  // namespace
+
 void Kiosk::stop() {
   if (stopped_) return;
   stopped_ = true;
@@ -337,7 +342,6 @@ void Kiosk::stop() {
   if (updater_) updater_->stop();
   if (server_) server_->stop();
   if (metrics_server_) metrics_server_->stop();
-  if (forwarder_) forwarder_->stop();
   metrics_timer_.cancel();
   if (self_server_) self_server_->stop();
   console_timer_.cancel();
@@ -346,6 +350,10 @@ void Kiosk::stop() {
   retention_timer_.cancel();
   seal_timer_.cancel();
   seal(true);
+  // The stop seal goes to the collector now rather than at the next start (bounded: systemd's
+  // stop timeout is far longer; an unreachable collector gets it at the next start).
+  if (forwarder_ && !forwarder_->drain_and_stop(kForwardOnStop))
+    log("audit forward: not everything acknowledged at the stop; the rest goes at the next start");
 }
 
 bool Kiosk::take_mrz(const std::string& text) {
@@ -422,10 +430,7 @@ void Kiosk::present(Channel channel, const std::string& key, const InputTiming& 
       std::string(name(v.document)) + " " + names(v.reasons) +
       (entry.audit_seq ? " audit #" + std::to_string(*entry.audit_seq)
                        : " NOT RECORDED: " + entry.audit_error));
-  if (options_.echo_verdicts) {
-    std::cout << iso_time(now) << " " << name(channel) << " " << name(v.outcome) << " "
-              << name(v.document) << " " << names(v.reasons) << std::endl;
-  }
+  if (options_.on_verdict) options_.on_verdict(channel, v, now);
   // The session's number once this entry is added (a new session when idle).
   flag_replay(entry, key);
   refresh_today();

@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,7 +38,9 @@
 namespace kiosk::kioskd {
 
 struct KioskOptions {
-  bool echo_verdicts = false;   ///< print one line per verdict on stdout (--demo)
+  /// Called on the event loop after each new verdict has been recorded (`now`: the kiosk time
+  /// of the verdict); kioskd-demo prints it and paces its script by it. Not a repeat's read.
+  std::function<void(Channel, const Verdict&, std::int64_t now)> on_verdict;
   std::string initial_package;  ///< a trust package directory installed at start-up ("" none)
   const DeviceRegistry* devices = nullptr;  ///< the device factories; nullptr: production ones
 };

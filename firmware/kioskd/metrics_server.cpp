@@ -1,12 +1,14 @@
 #include "firmware/kioskd/metrics_server.h"
 
-#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include "firmware/kioskd/fleet_wire.h"
 #include "firmware/kioskd/http_server.h"
 
 namespace kiosk::kioskd {
@@ -16,18 +18,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
-
-namespace {
-
-/// "Authorization: Bearer TOKEN" carries `token` (constant time in the token's length).
-bool bearer_ok(std::string_view header, const std::string& token) {
-  constexpr std::string_view kScheme = "Bearer ";
-  if (header.size() != kScheme.size() + token.size() || header.substr(0, kScheme.size()) != kScheme)
-    return false;
-  return CRYPTO_memcmp(header.data() + kScheme.size(), token.data(), token.size()) == 0;
-}
-
-}  // namespace
 
 /// One connection: (TLS handshake,) read one request, answer, close. do_x paired with on_x.
 template <class Stream>
@@ -72,26 +62,34 @@ class MetricsSession : public std::enable_shared_from_this<MetricsSession<Stream
     res_.version(11);
     res_.keep_alive(false);
     auto auth = req[http::field::authorization];
-    if (!server_.token_.empty() &&
-        !bearer_ok(std::string_view(auth.data(), auth.size()), server_.token_)) {
-      ++server_.unauthorized_;
-      res_.result(http::status::unauthorized);
-      res_.set(http::field::www_authenticate, "Bearer realm=\"kiosk metrics\"");
-      res_.body() = "a bearer token is required\n";
-    } else if (req.method() != http::verb::get && req.method() != http::verb::head) {
-      res_.result(http::status::method_not_allowed);
-      res_.set(http::field::allow, "GET, HEAD");
-    } else if (target != "/metrics") {
-      res_.result(http::status::not_found);
-      res_.body() = "not found: the metrics are at /metrics\n";
-    } else if (auto text = server_.text()) {
-      res_.result(http::status::ok);
-      res_.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
-      res_.body() = *text;
-      ++server_.served_;
-    } else {
-      res_.result(http::status::service_unavailable);
-      res_.body() = "starting\n";
+    auto text = server_.text();
+    switch (metrics_answer(std::string_view(req.method_string().data(), req.method_string().size()),
+                           target, std::string_view(auth.data(), auth.size()), server_.token_,
+                           text != nullptr)) {
+      case MetricsAnswer::kUnauthorized:
+        ++server_.unauthorized_;
+        res_.result(http::status::unauthorized);
+        res_.set(http::field::www_authenticate, "Bearer realm=\"kiosk metrics\"");
+        res_.body() = "a bearer token is required\n";
+        break;
+      case MetricsAnswer::kMethodNotAllowed:
+        res_.result(http::status::method_not_allowed);
+        res_.set(http::field::allow, "GET, HEAD");
+        break;
+      case MetricsAnswer::kNotFound:
+        res_.result(http::status::not_found);
+        res_.body() = "not found: the metrics are at /metrics\n";
+        break;
+      case MetricsAnswer::kOk:
+        res_.result(http::status::ok);
+        res_.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+        res_.body() = *text;
+        ++server_.served_;
+        break;
+      case MetricsAnswer::kStarting:
+        res_.result(http::status::service_unavailable);
+        res_.body() = "starting\n";
+        break;
     }
     if (res_.result() != http::status::ok)
       res_.set(http::field::content_type, "text/plain; charset=utf-8");
@@ -126,9 +124,25 @@ MetricsServer::~MetricsServer() {
 }
 
 Result<bool, std::string> MetricsServer::use_tls(const std::string& cert_file,
-                                                 const std::string& key_file) {
+                                                 const std::string& key_file,
+                                                 const std::string& client_ca) {
   auto c = make_tls_server_context(cert_file, key_file);
   if (!c) return Unexpected{c.error()};
+  if (!client_ca.empty()) {
+    SSL_CTX* native = (*c)->native_handle();
+    STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(client_ca.c_str());
+    if (SSL_CTX_load_verify_locations(native, client_ca.c_str(), nullptr) != 1 || !names) {
+      if (names) sk_X509_NAME_pop_free(names, X509_NAME_free);
+      ERR_clear_error();
+      return Unexpected{client_ca + ": cannot load the client CA (PEM certificates)"};
+    }
+    SSL_CTX_set_client_CA_list(native, names);  // takes ownership
+    SSL_CTX_set_verify(native, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+    // TLS 1.3 session tickets would let a client resume without presenting its certificate
+    // again; a scrape is one short connection anyway.
+    SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_OFF);
+    SSL_CTX_set_num_tickets(native, 0);
+  }
   tls_ = std::move(*c);
   return true;
 }

@@ -4,9 +4,10 @@
 // (more are closed at accept), one request per connection, 4 KiB of request head, 5 s for all.
 //
 // Loopback by default. On any other address the configuration requires TLS (the console's TLS
-// context, http_server.h) and a bearer token: the text holds no personal data, but a kiosk's
-// health is nobody else's business and a scrape is work. A request without the token, or with
-// another one, is answered 401 (compared in constant time) and counted.
+// context, http_server.h) and a bearer token or client certificates (or both): the text holds no
+// personal data, but a kiosk's health is nobody else's business and a scrape is work. A request
+// without the token, or with another one, is answered 401 (compared in constant time) and
+// counted; a client without a certificate from the configured CA ends in the TLS handshake.
 #pragma once
 
 #include <atomic>
@@ -29,8 +30,11 @@ class MetricsServer {
   MetricsServer(const MetricsServer&) = delete;
   MetricsServer& operator=(const MetricsServer&) = delete;
 
-  /// Serves TLS with the PEM files (before listen); the reason when they cannot be loaded.
-  Result<bool, std::string> use_tls(const std::string& cert_file, const std::string& key_file);
+  /// Serves TLS with the PEM files (the console's TLS context, before listen); with `client_ca`,
+  /// only to clients presenting a certificate signed by a CA of that file (the handshake fails
+  /// without one). The reason when they cannot be loaded.
+  Result<bool, std::string> use_tls(const std::string& cert_file, const std::string& key_file,
+                                    const std::string& client_ca = "");
   /// Requires "Authorization: Bearer TOKEN" (before listen).
   void require_token(std::string token) { token_ = std::move(token); }
   /// Binds, listens and starts the thread; the reason when it cannot.

@@ -18,6 +18,12 @@ std::string_view name(Channel c) {
   return "camera";
 }
 
+std::optional<Channel> channel_from_name(std::string_view s) {
+  for (Channel c : {Channel::kCamera, Channel::kScanner, Channel::kCard})
+    if (name(c) == s) return c;
+  return std::nullopt;
+}
+
 Sources make_sources(boost::asio::io_context& ioc, const Config& config,
                      const DeviceRegistry& devices) {
   Sources s;

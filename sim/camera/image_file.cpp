@@ -4,6 +4,7 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <vector>
 
 #include <opencv2/imgcodecs.hpp>
@@ -115,10 +116,10 @@ Result<cv::Mat, CameraFault> load_image_file(const std::string& path, const Imag
   auto size = fs::file_size(path, ec);
   if (ec) return bad("cannot read the size: " + ec.message());
   if (size == 0) return bad("empty file");
-  if (size > limits.max_file_bytes)
+  if (size > limits.max_file_bytes || size > std::numeric_limits<std::size_t>::max())
     return bad("file too large (" + std::to_string(size) + " bytes, limit " +
                std::to_string(limits.max_file_bytes) + ")");
-  std::vector<std::uint8_t> bytes(size);
+  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));  // <= the limit
   std::ifstream f(path, std::ios::binary);
   if (!f.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size)))
     return bad("cannot read the file");

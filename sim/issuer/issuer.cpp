@@ -187,7 +187,7 @@ Result<Issued, std::string> issue(const TestPki& pki, const IssueRequest& req) {
     if (v == "revoked") {
       if (list->revoked.empty())
         return Unexpected{"the status list of " + c.iss + " revokes nothing"};
-      c.sti = list->revoked[sti_rng.below(list->revoked.size())];
+      c.sti = list->revoked[sti_rng.index(list->revoked.size())];
     } else if (v == "status-unknown") {
       c.sti = list->size + sti_rng.below(1000);
     } else {

@@ -103,7 +103,7 @@ constexpr std::string_view kUsccAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 
 template <class C>
 const auto& pick(Rng& rng, const C& c) {
-  return c[rng.below(c.size())];
+  return c[rng.index(c.size())];
 }
 
 std::string digits(Rng& rng, int n) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 
 #include "app/cbor.h"
 #include "app/cose.h"
@@ -164,9 +165,11 @@ Bytes build_status_list(const TestPki& pki, const TestStatusList& list) {
   const TestKey* signer = pki.key(list.signer);
   if (!signer) return {};
   SigningKey key = signer->signer();
-  Bytes bits((list.size + 7) / 8, 0);
+  if (list.size > std::numeric_limits<std::uint32_t>::max()) return {};  // a test list, not 4 G
+  Bytes bits(static_cast<std::size_t>((list.size + 7) / 8), 0);
   for (std::uint64_t i : list.revoked) {
-    if (i < list.size) bits[i / 8] |= static_cast<std::uint8_t>(0x80u >> (i % 8));
+    if (i < list.size)
+      bits[static_cast<std::size_t>(i / 8)] |= static_cast<std::uint8_t>(0x80u >> (i % 8));
   }
   cbor::Writer payload;
   payload.map(6).uint(1).text(list.iss).uint(2).uint(list.seq).uint(3).uint(list.iat);

@@ -33,7 +33,7 @@ std::string random_words(Rng& rng, int chars) {
   std::string s;
   while (static_cast<int>(s.size()) < chars) {
     if (!s.empty()) s += ' ';
-    s += kWords[rng.below(std::size(kWords))];
+    s += kWords[rng.index(std::size(kWords))];
   }
   return s;
 }

@@ -6,7 +6,7 @@
 namespace kiosk::sim::scene {
 
 std::string credential_like_text(Rng& rng, bool presentation) {
-  Bytes payload = rng.bytes(380 + rng.below(261));
+  Bytes payload = rng.bytes(380 + rng.index(261));
   return std::string(presentation ? "WPP1:" : "WPC1:") + base45::encode(zlib::deflate(payload));
 }
 

@@ -177,7 +177,7 @@ std::vector<SceneSpec> scene_plan(Rng& rng, int count, const std::vector<std::st
       s.carrier = carriers[k % 4];
       auto d = all_degradations();
       do
-        s.degradation = d[rng.below(d.size())];
+        s.degradation = d[rng.index(d.size())];
       while (!applies(s.degradation, s.carrier));
       out.push_back(s);
       continue;

@@ -273,7 +273,7 @@ TEST_CASE("rotated stages keep the cheap reads first and turn the fallbacks") {
     REQUIRE(r.size() == stages.size());
     CHECK(r[0] == Stage::kDirect);
     CHECK(r[1] == Stage::kHint);
-    CHECK(r[2] == stages[2 + frame % n]);
+    CHECK(r[2] == stages[2 + static_cast<std::size_t>(frame % n)]);
     CHECK(std::is_permutation(r.begin(), r.end(), stages.begin()));
   }
   CHECK(scan::rotated_stages({Stage::kDirect}, 7) == std::vector<Stage>{Stage::kDirect});

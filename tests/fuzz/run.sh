@@ -7,7 +7,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${1:-20}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_qr fuzz_chip fuzz_trust_install fuzz_codecs fuzz_chip_protocol fuzz_scan fuzz_image_file fuzz_audit fuzz_sign fuzz_console_request fuzz_mrz)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_qr fuzz_chip fuzz_trust_install fuzz_codecs fuzz_chip_protocol fuzz_scan fuzz_image_file fuzz_audit fuzz_sign fuzz_console_request fuzz_mrz fuzz_fleet)
 build=$root/build-fuzz
 if [ ! -f "$build/build.ninja" ]; then
   CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \

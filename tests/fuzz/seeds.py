@@ -80,3 +80,18 @@ for host, origin, cookie, body in [
         ("[::1]:8443", "https://[::1]:8443", "a=1; kiosk_session=x; kiosk_session=y", '{"name": 1}'),
         ("kiosk.test", "null", "", "{garbage")]:
     put("fuzz_console_request", "\0".join([host, origin, cookie, body]).encode())
+# fleet (issue 16): selector byte, then a RELP answer stream (piece size byte first), a cursor
+# file, a scrape, a trust server's answer, a target.
+put("fuzz_fleet", b"\x00\x07" + b"1 rsp 59 200 OK\nrelp_version=0\nrelp_software=rsyslog\ncommands=syslog\n"
+    + b"2 rsp 6 200 OK\n3 rsp 6 200 OK\n0 serverclose 0\n")
+put("fuzz_fleet", b"\x00\x01" + b"2 rsp 21 500 queue full, retry\n")
+put("fuzz_fleet", b"\x01" + b"42 57\n")
+put("fuzz_fleet", b"\x01" + b"42\n")
+put("fuzz_fleet", b"\x02" + b"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1:9100\r\n"
+    + b"Authorization: Bearer 0123456789abcdef\r\n\r\n")
+put("fuzz_fleet", b"\x03" + b"HTTP/1.1 200 OK\r\nServer: nginx\r\nDate: Wed, 02 Dec 2026 10:00:05 GMT\r\n"
+    + b"Last-Modified: Wed, 02 Dec 2026 10:00:00 GMT\r\nETag: \"692eb8e0-1c\"\r\n"
+    + b"Content-Length: 28\r\n\r\nkeyset.cose\nstatus/A.cose\n")
+put("fuzz_fleet", b"\x03" + b"HTTP/1.1 304 Not Modified\r\nETag: \"692eb8e0-1c\"\r\n\r\n")
+put("fuzz_fleet", b"\x04" + b"[::1]:2514")
+put("fuzz_fleet", b"\x04" + b"http://127.0.0.1:8080/trust")

@@ -462,29 +462,28 @@ TEST_CASE("kioskctl officer: add, passwd, disable, list; exit codes; no hash pri
   fs::create_directories(dir.path + "/data");
   std::string db = dir.path + "/data/trust.db";
   std::string ctl = kioskctl_path();
-  auto officer = [&](const std::string& args, const std::string& stdin_text, std::string* out) {
-    write_text(dir.path + "/in.txt", stdin_text);
-    int st = 0;
-    std::string o = sh("'" + ctl + "' officer " + args + " < '" + dir.path + "/in.txt'", &st);
-    if (out) *out = o;
-    return st;
+  auto officer = [&](std::vector<std::string> args, const std::string& stdin_text,
+                     std::string* out) {
+    args.insert(args.begin(), {ctl, "officer"});
+    return run_with_input(args, stdin_text, out);
   };
   std::string out;
-  CHECK(officer("add --db '" + db + "' --name li.wei --role supervisor", kSecret + "\n", &out) ==
-        0);
-  CHECK(officer("add --db '" + db + "' --name li.wei", kSecret + "\n", &out) == 1);  // exists
-  CHECK(officer("add --db '" + db + "' --name wang", "", &out) == 2);                // no password
-  CHECK(officer("add --db '" + db + "' --name wang", "12345\n", &out) == 2);         // too short
-  CHECK(officer("add --db '" + db + "' --name 'bad name'", kSecret + "\n", &out) == 2);
-  CHECK(officer("add --db '" + db + "' --name wang --role chief", kSecret + "\n", &out) == 2);
-  CHECK(officer("add --name wang", kSecret + "\n", &out) == 2);  // no --db
-  CHECK(officer("fire --db '" + db + "' --name wang", "", &out) == 2);
-  CHECK(officer("add --db '" + db + "' --name wang", "wang-pin-5566\r\n", &out) == 0);
-  CHECK(officer("passwd --db '" + db + "' --name zhao", "zhao-pin-1\n", &out) == 1);  // unknown
-  CHECK(officer("disable --db '" + db + "' --name zhao", "", &out) == 1);
-  CHECK(officer("disable --db '" + db + "' --name wang", "", &out) == 0);
-  CHECK(officer("passwd --db '" + db + "' --name li.wei", "li-new-pin-8\n", &out) == 0);
-  CHECK(officer("list --db '" + db + "'", "", &out) == 0);
+  CHECK(officer({"add", "--db", db, "--name", "li.wei", "--role", "supervisor"}, kSecret + "\n",
+                &out) == 0);
+  CHECK(officer({"add", "--db", db, "--name", "li.wei"}, kSecret + "\n", &out) == 1);  // exists
+  CHECK(officer({"add", "--db", db, "--name", "wang"}, "", &out) == 2);         // no password
+  CHECK(officer({"add", "--db", db, "--name", "wang"}, "12345\n", &out) == 2);  // too short
+  CHECK(officer({"add", "--db", db, "--name", "bad name"}, kSecret + "\n", &out) == 2);
+  CHECK(officer({"add", "--db", db, "--name", "wang", "--role", "chief"}, kSecret + "\n", &out) ==
+        2);
+  CHECK(officer({"add", "--name", "wang"}, kSecret + "\n", &out) == 2);  // no --db
+  CHECK(officer({"fire", "--db", db, "--name", "wang"}, "", &out) == 2);
+  CHECK(officer({"add", "--db", db, "--name", "wang"}, "wang-pin-5566\r\n", &out) == 0);
+  CHECK(officer({"passwd", "--db", db, "--name", "zhao"}, "zhao-pin-1\n", &out) == 1);  // unknown
+  CHECK(officer({"disable", "--db", db, "--name", "zhao"}, "", &out) == 1);
+  CHECK(officer({"disable", "--db", db, "--name", "wang"}, "", &out) == 0);
+  CHECK(officer({"passwd", "--db", db, "--name", "li.wei"}, "li-new-pin-8\n", &out) == 0);
+  CHECK(officer({"list", "--db", db}, "", &out) == 0);
   CHECK(out.find("$argon2") == std::string::npos);
   CHECK(out.find(kSecret) == std::string::npos);
   std::istringstream lines(out);

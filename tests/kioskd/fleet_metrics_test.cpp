@@ -26,6 +26,21 @@ namespace fs = std::filesystem;
 
 namespace {
 
+/// curl with `extra` arguments, trusting DIR/m.pem; the HTTP status ("000": no answer) and, in
+/// `body`, what came (DIR/body).
+std::string https_code(const std::string& dir, const std::vector<std::string>& extra,
+                       std::string* body) {
+  std::vector<std::string> argv = {"/usr/bin/curl", "-s",          "-o", dir + "/body", "-w",
+                                   "%{http_code}",  "--max-time",  "10", "--noproxy",   "*",
+                                   "--cacert",      dir + "/m.pem"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  std::string code, cerr_text;
+  int rc = run(argv, &code, &cerr_text);
+  if (code.empty()) MESSAGE("curl " << rc << ": " << cerr_text);
+  if (body) *body = read_text(dir + "/body");
+  return code;
+}
+
 /// The value of the sample line starting with `series` ("name{labels}"), or -1.
 double value_of(const std::string& text, const std::string& series) {
   auto pos = text.find("\n" + series + " ");
@@ -58,8 +73,8 @@ TEST_CASE("metrics: off loopback only with TLS and a bearer token (refused at st
     CHECK(run({kioskd_path(), "--config", dir.path + "/kioskd.conf", "--check-config"}, &out,
               &err) != 0);
     CHECK(err.find("[metrics] listen = 10.0.0.5 is not loopback: the metrics listener needs TLS "
-                   "(tls_cert, tls_key) and a bearer token (token_file) there") !=
-          std::string::npos);
+                   "(tls_cert, tls_key) and a bearer token (token_file) or client certificates "
+                   "(client_ca) there") != std::string::npos);
     CHECK(err.find(says) != std::string::npos);
   }
   // A token too short to be one.
@@ -91,25 +106,7 @@ TEST_CASE("metrics: TLS and a bearer token (the console's TLS context)") {
   REQUIRE(k.ready);
   std::string url = "https://127.0.0.1:" + std::to_string(mport) + "/metrics";
   auto curl = [&](const std::vector<std::string>& extra, std::string* body) {
-    std::vector<std::string> argv = {"/usr/bin/curl",
-                                     "-s",
-                                     "-o",
-                                     dir.path + "/body",
-                                     "-w",
-                                     "%{http_code}",
-                                     "--max-time",
-                                     "10",
-                                     "--noproxy",
-                                     "*",
-                                     "--cacert",
-                                     dir.path + "/m.pem"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    std::string code;
-    std::string cerr_text;
-    int rc = run(argv, &code, &cerr_text);
-    if (code.empty()) MESSAGE("curl " << rc << ": " << cerr_text);
-    if (body) *body = read_text(dir.path + "/body");
-    return code;
+    return https_code(dir.path, extra, body);
   };
   std::string body, code;
   CAPTURE(code);
@@ -127,6 +124,76 @@ TEST_CASE("metrics: TLS and a bearer token (the console's TLS context)") {
   CHECK(curl({"-H", "Authorization: Bearer " + token,
               "http://127.0.0.1:" + std::to_string(mport) + "/metrics"},
              &body) == "000");
+  CHECK(k.stop() == 0);
+}
+
+TEST_CASE("metrics: client certificates in place of the token (the console's TLS context)") {
+  TempDir dir("metrics-mtls");
+  install_vector_trust(dir.path + "/data");
+  // The listener's self-signed certificate; the scrapers' CA and a client certificate it signs;
+  // a client certificate from another CA.
+  auto sh = [&](const std::string& cmd) {
+    return run({"/bin/sh", "-c", "cd '" + dir.path + "' && (" + cmd + ") 2>>openssl.err"}) == 0;
+  };
+  std::string ec = "-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes";
+  REQUIRE(sh("openssl req -x509 " + ec +
+             " -keyout m.key -out m.pem -days 2 -subj /CN=kiosk -addext "
+             "subjectAltName=IP:127.0.0.1"));
+  for (std::string ca : {"scrape-ca", "other-ca"}) {
+    std::string client = ca == "scrape-ca" ? "prom" : "stranger";
+    REQUIRE(sh("openssl req -x509 " + ec + " -keyout " + ca + ".key -out " + ca +
+               ".pem -days 2 -subj /CN=" + ca + " && openssl req -new " + ec + " -keyout " +
+               client + ".key -out " + client + ".csr -subj /CN=" + client +
+               " && printf 'extendedKeyUsage=clientAuth\\n' > c.ext && openssl x509 -req -in " +
+               client + ".csr -CA " + ca + ".pem -CAkey " + ca + ".key -CAcreateserial -out " +
+               client + ".pem -days 2 -extfile c.ext"));
+  }
+  // Off loopback, client certificates alone are enough (no token).
+  write_text(dir.path + "/kioskd.conf",
+             base_config(dir.path, "[metrics]\nlisten = 10.0.0.5\nport = 9464\ntls_cert = " +
+                                       dir.path + "/m.pem\ntls_key = " + dir.path +
+                                       "/m.key\nclient_ca = " + dir.path + "/scrape-ca.pem\n"));
+  std::string out, err;
+  CHECK(run({kioskd_path(), "--config", dir.path + "/kioskd.conf", "--check-config"}, &out, &err) ==
+        0);
+  CAPTURE(err);
+  // client_ca without TLS is refused.
+  write_text(dir.path + "/kioskd.conf",
+             base_config(dir.path,
+                         "[metrics]\nport = 9464\nclient_ca = " + dir.path + "/scrape-ca.pem\n"));
+  CHECK(run({kioskd_path(), "--config", dir.path + "/kioskd.conf", "--check-config"}, &out, &err) !=
+        0);
+  CHECK(err.find("[metrics] client_ca needs TLS (tls_cert, tls_key)") != std::string::npos);
+
+  std::uint16_t mport = free_port();
+  Kioskd k(dir.path,
+           base_config(dir.path, "[metrics]\nport = " + std::to_string(mport) +
+                                     "\ntls_cert = " + dir.path + "/m.pem\ntls_key = " + dir.path +
+                                     "/m.key\nclient_ca = " + dir.path + "/scrape-ca.pem\n"));
+  REQUIRE(k.ready);
+  std::string url = "https://127.0.0.1:" + std::to_string(mport) + "/metrics";
+  auto curl = [&](const std::string& client, std::string* body) {
+    std::vector<std::string> extra;
+    if (!client.empty())
+      extra = {"--cert", dir.path + "/" + client + ".pem", "--key",
+               dir.path + "/" + client + ".key"};
+    extra.push_back(url);
+    return https_code(dir.path, extra, body);
+  };
+  std::string body, code;
+  CAPTURE(code);
+  REQUIRE(wait_until([&] {
+    code = curl("prom", &body);
+    return code == "200" && value_of(body, "kiosk_audit_last_seq") >= 0;
+  }));
+  CHECK(body.find("# TYPE kiosk_verdicts_total counter") != std::string::npos);
+  // No certificate, or one from another CA: the handshake fails, nothing is answered.
+  fs::remove(dir.path + "/body");
+  CHECK(curl("", &body) == "000");
+  CHECK(body.find("kiosk_") == std::string::npos);
+  CHECK(curl("stranger", &body) == "000");
+  CHECK(body.find("kiosk_") == std::string::npos);
+  CHECK(curl("prom", &body) == "200");
   CHECK(k.stop() == 0);
 }
 

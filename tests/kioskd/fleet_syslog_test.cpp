@@ -53,7 +53,7 @@ struct Rsyslog {
     proc = std::make_unique<Process>(
         std::vector<std::string>{"/usr/sbin/rsyslogd", "-n", "-f", dir + "/rsyslog.conf", "-i",
                                  dir + "/rsyslog.pid"},
-        ProcessOptions{{}, dir + "/rsyslog.out", dir + "/rsyslog.err", std::nullopt});
+        ProcessOptions{{}, dir + "/rsyslog.out", dir + "/rsyslog.err", std::nullopt, {}});
     ready = wait_until(
         [&] {
           boost::asio::io_context ioc;
@@ -162,10 +162,13 @@ std::string garbage_feed(int from, int n, int gap_ms, int first_delay) {
 /// A kiosk playing DIR/f.feed, forwarding to 127.0.0.1:relp, with metrics on `metrics`;
 /// `syslog` is the rest of the [syslog] section (plain TCP unless it says otherwise).
 std::string forwarding_config(const std::string& dir, std::uint16_t relp, std::uint16_t metrics,
-                              const std::string& syslog = "transport = plain\n") {
-  return base_config(dir, "[devices]\nfeed = " + dir +
-                              "/f.feed\n[syslog]\nrelp = 127.0.0.1:" + std::to_string(relp) + "\n" +
-                              syslog + "[metrics]\nport = " + std::to_string(metrics) + "\n");
+                              const std::string& syslog = "transport = plain\n",
+                              std::int64_t now = 1796000000) {
+  return base_config(dir,
+                     "[devices]\nfeed = " + dir +
+                         "/f.feed\n[syslog]\nrelp = 127.0.0.1:" + std::to_string(relp) + "\n" +
+                         syslog + "[metrics]\nport = " + std::to_string(metrics) + "\n",
+                     now);
 }
 
 /// The value of one sample line ("NAME{LABELS}"), -1 when absent.
@@ -214,29 +217,21 @@ std::uint64_t metric(std::uint16_t port, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("RELP framing, responses, targets and the RFC 5424 message") {
-  CHECK(relp_frame(1, "open", "relp_version=0") == "1 open 14 relp_version=0\n");
-  CHECK(relp_frame(7, "close", "") == "7 close 0\n");
-  auto ok = parse_relp_response("3 rsp 6 200 OK\n4 rsp");
-  REQUIRE(ok);
-  REQUIRE(*ok);
-  CHECK((*ok)->first.txnr == 3);
-  CHECK((*ok)->first.data == "200 OK");
-  CHECK((*ok)->second == 15);
-  CHECK(parse_relp_response("3 rsp 6 200")->has_value() == false);  // more bytes needed
-  CHECK(parse_relp_response("0 serverclose 0\n").value()->first.command == "serverclose");
-  CHECK(!parse_relp_response("HTTP/1.1 400 Bad Request\r\n"));
-  CHECK(!parse_relp_response("3 rsp 6 200 OKX"));
-  CHECK(!parse_relp_response("3 rsp 99999999 "));
-  CHECK(!parse_relp_response("3 rsp x\n"));
-  CHECK(parse_relp_response("").value().has_value() == false);
-
-  CHECK(parse_relp_target("127.0.0.1:2514")->port == "2514");
-  CHECK(parse_relp_target("[::1]:2514")->host == "::1");
-  CHECK(parse_relp_target("logs.example.cn:20514")->host == "logs.example.cn");
-  CHECK(!parse_relp_target("127.0.0.1"));
-  CHECK(!parse_relp_target("127.0.0.1:0"));
-  CHECK(!parse_relp_target("a b:1"));
+TEST_CASE("the RFC 5424 message; the cursor file read back or named") {
+  // (RELP framing, answers and targets: kioskd_fleet_wire_test.)
+  TempDir dir("cursor");
+  std::string path = dir.path + "/audit-forward.cursor";
+  CHECK(AuditForwarder::load_cursor(path).value() == ForwardCursor{});  // none yet: from 0
+  write_text(path, "12 34\n");
+  CHECK(AuditForwarder::load_cursor(path).value() == ForwardCursor{12, 34});
+  write_text(path, "12 x\n");
+  CHECK(AuditForwarder::load_cursor(path).error() == path + ": not a seal id: 'x'");
+  CHECK(AuditForwarder::read_cursors(path) == ForwardCursor{});  // sent again, recognisably
+  write_text(path, std::string(4096, '7'));
+  CHECK(AuditForwarder::load_cursor(path).error() == path + ": too long (65 bytes, at most 64)");
+  fs::remove(path);
+  fs::create_directory(path);
+  CHECK(AuditForwarder::load_cursor(path).error() == path + ": Is a directory");
 
   audit::StoredRecord rec;
   rec.seq = 42;
@@ -291,6 +286,97 @@ TEST_CASE("audit records reach a real rsyslog over RELP; a killed collector lose
   CHECK(vrc == 0);
   std::string err = read_text(dir.path + "/kioskd.stderr");
   CHECK(err.find("audit forward: collector closed the connection") != std::string::npos);
+}
+
+/// The collector's lines about kiosk TEST-01's stop seals.
+std::size_t stop_seals(const Rsyslog& collector) {
+  std::ifstream in(collector.dir + "/collected.log");
+  std::size_t n = 0;
+  for (std::string line; std::getline(in, line);)
+    n += line.find("kiosk=\"TEST-01\"") != std::string::npos &&
+         line.find("kind=\"stop\"") != std::string::npos;
+  return n;
+}
+
+/// kioskd stopped with SIGTERM: its exit status and how long it took.
+std::pair<int, double> timed_stop(Kioskd& k) {
+  auto t0 = std::chrono::steady_clock::now();
+  int rc = k.stop();
+  return {rc, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()};
+}
+
+TEST_CASE("a clean stop forwards its stop seal before exiting; bounded when the collector is not") {
+  TempDir dir("relp-stop");
+  std::uint16_t port = free_port(), mport = free_port();
+  Rsyslog collector(dir.path + "/collector", port);
+  REQUIRE(collector.ready);
+  write_text(dir.path + "/f.feed", garbage_feed(0, 5, 30, 300));
+  std::string cursor_path = dir.path + "/data/audit-forward.cursor";
+  // Each run two minutes after the last on the fixed clock: a stop seal closes the current epoch,
+  // so a second stop within it would have nothing to seal.
+  std::int64_t now = 1796000000;
+  auto config = [&] {
+    now += 120;
+    return forwarding_config(dir.path, port, mport, "transport = plain\n", now);
+  };
+  {
+    Kioskd k(dir.path, config());
+    REQUIRE(k.ready);
+    REQUIRE(wait_until([&] { return metric(mport, "kiosk_audit_forwarded_seq") >= 5; }));
+    auto [rc, secs] = timed_stop(k);
+    CHECK(rc == 0);
+    MESSAGE("stop with the collector up: " << secs << " s");
+    CHECK(secs < 5);
+    // No restart: the stop seal is in the collector's file, and it is the cursor's last seal.
+    CHECK(stop_seals(collector) == 1);
+    CHECK(AuditForwarder::read_cursors(cursor_path).seal_id ==
+          collector.entries("TEST-01").back().seal_id);
+    CHECK(read_text(k.stderr_path).find("not everything acknowledged") == std::string::npos);
+  }
+  // The collector gone: the stop is not held up (connection refused: at once) and the stop seal
+  // goes at the next start.
+  collector.kill();
+  write_text(dir.path + "/f.feed", garbage_feed(5, 3, 30, 300));
+  {
+    Kioskd k(dir.path, config());
+    REQUIRE(k.ready);
+    REQUIRE(wait_until([&] { return metric(mport, "kiosk_audit_last_seq") >= 8; }));
+    auto [rc, secs] = timed_stop(k);
+    CHECK(rc == 0);
+    MESSAGE("stop with the collector down: " << secs << " s");
+    CHECK(secs < 5);
+    CHECK(read_text(k.stderr_path).find("audit forward: not everything acknowledged at the stop") !=
+          std::string::npos);
+  }
+  // A collector that accepts and never answers (a listening socket nobody reads): the stop waits
+  // its 2 s, then cuts the exchange (not the 10 s I/O timeout).
+  {
+    boost::asio::io_context ioc;
+    boost::asio::ip::tcp::acceptor mute(ioc, {boost::asio::ip::make_address("127.0.0.1"), port});
+    write_text(dir.path + "/f.feed", garbage_feed(8, 1, 30, 300));
+    Kioskd k(dir.path, config());
+    REQUIRE(k.ready);
+    REQUIRE(wait_until([&] { return metric(mport, "kiosk_audit_last_seq") >= 9; }));
+    auto [rc, secs] = timed_stop(k);
+    CHECK(rc == 0);
+    MESSAGE("stop with a mute collector: " << secs << " s");
+    CHECK(secs >= 2);
+    CHECK(secs < 6);
+  }
+  // The collector back: the next start sends what is left, both stop seals included.
+  collector.start();
+  REQUIRE(collector.ready);
+  write_text(dir.path + "/f.feed", "# nothing\n");
+  Kioskd k(dir.path, config());
+  REQUIRE(k.ready);
+  REQUIRE(wait_until([&] { return stop_seals(collector) >= 3; }, std::chrono::seconds(20)));
+  CHECK(k.stop() == 0);
+  CHECK(stop_seals(collector) == 4);
+  CHECK(check_complete(collector.seqs("TEST-01"), 9) == 0);
+  std::string vout, verr;
+  CHECK(run({kioskctl_path(), "audit", "verify", "--data", dir.path + "/data", "--held",
+             collector.dir + "/collected.log"},
+            &vout, &verr) == 0);
 }
 
 TEST_CASE("a collector that answers garbage is named; the kiosk keeps verifying") {

@@ -56,7 +56,7 @@ struct Nginx {
                      ";\n    root " + root + ";\n  }\n}\n");
       proc = std::make_unique<Process>(
           std::vector<std::string>{"/usr/sbin/nginx", "-p", prefix, "-c", prefix + "/nginx.conf"},
-          ProcessOptions{{}, prefix + "/stdout", prefix + "/stderr", std::nullopt});
+          ProcessOptions{{}, prefix + "/stdout", prefix + "/stderr", std::nullopt, {}});
       ready = wait_until([&] { return http_get(port, "/").first != 0; }, std::chrono::seconds(5));
       if (!ready) proc.reset();
     }
@@ -333,9 +333,11 @@ TEST_CASE("hostile files in the watched folder never hold up the officer page or
                               << " us, worst " << health.back().count() << " us; /api/state p99 "
                               << p99(state).count() << " us, worst " << state.back().count()
                               << " us");
-  // The loop never waits for the install; what remains is this shared machine's scheduling.
-  CHECK(p99(health) < std::chrono::milliseconds(50));
-  CHECK(p99(state) < std::chrono::milliseconds(50));
+  // The loop never waits for the install; what remains is this shared machine's scheduling
+  // (/healthz p99 55 ms once at load average 10 with other builds running: the bound is 100 ms;
+  // an install on the loop reads and hashes the 16-64 MiB files, hundreds of ms each time).
+  CHECK(p99(health) < std::chrono::milliseconds(100));
+  CHECK(p99(state) < std::chrono::milliseconds(100));
   CHECK(health.back() < std::chrono::milliseconds(250));
   CHECK(state.back() < std::chrono::milliseconds(250));
   // Each skip is on the screen's trust panel with its reason.

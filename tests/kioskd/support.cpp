@@ -77,6 +77,10 @@ Process::Process(const std::vector<std::string>& argv_in, const ProcessOptions& 
   cenv.push_back(nullptr);
   pid_ = ::fork();
   if (pid_ == 0) {
+    if (!opt.stdin_file.empty()) {
+      int fd = ::open(opt.stdin_file.c_str(), O_RDONLY);
+      ::dup2(fd, 0);
+    }
     if (!opt.stdout_file.empty()) {
       int fd = ::open(opt.stdout_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       ::dup2(fd, 1);
@@ -231,6 +235,21 @@ int run(const std::vector<std::string>& argv, std::string* out, std::string* err
   return st ? *st : -1;
 }
 
+int run_with_input(const std::vector<std::string>& argv, const std::string& input, std::string* out,
+                   std::string* err) {
+  TempDir tmp("run");
+  ProcessOptions opt;
+  opt.stdin_file = tmp.path + "/in";
+  write_text(opt.stdin_file, input);
+  opt.stdout_file = tmp.path + "/out";
+  opt.stderr_file = tmp.path + "/err";
+  Process p(argv, opt);
+  auto st = p.wait(std::chrono::seconds(60));
+  if (out) *out = read_text(opt.stdout_file);
+  if (err) *err = read_text(opt.stderr_file);
+  return st ? *st : -1;
+}
+
 std::string base_config(const std::string& dir, const std::string& extra, std::int64_t now) {
   return "[kiosk]\nid = TEST-01\njurisdiction = 3101\nsession_timeout = 300\n"
          "[ui]\nlisten = 127.0.0.1\nport = 0\nwww = " +
@@ -313,24 +332,9 @@ const std::string& Kioskd::cookie() {
 
 int add_officer(const std::string& dir, const std::string& name, const std::string& password,
                 const std::string& role) {
-  std::string pw = dir + "/password.txt";
-  write_text(pw, password + "\n");
-  // The shell is the host's: in a cross build it starts kioskctl through qemu (target.h).
-  std::string emulator =
-      needs_target_emulator(kioskctl_path()) ? std::string(KIOSK_TARGET_EMULATOR) + " " : "";
-  std::vector<std::string> argv = {"/bin/sh",
-                                   "-c",
-                                   "exec " + emulator +
-                                       "\"$0\" officer add --db \"$1\" --name \"$2\" --role "
-                                       "\"$3\" < \"$4\"",
-                                   kioskctl_path(),
-                                   dir + "/data/trust.db",
-                                   name,
-                                   role,
-                                   pw};
-  int st = run(argv);
-  fs::remove(pw);
-  return st;
+  return run_with_input({kioskctl_path(), "officer", "add", "--db", dir + "/data/trust.db",
+                         "--name", name, "--role", role},
+                        password + "\n");
 }
 
 std::pair<int, std::string> sign_in(std::uint16_t port, const std::string& name,

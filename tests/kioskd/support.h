@@ -29,6 +29,7 @@ struct ProcessOptions {
   std::map<std::string, std::string> env;    ///< added to the environment
   std::string stdout_file, stderr_file;      ///< "" keeps the test's own
   std::optional<std::uint64_t> fsize_limit;  ///< RLIMIT_FSIZE for the child
+  std::string stdin_file;                    ///< "" keeps the test's own
 };
 
 /// A child process, killed (SIGKILL) and reaped on destruction if still running.
@@ -74,6 +75,10 @@ const json::Value& case_input(const std::string& id);
 /// Runs a command to completion, capturing stdout; returns the exit status.
 int run(const std::vector<std::string>& argv, std::string* out = nullptr,
         std::string* err = nullptr);
+/// The same with `input` on the command's standard input (no shell: a program of the build
+/// starts through the emulator in a cross build, as every Process does).
+int run_with_input(const std::vector<std::string>& argv, const std::string& input,
+                   std::string* out = nullptr, std::string* err = nullptr);
 
 /// Whether a config text plays a feed ([devices] feed = FILE): a simulated input that only
 /// kioskd-demo has.

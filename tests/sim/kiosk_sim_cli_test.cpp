@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "app/chip_file.h"
@@ -190,4 +191,61 @@ TEST_CASE("kiosk-sim keys --alg sm2: an all-SM2 PKI through kioskctl") {
                 {"ecard", "other-holder", "REJECT", "HOLDER_BINDING_FAILED"},
                 {"wpnl", "bad-signature", "REJECT", "BAD_SIGNATURE"},
                 {"ecard", "key-revoked", "REJECT", "KEY_REVOKED"}});
+}
+
+// The fleet's feed (toolchain/fleet.sh): each presentation verifies through kioskctl as the
+// comment before it says (outcome, document, reasons), chip included; kioskd-demo plays the file.
+TEST_CASE("kiosk-sim feed: a feed file whose every line gets the verdict its comment names") {
+  kiosk::sim::test::TempDir d;
+  REQUIRE(run(kSim + " keys --out " + (d / "k") + " --seed 16 --now 1796000000").status == 0);
+  REQUIRE(run(kCtl + " trust install --db " + (d / "t.db") + " --anchors " + (d / "k/anchors") +
+              " --now 1796000000 " + (d / "k/trust"))
+              .status == 0);
+  Run f = run(kSim + " feed --keys " + (d / "k") + " --now 1796000000 --seed 16 --gap 250 --out " +
+              (d / "f.feed"));
+  REQUIRE(f.status == 0);
+  auto ls = lines(slurp(d / "f.feed"));
+  std::size_t items = 0;
+  std::set<std::string> outcomes, channels;
+  for (std::size_t i = 0; i < ls.size(); ++i) {
+    if (ls[i].rfind("# ", 0) != 0 || ls[i].find(": ") == std::string::npos) continue;
+    REQUIRE(i + 1 < ls.size());
+    std::string want = ls[i].substr(ls[i].find(": ") + 2);  // OUTCOME DOCUMENT REASONS
+    const std::string& line = ls[i + 1];
+    CAPTURE(ls[i]);
+    REQUIRE(line.rfind("250 ", 0) == 0);
+    auto sp = line.find(' ', 4);
+    std::string channel = line.substr(4, sp - 4), payload = line.substr(sp + 1);
+    channels.insert(channel);
+    std::ofstream(d / "in.txt") << payload;
+    std::string input = (channel == "card" ? "--chip-file " : "--qr-file ") + (d / "in.txt");
+    Run v = run(kCtl + " verify --db " + (d / "t.db") + " --now 1796000000 --jurisdiction 3101 " +
+                input);
+    REQUIRE(v.status == 0);
+    auto j = kiosk::json::parse(lines(v.out).at(0));
+    REQUIRE(j);
+    std::string rs;
+    for (const auto& r : j->get("reasons")->array)
+      rs += (rs.empty() ? "" : ",") + r.string;
+    CHECK(j->get("outcome")->string + " " + j->get("document")->string + " " +
+              (rs.empty() ? "-" : rs) ==
+          want);
+    outcomes.insert(j->get("outcome")->string);
+    ++items;
+  }
+  CHECK(items == 9);
+  CHECK(outcomes == std::set<std::string>{"ACCEPT", "REJECT", "REVIEW"});
+  CHECK(channels == std::set<std::string>{"camera", "scanner", "card"});
+  // Another mix, on stdout; usage errors.
+  Run one = run(kSim + " feed --keys " + (d / "k") + " --now 1796000000 --mix wpnl:valid:scanner");
+  CHECK(one.status == 0);
+  CHECK(lines(one.out).size() == 3);
+  CHECK(lines(one.out).at(2).rfind("1000 scanner WPC1:", 0) == 0);
+  CHECK(run(kSim + " feed --keys " + (d / "k") + " --mix chip:valid:camera").status == 2);
+  CHECK(run(kSim + " feed --keys " + (d / "k") + " --mix wpnl").status == 2);
+  CHECK(run(kSim + " feed --keys " + (d / "k") + " --mix passport:valid").status == 2);
+  CHECK(run(kSim + " feed --keys " + (d / "k") + " --gap -1").status == 2);
+  CHECK(run(kSim + " feed --keys " + (d / "k") + " --mix wpnl:no-such-variant").status == 1);
+  CHECK(run(kSim + " feed --keys " + (d / "none")).status == 1);
+  CHECK(run(kSim + " feed").status == 2);
 }

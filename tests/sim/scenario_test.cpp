@@ -203,7 +203,7 @@ TEST_CASE("hostile scenario text gives a message, never a crash") {
     for (std::uint64_t l = 0; l < lines; ++l) {
       auto words = rng.below(8);
       for (std::uint64_t w = 0; w < words; ++w)
-        text += pieces[rng.below(pieces.size())] + " ";
+        text += pieces[rng.index(pieces.size())] + " ";
       text += "\n";
     }
     auto r = parse_scenario(text, "fuzz");
