@@ -27,6 +27,12 @@ foreach(prog kioskd kioskctl)
     list(APPEND KIOSK_PKG_BINARIES "kiosk=$<TARGET_FILE:${prog}>")
   endif()
 endforeach()
+# kioskctl's OpenCV stages and MRZ reader, loaded only when needed (firmware/kioskctl/vision.h):
+# kioskctl looks for it in ../lib/kiosk beside itself.
+if(TARGET kiosk_vision_module)
+  install(TARGETS kiosk_vision_module LIBRARY DESTINATION usr/lib/kiosk COMPONENT kiosk)
+  list(APPEND KIOSK_PKG_BINARIES "kiosk=$<TARGET_FILE:kiosk_vision_module>")
+endif()
 set(KIOSK_PKG_COMPONENTS kiosk test-anchors sim)
 foreach(prog kiosk-sim kiosk-scenes kioskd-demo)
   if(TARGET ${prog})

@@ -59,17 +59,17 @@ ok "cpack made $(basename "$main"), $(basename "$sim"), $(basename "$anchors")"
 contents() { dpkg-deb -c "$1" >"$scratch/contents.txt"; cat "$scratch/contents.txt"; }
 for deb in "$scratch"/v1/*.deb; do
   bad=$(contents "$deb" | awk '{print $6}' | sed 's|^\./|/|' |
-    grep -Ev '^/(usr/bin/|usr/share/kiosk/|usr/share/doc/onecard-kiosk[a-z-]*/|lib/systemd/system/|etc/kiosk/|usr/?$|usr/bin/?$|usr/share/?$|usr/share/doc/?$|lib/?$|lib/systemd/?$|etc/?$|/?$)' || true)
+    grep -Ev '^/(usr/bin/|usr/lib/kiosk/|usr/lib/?$|usr/share/kiosk/|usr/share/doc/onecard-kiosk[a-z-]*/|lib/systemd/system/|etc/kiosk/|usr/?$|usr/bin/?$|usr/share/?$|usr/share/doc/?$|lib/?$|lib/systemd/?$|etc/?$|/?$)' || true)
   [ -z "$bad" ] || fail "$(basename "$deb") has files off the FHS layout: $bad"
   contents "$deb" | grep "usr/share/doc/.*/copyright" >/dev/null || fail "$(basename "$deb") has no copyright file"
 done
-ok "every file under /usr/bin, /usr/share/kiosk, /usr/share/doc, /lib/systemd/system or /etc/kiosk"
+ok "every file under /usr/bin, /usr/lib/kiosk, /usr/share/kiosk, /usr/share/doc, /lib/systemd/system or /etc/kiosk"
 contents "$main" | grep 'test-anchors' >/dev/null && fail "test anchors in $(basename "$main")"
 contents "$sim" | grep 'anchors/' | grep -v 'usr/share/kiosk/vectors/anchors/' >/dev/null &&
   fail "anchors in $(basename "$sim") outside the vectors"
 contents "$anchors" | grep '\./usr/share/kiosk/test-anchors/root.pub' >/dev/null || fail "no test anchor in $(basename "$anchors")"
 ok "test anchors only in $(basename "$anchors"), under /usr/share/kiosk/test-anchors"
-for f in usr/bin/kioskd usr/bin/kioskctl usr/share/kiosk/www/officer.html usr/share/kiosk/gbt2260/areas.csv lib/systemd/system/kioskd.service etc/kiosk/kioskd.conf; do
+for f in usr/bin/kioskd usr/bin/kioskctl usr/lib/kiosk/kiosk-vision.so usr/share/kiosk/www/officer.html usr/share/kiosk/gbt2260/areas.csv lib/systemd/system/kioskd.service etc/kiosk/kioskd.conf; do
   contents "$main" | grep "\./$f\$" >/dev/null || fail "$(basename "$main") lacks /$f"
 done
 for f in usr/bin/kioskd-demo usr/bin/kiosk-sim usr/share/kiosk/vectors/cases.json; do

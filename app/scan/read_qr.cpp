@@ -7,20 +7,8 @@ namespace kiosk::scan::detail {
 
 namespace {
 
-ZXing::Binarizer to_zxing(Binarizer b) {
-  switch (b) {
-    case Binarizer::kGlobalHistogram:
-      return ZXing::Binarizer::GlobalHistogram;
-    case Binarizer::kFixedThreshold:
-      return ZXing::Binarizer::FixedThreshold;
-    case Binarizer::kLocalAverage:
-      break;
-  }
-  return ZXing::Binarizer::LocalAverage;
-}
-
-Point map_point(const cv::Matx33d& h, ZXing::PointI p) {
-  cv::Vec3d v = h * cv::Vec3d(p.x, p.y, 1.0);
+Point map_point(const cv::Matx33d& h, Point p) {
+  cv::Vec3d v = h * cv::Vec3d(static_cast<double>(p.x), static_cast<double>(p.y), 1.0);
   double w = v[2] != 0 ? v[2] : 1.0;
   return {static_cast<float>(v[0] / w), static_cast<float>(v[1] / w)};
 }
@@ -29,24 +17,12 @@ Point map_point(const cv::Matx33d& h, ZXing::PointI p) {
 
 std::vector<Code> read_qr(const cv::Mat& gray, Binarizer binarizer, const cv::Matx33d& to_frame,
                           Stage stage) {
-  std::vector<Code> codes;
-  if (gray.empty() || gray.type() != CV_8UC1) return codes;
-  ZXing::ImageView view(gray.data, gray.cols, gray.rows, ZXing::ImageFormat::Lum,
-                        static_cast<int>(gray.step[0]));
-  ZXing::DecodeHints hints;
-  hints.setFormats(ZXing::BarcodeFormat::QRCode);
-  hints.setBinarizer(to_zxing(binarizer));
-  for (const ZXing::Result& r : ZXing::ReadBarcodes(view, hints)) {
-    // Only results that passed Reed-Solomon correction and parsed: never a guessed text.
-    if (!r.isValid() || r.format() != ZXing::BarcodeFormat::QRCode) continue;
-    Code c;
-    c.text = r.text();
-    const auto& pos = r.position();
-    for (int i = 0; i < 4; ++i)
-      c.corners[static_cast<std::size_t>(i)] = map_point(to_frame, pos[i]);
-    c.stage = stage;
-    codes.push_back(std::move(c));
-  }
+  if (gray.empty() || gray.type() != CV_8UC1) return {};
+  GrayView view{gray.data, gray.cols, gray.rows, static_cast<int>(gray.step[0])};
+  std::vector<Code> codes = read_qr_gray(view, binarizer, stage);
+  for (Code& c : codes)
+    for (Point& p : c.corners)
+      p = map_point(to_frame, p);
   return codes;
 }
 

@@ -9,10 +9,9 @@
 #include <opencv2/core.hpp>
 
 #include "app/scan/scanner.h"
+#include "app/scan/zxing_read.h"
 
 namespace kiosk::scan::detail {
-
-enum class Binarizer : std::uint8_t { kLocalAverage, kGlobalHistogram, kFixedThreshold };
 
 /// Reads the valid QR codes in the 8-bit single-channel `gray` (any stride). `to_frame` maps a
 /// point of `gray` to the frame (a homography; identity when `gray` is the frame).

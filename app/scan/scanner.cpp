@@ -24,32 +24,6 @@ constexpr int kUpscaleMaxSide = 1280;
 // Above this, ZXing's own downscaling already covers halving.
 constexpr int kDownscaleMaxSide = 1000;
 
-Result<ScanReport, ScanError> validate(const ImageView& image) {
-  if (image.width < 0 || image.height < 0) return Unexpected{ScanError::kBadLayout};
-  if (image.data == nullptr || image.width == 0 || image.height == 0)
-    return Unexpected{ScanError::kEmpty};
-  if (image.width > kMaxSide || image.height > kMaxSide ||
-      static_cast<long>(image.width) * image.height > kMaxPixels)
-    return Unexpected{ScanError::kTooLarge};
-  int bpp = image.format == PixelFormat::kBgr8 ? 3 : 1;
-  if (image.stride != 0 && image.stride < image.width * bpp)
-    return Unexpected{ScanError::kBadLayout};
-  return ScanReport{};
-}
-
-cv::Mat to_gray(const ImageView& image) {
-  int bpp = image.format == PixelFormat::kBgr8 ? 3 : 1;
-  std::size_t stride = image.stride != 0 ? static_cast<std::size_t>(image.stride)
-                                         : static_cast<std::size_t>(image.width) * bpp;
-  // cv::Mat does not write through a view it only reads; the const_cast never leads to a write.
-  cv::Mat src(image.height, image.width, bpp == 3 ? CV_8UC3 : CV_8UC1,
-              const_cast<std::uint8_t*>(image.data), stride);
-  if (bpp == 1) return src;
-  cv::Mat gray;
-  cv::cvtColor(src, gray, cv::COLOR_BGR2GRAY);
-  return gray;
-}
-
 std::vector<Code> run_stage(Stage stage, const cv::Mat& gray, const ScanOptions& options) {
   const cv::Matx33d id = cv::Matx33d::eye();
   switch (stage) {
@@ -115,101 +89,20 @@ std::vector<Code> run_stage(Stage stage, const cv::Mat& gray, const ScanOptions&
 
 }  // namespace
 
-std::string_view stage_name(Stage stage) {
-  switch (stage) {
-    case Stage::kDirect:
-      return "direct";
-    case Stage::kHint:
-      return "hint";
-    case Stage::kInvert:
-      return "invert";
-    case Stage::kClahe:
-      return "clahe";
-    case Stage::kUpscale:
-      return "upscale";
-    case Stage::kDownscale:
-      return "downscale";
-    case Stage::kSharpen:
-      return "sharpen";
-    case Stage::kDenoise:
-      return "denoise";
-    case Stage::kGlobalHistogram:
-      return "global_histogram";
-    case Stage::kFixedThreshold:
-      return "fixed_threshold";
-    case Stage::kWarped:
-      return "warped";
-    case Stage::kDeblur:
-      return "deblur";
-  }
-  return "unknown";
-}
-
-std::vector<Stage> default_stages() {
-  // Chosen on the zxing-cpp corpus and on rendered kiosk scenes (bench/decode_rate --ablation):
-  // each fallback reads codes the stages before it miss, cheapest per code read first; the
-  // enlargement, our own warped grid and the deconvolution, the costliest, last. Downscale,
-  // denoise and fixed threshold read nothing that these do not, so they are left out.
-  return {Stage::kDirect,  Stage::kHint,    Stage::kInvert, Stage::kGlobalHistogram, Stage::kClahe,
-          Stage::kSharpen, Stage::kUpscale, Stage::kWarped, Stage::kDeblur};
-}
-
-std::vector<Stage> rotated_stages(const std::vector<Stage>& stages, std::uint64_t frame) {
-  std::vector<Stage> out = stages;
-  auto first = std::find_if(out.begin(), out.end(),
-                            [](Stage s) { return s != Stage::kDirect && s != Stage::kHint; });
-  auto n = static_cast<std::uint64_t>(out.end() - first);
-  if (n > 1) std::rotate(first, first + static_cast<std::ptrdiff_t>(frame % n), out.end());
-  return out;
-}
-
-std::vector<Stage> camera_stages() {
-  std::vector<Stage> out = default_stages();
-  std::erase(out, Stage::kDeblur);
-  return out;
-}
-
-std::vector<Stage> all_stages() {
-  return {Stage::kDirect,          Stage::kHint,           Stage::kInvert,  Stage::kClahe,
-          Stage::kUpscale,         Stage::kDownscale,      Stage::kSharpen, Stage::kDenoise,
-          Stage::kGlobalHistogram, Stage::kFixedThreshold, Stage::kWarped,  Stage::kDeblur};
-}
-
-Region bounding_region(const Code& code) {
-  float x0 = code.corners[0].x, x1 = x0, y0 = code.corners[0].y, y1 = y0;
-  for (const Point& p : code.corners) {
-    x0 = std::min(x0, p.x);
-    x1 = std::max(x1, p.x);
-    y0 = std::min(y0, p.y);
-    y1 = std::max(y1, p.y);
-  }
-  auto fx = static_cast<int>(std::floor(x0)), fy = static_cast<int>(std::floor(y0));
-  return {fx, fy, static_cast<int>(std::ceil(x1)) - fx, static_cast<int>(std::ceil(y1)) - fy};
-}
-
-std::string_view error_text(ScanError e) {
-  switch (e) {
-    case ScanError::kEmpty:
-      return "empty image (no pixels)";
-    case ScanError::kTooLarge:
-      return "image too large to scan";
-    case ScanError::kBadLayout:
-      return "invalid image layout (negative size or row stride shorter than a row)";
-  }
-  return "unknown error";
-}
-
-Result<ScanReport, ScanError> scan(const ImageView& image, const ScanOptions& options) {
-  auto report = validate(image);
-  if (!report) return report;
-  cv::Mat gray = to_gray(image);
-  for (std::size_t i = 0; i < options.stages.size(); ++i) {
+ScanReport scan_rest(PartialScan partial, const ScanOptions& options) {
+  ScanReport report = std::move(partial.report);
+  if (!report.codes.empty() || partial.next >= options.stages.size() || partial.width <= 0 ||
+      partial.height <= 0 ||
+      partial.gray.size() != static_cast<std::size_t>(partial.width) * partial.height)
+    return report;
+  const cv::Mat gray(partial.height, partial.width, CV_8UC1, partial.gray.data());
+  for (std::size_t i = partial.next; i < options.stages.size(); ++i) {
     Stage stage = options.stages[i];
     if (i > 0 && options.afford && !options.afford(stage)) {
-      report->skipped.push_back(stage);
+      report.skipped.push_back(stage);
       continue;
     }
-    report->tried.push_back(stage);
+    report.tried.push_back(stage);
     std::vector<Code> codes;
     try {
       codes = run_stage(stage, gray, options);
@@ -218,11 +111,17 @@ Result<ScanReport, ScanError> scan(const ImageView& image, const ScanOptions& op
     } catch (const std::bad_alloc&) {
     }
     if (!codes.empty()) {
-      report->codes = std::move(codes);
+      report.codes = std::move(codes);
       break;
     }
   }
   return report;
+}
+
+Result<ScanReport, ScanError> scan(const ImageView& image, const ScanOptions& options) {
+  auto partial = scan_plain(image, options);
+  if (!partial) return Unexpected{partial.error()};
+  return scan_rest(std::move(*partial), options);
 }
 
 }  // namespace kiosk::scan

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -106,7 +108,42 @@ struct ScanReport {
 
 /// Reads the QR codes in `image`. Returns the codes of the first stage that reads any (never a
 /// text that did not pass the QR error correction), or an error for an image that cannot be
-/// scanned.
+/// scanned. The same as scan_plain() followed, when it read nothing, by scan_rest().
 Result<ScanReport, ScanError> scan(const ImageView& image, const ScanOptions& options = {});
+
+/// A read-only view of 8-bit gray pixels; `stride` is at least `width`.
+struct GrayView {
+  const std::uint8_t* data = nullptr;
+  int width = 0;
+  int height = 0;
+  int stride = 0;
+};
+
+/// scan()'s first part, which needs ZXing-C++ but not OpenCV (app/scan/plain_scan.cpp): a process
+/// that reads most images here never loads OpenCV's libraries (kioskctl scan).
+struct PartialScan {
+  std::vector<std::uint8_t> gray;  ///< the frame in 8-bit gray, width x height, rows contiguous
+  int width = 0;
+  int height = 0;
+  ScanReport report;
+  /// The index in ScanOptions::stages of the first stage not yet considered: the size of the list
+  /// when a code was read or every stage was considered.
+  std::size_t next = 0;
+
+  GrayView view() const { return {gray.data(), width, height, width}; }
+};
+
+/// True for the stages that need no image processing beyond ZXing-C++: the direct read, the
+/// hint when there is none, the inversion and ZXing's other binarizers.
+bool is_plain_stage(Stage stage, const ScanOptions& options);
+
+/// Validates `image`, converts it to gray (as OpenCV's BGR2GRAY, to the bit) and runs the leading
+/// plain stages of `options.stages`, stopping at the first code read or the first stage that is
+/// not plain.
+Result<PartialScan, ScanError> scan_plain(const ImageView& image, const ScanOptions& options);
+
+/// Runs the stages of `options.stages` from `partial.next` on, on `partial.gray` (OpenCV), unless
+/// `partial` already holds a code; returns the whole report.
+ScanReport scan_rest(PartialScan partial, const ScanOptions& options);
 
 }  // namespace kiosk::scan

@@ -17,4 +17,9 @@ namespace kiosk::scan::detail {
 /// polarities; corners in the pixels of `gray`.
 std::vector<Code> read_warped(const cv::Mat& gray, Stage stage);
 
+/// `dark`, a square matrix of a code's modules (8-bit, non-zero for a dark module), rendered for
+/// ZXing-C++'s pure-code reader: 3 pixels per module, a quiet zone of 4 modules, and the three
+/// finder patterns with their separators drawn as they must be whatever was sampled there.
+cv::Mat render_modules(const cv::Mat& dark);
+
 }  // namespace kiosk::scan::detail

@@ -211,15 +211,19 @@ bool decode_jpeg(Bytes bytes, JDIMENSION width, JDIMENSION height, std::uint8_t*
   return true;
 }
 
-Result<cv::Mat, std::string> decode_checked(Bytes bytes, ImageSize size) {
-  cv::Mat image(size.height, size.width, CV_8UC3);
+Result<BgrImage, std::string> decode_checked(Bytes bytes, ImageSize size) {
+  BgrImage image;
+  image.width = size.width;
+  image.height = size.height;
+  image.pixels.resize(image.step() * static_cast<std::size_t>(size.height));
   char why[kWhyLength] = "";
   bool ok = false;
   switch (format_of(bytes)) {
     case Format::kPng: {
       std::vector<png_bytep> rows(static_cast<std::size_t>(size.height));
       for (int y = 0; y < size.height; ++y)
-        rows[static_cast<std::size_t>(y)] = image.ptr<png_byte>(y);
+        rows[static_cast<std::size_t>(y)] =
+            image.pixels.data() + image.step() * static_cast<std::size_t>(y);
       PngInput in{bytes.data(), bytes.size(), 0, why};
       ok = decode_png(&in, rows.data(), static_cast<png_uint_32>(size.width),
                       static_cast<png_uint_32>(size.height));
@@ -229,7 +233,7 @@ Result<cv::Mat, std::string> decode_checked(Bytes bytes, ImageSize size) {
       std::vector<std::uint8_t> cmyk_row(static_cast<std::size_t>(size.width) * 4);
       JpegErrors errors{};
       ok = decode_jpeg(bytes, static_cast<JDIMENSION>(size.width),
-                       static_cast<JDIMENSION>(size.height), image.data, image.step[0],
+                       static_cast<JDIMENSION>(size.height), image.pixels.data(), image.step(),
                        cmyk_row.data(), &errors);
       if (!ok) std::memcpy(why, errors.why, kWhyLength);
       break;
@@ -243,9 +247,8 @@ Result<cv::Mat, std::string> decode_checked(Bytes bytes, ImageSize size) {
       } else if (f.width != size.width || f.height != size.height) {
         std::snprintf(why, kWhyLength, "corrupt WebP: the image size differs from the header's");
       } else {
-        ok = WebPDecodeBGRInto(bytes.data(), bytes.size(), image.data,
-                               image.step[0] * static_cast<std::size_t>(size.height),
-                               static_cast<int>(image.step[0])) != nullptr;
+        ok = WebPDecodeBGRInto(bytes.data(), bytes.size(), image.pixels.data(), image.pixels.size(),
+                               static_cast<int>(image.step())) != nullptr;
         if (!ok)
           std::snprintf(why, kWhyLength, "cannot decode the WebP data (truncated or corrupt)");
       }
@@ -305,18 +308,17 @@ Result<ImageSize, std::string> image_header_size(Bytes b) {
   return Unexpected{std::string("not a PNG, JPEG or WebP image")};
 }
 
-Result<cv::Mat, std::string> decode_image(Bytes bytes) {
+Result<BgrImage, std::string> decode_image(Bytes bytes) {
   auto size = image_header_size(bytes);
   if (!size) return Unexpected{size.error()};
   try {
     return decode_checked(bytes, *size);
-  } catch (const cv::Exception&) {  // the pixel buffer could not be allocated
-  } catch (const std::bad_alloc&) {
+  } catch (const std::bad_alloc&) {  // the pixel buffer could not be allocated
   }
   return Unexpected{std::string("out of memory for the image")};
 }
 
-Result<cv::Mat, std::string> read_image_file(const std::string& path) {
+Result<BgrImage, std::string> read_image_file(const std::string& path) {
   // O_NONBLOCK: a FIFO or a device must not hang the open; it is refused below anyway.
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0) return Unexpected{"cannot open: " + std::string(std::strerror(errno))};

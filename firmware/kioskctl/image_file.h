@@ -11,10 +11,10 @@
 #include <cstdint>
 #include <span>
 #include <string>
-
-#include <opencv2/core.hpp>
+#include <vector>
 
 #include "app/result.h"
+#include "app/scan/image_view.h"
 
 namespace kiosk::ctl {
 
@@ -26,6 +26,19 @@ struct ImageSize {
   int height = 0;
 };
 
+/// A decoded image: 8-bit BGR, rows contiguous (OpenCV's CV_8UC3 layout, without OpenCV: kioskctl
+/// loads OpenCV only for the scan stages that need it).
+struct BgrImage {
+  int width = 0;
+  int height = 0;
+  std::vector<std::uint8_t> pixels;  ///< width * height * 3 bytes
+
+  std::size_t step() const { return static_cast<std::size_t>(width) * 3; }
+  scan::ImageView view() const {
+    return {pixels.data(), width, height, width * 3, scan::PixelFormat::kBgr8};
+  }
+};
+
 /// The pixel size declared by a PNG, JPEG or WebP header in `bytes`, if within the scan
 /// pipeline's limits (scan::kMaxSide, scan::kMaxPixels); an error text otherwise.
 Result<ImageSize, std::string> image_header_size(std::span<const std::uint8_t> bytes);
@@ -33,10 +46,10 @@ Result<ImageSize, std::string> image_header_size(std::span<const std::uint8_t> b
 /// Decodes a PNG, JPEG or WebP image held in `bytes` to 8-bit BGR (alpha dropped, 16-bit
 /// samples truncated, palettes and grey expanded: as cv::imdecode(IMREAD_COLOR) without EXIF
 /// rotation). The header's size is checked first; the result has exactly that size.
-Result<cv::Mat, std::string> decode_image(std::span<const std::uint8_t> bytes);
+Result<BgrImage, std::string> decode_image(std::span<const std::uint8_t> bytes);
 
 /// Reads `path` (a regular file of at most kMaxImageFileBytes) and decodes it. The error is a
 /// one-line reason.
-Result<cv::Mat, std::string> read_image_file(const std::string& path);
+Result<BgrImage, std::string> read_image_file(const std::string& path);
 
 }  // namespace kiosk::ctl

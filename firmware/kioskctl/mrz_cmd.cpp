@@ -7,6 +7,7 @@
 #include "firmware/kioskctl/args.h"
 #include "firmware/kioskctl/commands.h"
 #include "firmware/kioskctl/image_file.h"
+#include "firmware/kioskctl/vision.h"
 
 namespace kiosk::ctl {
 
@@ -49,10 +50,14 @@ int cmd_mrz(const std::vector<std::string>& words) {
       status = 1;
       continue;
     }
-    const cv::Mat& m = *image;
-    scan::ImageView view{m.data, m.cols, m.rows, static_cast<int>(m.step[0]),
-                         scan::PixelFormat::kBgr8};
-    auto read = mrz::read_mrz(view);
+    auto vision = load_vision();  // the MRZ reader needs OpenCV: loaded on first use
+    if (!vision) {
+      std::cerr << "kioskctl: " << path << ": " << vision.error() << "\n";
+      if (as_json) std::cout << "null\n";
+      status = 1;
+      continue;
+    }
+    auto read = (*vision)->read_mrz(image->view());
     std::optional<mrz::Td3> zone;
     if (read) {
       auto parsed = mrz::parse(read->text);

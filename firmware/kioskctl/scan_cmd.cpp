@@ -7,6 +7,7 @@
 #include "firmware/kioskctl/args.h"
 #include "firmware/kioskctl/commands.h"
 #include "firmware/kioskctl/image_file.h"
+#include "firmware/kioskctl/vision.h"
 
 namespace kiosk::ctl {
 
@@ -49,14 +50,11 @@ int cmd_scan(const std::vector<std::string>& words) {
     std::string why;
     std::vector<scan::Code> codes;
     if (image) {
-      const cv::Mat& m = *image;
-      scan::ImageView view{m.data, m.cols, m.rows, static_cast<int>(m.step[0]),
-                           scan::PixelFormat::kBgr8};
-      auto report = scan::scan(view);
+      auto report = scan_image(image->view());
       if (report)
         codes = std::move(report->codes);
       else
-        why = std::string(scan::error_text(report.error()));
+        why = report.error();
     } else {
       why = image.error();
     }

@@ -18,7 +18,9 @@
 #include "app/json.h"
 #include "app/scan/frame_budget.h"
 #include "app/scan/model1.h"
+#include "app/scan/read_qr.h"
 #include "app/scan/scanner.h"
+#include "app/scan/warped_reader.h"
 #include "sim/rng.h"
 #include "sim/scene/credential_text.h"
 #include "sim/scene/qr_image.h"
@@ -346,6 +348,75 @@ TEST_CASE("a BGR view with padded rows reads like its grey twin") {
   CHECK(texts_of(r) == std::vector<std::string>{text});
 }
 
+TEST_CASE("the plain part: OpenCV's grey to the bit, then scan_rest where it stopped") {
+  SUBCASE("BGR to grey as cv::cvtColor, padded rows") {
+    cv::Mat wide(61, 97 + 5, CV_8UC3);
+    cv::randu(wide, 0, 256);
+    cv::Mat bgr = wide(cv::Rect(0, 0, 97, 61));
+    cv::Mat want;
+    cv::cvtColor(bgr, want, cv::COLOR_BGR2GRAY);
+    scan::ScanOptions o;
+    o.stages = {};
+    auto p = scan::scan_plain(view_of(bgr), o);
+    REQUIRE(p.ok());
+    REQUIRE(p->width == 97);
+    REQUIRE(p->height == 61);
+    cv::Mat got(61, 97, CV_8UC1, p->gray.data());
+    CHECK(cv::norm(got, want, cv::NORM_INF) == 0);
+  }
+  std::string text = credential_text(11);
+  Flat f = flat_code(text, 3, false, {400, 400}, {30, 30}, 240);
+  SUBCASE("a clean code: read by the plain direct stage, nothing left for OpenCV") {
+    scan::ScanOptions o;
+    auto p = scan::scan_plain(view_of(f.image), o);
+    REQUIRE(p.ok());
+    CHECK(texts_of(p->report) == std::vector<std::string>{text});
+    CHECK(p->report.tried == std::vector<Stage>{Stage::kDirect});
+    CHECK(p->next == o.stages.size());
+    auto rest = scan::scan_rest(std::move(*p), o);
+    CHECK(rest.tried == std::vector<Stage>{Stage::kDirect});
+  }
+  SUBCASE("the plain part stops at the first stage that needs OpenCV") {
+    scan::ScanOptions o;
+    o.stages = {Stage::kHint, Stage::kInvert, Stage::kSharpen, Stage::kDirect};
+    cv::Mat blank(120, 160, CV_8UC1, cv::Scalar(128));
+    auto p = scan::scan_plain(view_of(blank), o);
+    REQUIRE(p.ok());
+    CHECK(p->report.tried == std::vector<Stage>{Stage::kHint, Stage::kInvert});
+    CHECK(p->next == 2);
+    CHECK(scan::scan_rest(std::move(*p), o).tried == o.stages);
+    // With a hint the hint stage crops and enlarges (OpenCV): nothing runs in the plain part.
+    o.hint = scan::Region{10, 10, 50, 50};
+    CHECK_FALSE(scan::is_plain_stage(Stage::kHint, o));
+    auto h = scan::scan_plain(view_of(f.image), o);
+    REQUIRE(h.ok());
+    CHECK(h->next == 0);
+    CHECK(h->report.tried.empty());
+    auto r = scan::scan_rest(std::move(*h), o);
+    CHECK(texts_of(r) == std::vector<std::string>{text});
+  }
+  SUBCASE("scan() is the two parts: the same report for every stage alone") {
+    for (Stage st : scan::all_stages()) {
+      CAPTURE(scan::stage_name(st));
+      scan::ScanOptions o;
+      o.stages = {st};
+      auto whole = scan::scan(view_of(f.image), o);
+      auto p = scan::scan_plain(view_of(f.image), o);
+      REQUIRE(whole.ok());
+      REQUIRE(p.ok());
+      auto parts = scan::scan_rest(std::move(*p), o);
+      CHECK(texts_of(*whole) == texts_of(parts));
+      CHECK(whole->tried == parts.tried);
+    }
+  }
+  SUBCASE("bad images are refused by the plain part") {
+    scan::ImageView bad{f.image.data, -1, 10, 0, scan::PixelFormat::kGray8};
+    auto p = scan::scan_plain(bad, {});
+    REQUIRE_FALSE(p.ok());
+    CHECK(p.error() == scan::ScanError::kBadLayout);
+  }
+}
+
 // ---- kioskctl scan, as a separate process on real files -------------------------------------
 
 namespace {
@@ -460,6 +531,61 @@ TEST_CASE("kioskctl scan: texts, JSON, and files that are not images") {
     CHECK(kioskctl(tmp.path, "scan").status == 2);
     CHECK(kioskctl(tmp.path, "scan --bogus " + p("code.png")).status == 2);
   }
+}
+
+TEST_CASE("kioskctl loads OpenCV only for the stages that need it (kiosk-vision.so)") {
+  std::string built = std::string(KIOSK_BUILD_DIR) + "/firmware/kioskctl";
+  // No OpenCV library among kioskctl's own dependencies (readelf reads any ELF architecture).
+  std::string cmd = "readelf -d " + built;
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string dynamic;
+  std::array<char, 4096> buf{};
+  while (std::fgets(buf.data(), static_cast<int>(buf.size()), pipe) != nullptr)
+    dynamic += buf.data();
+  REQUIRE(::pclose(pipe) == 0);
+  CHECK(dynamic.find("NEEDED") != std::string::npos);
+  CHECK(dynamic.find("opencv") == std::string::npos);
+  CHECK(
+      std::filesystem::is_regular_file(std::string(KIOSK_BUILD_DIR) + "/firmware/kiosk-vision.so"));
+
+  // A kioskctl without its module: what the plain stages read is still read; an image that
+  // needs OpenCV gets a reason naming the module (and the other files are still scanned).
+  TempDir tmp;
+  auto p = [&](const char* name) { return (tmp.path / name).string(); };
+  std::filesystem::create_directories(tmp.path / "bin");
+  std::filesystem::copy_file(built, tmp.path / "bin" / "kioskctl");
+  std::string text = credential_text(12);
+  Flat f = flat_code(text, 3, false, {500, 400}, {20, 20}, 235);
+  REQUIRE(cv::imwrite(p("code.png"), f.image));
+  REQUIRE(cv::imwrite(p("blank.png"), cv::Mat(90, 120, CV_8UC3, cv::Scalar(250, 250, 250))));
+  auto lone = [&](const std::string& args) {
+    std::string c = kiosk::test::target_command((tmp.path / "bin" / "kioskctl").string()) + " " +
+                    args + " >" + p("out") + " 2>" + p("err");
+    int s = std::system(c.c_str());
+    Run r;
+    r.status = WIFEXITED(s) ? WEXITSTATUS(s) : -1;
+    r.out = slurp(p("out"));
+    r.err = slurp(p("err"));
+    return r;
+  };
+  Run ok = lone("scan " + p("code.png"));
+  CHECK(ok.status == 0);
+  CHECK(ok.out == text + "\n");
+  Run missing = lone("scan " + p("blank.png") + " " + p("code.png"));
+  CHECK(missing.status == 1);
+  CHECK(missing.err.find("kiosk-vision.so not found") != std::string::npos);
+  CHECK(missing.out == text + "\n");
+  Run mrz = lone("mrz " + p("code.png"));
+  CHECK(mrz.status == 1);
+  CHECK(mrz.err.find("kiosk-vision.so not found") != std::string::npos);
+  // Installed layout: bin/kioskctl and lib/kiosk/kiosk-vision.so.
+  std::filesystem::create_directories(tmp.path / "lib" / "kiosk");
+  std::filesystem::copy_file(std::string(KIOSK_BUILD_DIR) + "/firmware/kiosk-vision.so",
+                             tmp.path / "lib" / "kiosk" / "kiosk-vision.so");
+  Run installed = lone("scan " + p("blank.png") + " " + p("code.png"));
+  CHECK(installed.status == 0);
+  CHECK(installed.out == text + "\n");
 }
 
 TEST_CASE("the warped stage reads a code on a bent page that a flat read misses") {
@@ -581,6 +707,80 @@ TEST_CASE("a QR Model 1 code: read by the warped grid, which ZXing 1.4 alone can
     CHECK_FALSE(scan::detail::read_model1(cv::Mat(21, 25, CV_8U, cv::Scalar(1))));
     CHECK_FALSE(scan::detail::read_model1(cv::Mat()));
   }
+}
+
+TEST_CASE(
+    "the warped stage on every corpus photo: no abort, and a grid moved off blurred finders") {
+  // ZXing 1.4's pure-code reader aborts the process on a rendering whose corner finders differ
+  // (an assertion in Debian's build): the warped stage draws the finders itself. A grid shifted
+  // over qrcode-2/qr-inv-1.webp made such a rendering before it did.
+  std::string root = KIOSK_TEST_DATA "/corpus/zxing-qr";
+  int images = 0, read = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(root)) {
+    std::string ext = e.path().extension().string();
+    if (ext != ".png" && ext != ".jpg" && ext != ".webp") continue;
+    std::filesystem::path txt = e.path();
+    txt.replace_extension(".txt");
+    if (!std::filesystem::exists(txt)) continue;
+    cv::Mat g = cv::imread(e.path().string(), cv::IMREAD_GRAYSCALE);
+    REQUIRE_FALSE(g.empty());
+    ++images;
+    auto r = scan_with(g, {Stage::kWarped});
+    std::string want = slurp(txt);
+    for (const auto& t : texts_of(r))
+      if (t == want) ++read;
+  }
+  CHECK(images >= 130);
+  CAPTURE(read);
+  CHECK(read > images * 4 / 5);
+  // A version 3 code at 5 pixels per module, blurred: its finder stones' centres are off by a
+  // fraction of a module, and only the grid moved by a fifth of a module reads it.
+  cv::Mat blurred = cv::imread(root + "/qrcode-4/13.webp", cv::IMREAD_GRAYSCALE);
+  REQUIRE_FALSE(blurred.empty());
+  CHECK(texts_of(scan_with(blurred, {Stage::kWarped})) ==
+        std::vector<std::string>{slurp(root + "/qrcode-4/13.txt")});
+}
+
+TEST_CASE("renderings for ZXing's pure reader always have three whole finders") {
+  // Modules sampled through a grid shifted over qrcode-2/qr-inv-1.webp: the top-right finder is
+  // broken. Rendered as sampled, ZXing 1.4's pure reader aborted the process (an assertion).
+  const std::vector<std::string> rows = {
+      "#######...#.###..####.##..###", "#.....#.#..#######.#...####.#",
+      "#.###.#....################.#", "#.###.#..#.#######.##.#####.#",
+      "#.###.#.##.######.###.#.###.#", "#.....#.....###....##.#.....#",
+      "#######.###.###.#####.#######", "..........#..##.####.........",
+      "#.#.#.#...###########...#..#.", "#.#.#.##..###.##.##.###.##.##",
+      ".###.##.####.##..#..#...#.###", "##.....#######.#.###....#..#.",
+      "####.######.##..###..##..#.##", "####.##.##...#####..###..#..#",
+      "####.##.##.########.######.##", "...#...####..##.#######..#.#.",
+      "..##.######.####.#.####..####", "..##.####...#.##.##..##..####",
+      "#.##.###.######...#..####..##", "##############.#.#.#######.#.",
+      "#.###.#...###...#########.##.", "......#.#...#########.#.####.",
+      "#######..#....###.###.#.####.", "#....##......##.###.#####.##.",
+      "#.###.#.###.#.##..#.#######..", "#.###.#...######.#..#..###.#.",
+      "#.###.#.##.###.#.#.##.###.##.", "#.....#..########..##..##.##.",
+      "#######.#..#.##..............",
+  };
+  cv::Mat dark(29, 29, CV_8U);
+  for (int y = 0; y < 29; ++y)
+    for (int x = 0; x < 29; ++x)
+      dark.at<std::uint8_t>(y, x) =
+          rows[static_cast<std::size_t>(y)][static_cast<std::size_t>(x)] == '#';
+  cv::Mat r = scan::detail::render_modules(dark);
+  REQUIRE(r.rows == (29 + 8) * 3);
+  // The top-right finder's top row is whole, its separator light.
+  for (int x = 22; x < 29; ++x)
+    CHECK(r.at<std::uint8_t>(4 * 3 + 1, (x + 4) * 3 + 1) == 0);
+  CHECK(r.at<std::uint8_t>((7 + 4) * 3 + 1, (25 + 4) * 3 + 1) == 255);
+  CHECK_FALSE(scan::detail::read_pure_qr(r).has_value());  // returns, without a text
+  // A real code's modules still read; a matrix that is not one renders to nothing.
+  std::string text = credential_text(13);
+  cv::Mat m = sim::scene::qr_modules(text);
+  cv::Mat code_dark = m == 0;
+  code_dark /= 255;
+  CHECK(scan::detail::read_pure_qr(scan::detail::render_modules(code_dark)) == text);
+  CHECK(scan::detail::render_modules(cv::Mat(20, 20, CV_8U, cv::Scalar(0))).empty());
+  CHECK(scan::detail::render_modules(cv::Mat(25, 30, CV_8U, cv::Scalar(0))).empty());
 }
 
 TEST_CASE("the Model 1 bit stream: numeric, alphanumeric and byte segments; nothing else") {

@@ -11,8 +11,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::span<const std::uint8_t> file(data, size);
   auto header = kiosk::ctl::image_header_size(file);
   auto image = kiosk::ctl::decode_image(file);
-  if (image && (!header || image->cols != header->width || image->rows != header->height ||
-                image->type() != CV_8UC3))
+  if (image && (!header || image->width != header->width || image->height != header->height ||
+                image->pixels.size() != image->step() * static_cast<std::size_t>(image->height)))
     __builtin_trap();
   return 0;
 }

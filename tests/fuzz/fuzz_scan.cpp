@@ -1,7 +1,8 @@
 // libFuzzer target for the scan path: arbitrary pixels through every stage of the pipeline
 // (with an arbitrary hint), arbitrary bytes through kioskctl's image header reader (its
 // decoders have their own target, fuzz_image_file), and through the QR Model 1 reader: as a
-// module matrix (format, layout, Reed-Solomon) and as a bit stream after error correction.
+// module matrix (format, layout, Reed-Solomon) and as a bit stream after error correction; the
+// same module matrix rendered (finders drawn) through ZXing's pure-code reader.
 //
 // Built by hand (not part of the CMake build), from the repository root:
 //   clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -I. -I/usr/include/opencv4 \
@@ -19,7 +20,9 @@
 #include <vector>
 
 #include "app/scan/model1.h"
+#include "app/scan/read_qr.h"
 #include "app/scan/scanner.h"
+#include "app/scan/warped_reader.h"
 #include "firmware/kioskctl/image_file.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -33,6 +36,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       for (int i = 0; i < dim * dim; ++i)
         modules.at<std::uint8_t>(i / dim, i % dim) = (data[1 + i / 8] >> (i % 8)) & 1;
       (void)kiosk::scan::detail::read_model1(modules);
+      // Any module matrix, rendered for ZXing's pure reader (which aborts on broken finders).
+      (void)kiosk::scan::detail::read_pure_qr(kiosk::scan::detail::render_modules(modules));
     }
   }
   if (size < 6) return 0;
