@@ -465,7 +465,7 @@ TEST_CASE("kioskctl officer: add, passwd, disable, list; exit codes; no hash pri
   auto officer = [&](std::vector<std::string> args, const std::string& stdin_text,
                      std::string* out) {
     args.insert(args.begin(), {ctl, "officer"});
-    return run_with_input(args, stdin_text, out);
+    return run(args, out, nullptr, &stdin_text);
   };
   std::string out;
   CHECK(officer({"add", "--db", db, "--name", "li.wei", "--role", "supervisor"}, kSecret + "\n",

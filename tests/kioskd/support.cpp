@@ -226,24 +226,14 @@ std::string case_payload(const std::string& id) {
          "\"}";
 }
 
-int run(const std::vector<std::string>& argv, std::string* out, std::string* err) {
+int run(const std::vector<std::string>& argv, std::string* out, std::string* err,
+        const std::string* input) {
   TempDir tmp("run");
   ProcessOptions opt;
-  opt.stdout_file = tmp.path + "/out";
-  opt.stderr_file = tmp.path + "/err";
-  Process p(argv, opt);
-  auto st = p.wait(std::chrono::seconds(60));
-  if (out) *out = read_text(opt.stdout_file);
-  if (err) *err = read_text(opt.stderr_file);
-  return st ? *st : -1;
-}
-
-int run_with_input(const std::vector<std::string>& argv, const std::string& input, std::string* out,
-                   std::string* err) {
-  TempDir tmp("run");
-  ProcessOptions opt;
-  opt.stdin_file = tmp.path + "/in";
-  write_text(opt.stdin_file, input);
+  if (input) {
+    opt.stdin_file = tmp.path + "/in";
+    write_text(opt.stdin_file, *input);
+  }
   opt.stdout_file = tmp.path + "/out";
   opt.stderr_file = tmp.path + "/err";
   Process p(argv, opt);
@@ -335,9 +325,10 @@ const std::string& Kioskd::cookie() {
 
 int add_officer(const std::string& dir, const std::string& name, const std::string& password,
                 const std::string& role) {
-  return run_with_input({kioskctl_path(), "officer", "add", "--db", dir + "/data/trust.db",
-                         "--name", name, "--role", role},
-                        password + "\n");
+  const std::string input = password + "\n";
+  return run({kioskctl_path(), "officer", "add", "--db", dir + "/data/trust.db", "--name", name,
+              "--role", role},
+             nullptr, nullptr, &input);
 }
 
 std::pair<int, std::string> sign_in(std::uint16_t port, const std::string& name,

@@ -72,13 +72,11 @@ std::string vectors();
 std::string case_payload(const std::string& id);
 const json::Value& case_input(const std::string& id);
 
-/// Runs a command to completion, capturing stdout; returns the exit status.
+/// Runs a command to completion, capturing stdout and stderr, with `input` (when given) on its
+/// standard input; returns the exit status. No shell: a program of the build starts through the
+/// emulator in a cross build, as every Process does.
 int run(const std::vector<std::string>& argv, std::string* out = nullptr,
-        std::string* err = nullptr);
-/// The same with `input` on the command's standard input (no shell: a program of the build
-/// starts through the emulator in a cross build, as every Process does).
-int run_with_input(const std::vector<std::string>& argv, const std::string& input,
-                   std::string* out = nullptr, std::string* err = nullptr);
+        std::string* err = nullptr, const std::string* input = nullptr);
 
 /// Whether a config text plays a feed ([devices] feed = FILE): a simulated input that only
 /// kioskd-demo has.
