@@ -6,6 +6,7 @@
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "app/crypto.h"
 #include "drivers/camera/capture_camera.h"
@@ -92,19 +93,21 @@ struct DemoDevices::Impl {
   std::vector<Step> steps;
   std::size_t next = 0;
   bool stopped = false;
-  std::uint64_t verdicts = 0;  ///< the kiosk's verdicts so far
+  Step* shown = nullptr;    ///< the step in front of the devices now, if any
+  bool shown_long = false;  ///< it has been there its kShowMs
+  bool shown_read = false;  ///< the kiosk has made a verdict since it was presented
 
-  /// Takes step `s` away once it has been read (a verdict since `before`) or waited too long.
-  void take_away(Step& s, std::uint64_t before, std::int64_t waited_ms) {
-    if (verdicts == before && waited_ms < kReadWaitMs) {
-      timer.expires_after(std::chrono::milliseconds(250));
-      timer.async_wait([this, &s, before, waited_ms](const boost::system::error_code& ec) {
-        if (!ec && !stopped) take_away(s, before, waited_ms + 250);
-      });
-      return;
-    }
-    s.undo();
+  /// Takes the shown step away and schedules the next one.
+  void take_away() {
+    Step* s = std::exchange(shown, nullptr);
+    s->undo();
     schedule(kGapMs - kShowMs);
+  }
+
+  /// A verdict (on the event loop): the step goes once it has also been shown its kShowMs.
+  void read() {
+    shown_read = true;
+    if (shown && shown_long) take_away();
   }
 
   void schedule(std::int64_t ms) {
@@ -115,13 +118,19 @@ struct DemoDevices::Impl {
         if (!loop) return;
         next = 0;
       }
-      Step& s = steps[next++];
-      std::uint64_t before = verdicts;
-      s.act();
+      shown = &steps[next++];
+      shown_long = shown_read = false;
+      shown->act();
       timer.expires_after(std::chrono::milliseconds(kShowMs));
-      timer.async_wait([this, &s, before](const boost::system::error_code& ec2) {
-        if (ec2 || stopped) return;
-        take_away(s, before, 0);
+      timer.async_wait([this](const boost::system::error_code& ec2) {
+        if (ec2 || stopped || !shown) return;
+        shown_long = true;
+        if (shown_read) return take_away();
+        // Not read yet: stay until the kiosk reads it (read()), at most kReadWaitMs more.
+        timer.expires_after(std::chrono::milliseconds(kReadWaitMs));
+        timer.async_wait([this](const boost::system::error_code& ec3) {
+          if (!ec3 && !stopped && shown) take_away();
+        });
       });
     });
   }
@@ -286,7 +295,7 @@ void DemoDevices::start() {
 }
 
 void DemoDevices::verdict_seen() {
-  ++impl_->verdicts;
+  impl_->read();
 }
 
 void DemoDevices::stop() {
