@@ -1,11 +1,18 @@
 # Run by cpack (CPACK_PROJECT_CONFIG_FILE) for a cross build: sets each component's Depends from
-# the sonames its programs need (readelf -d, NEEDED) and the soname -> package map that
-# toolchain/make-sysroot.sh wrote into the sysroot.
+# the sonames its programs need (readelf -d, NEEDED) and the maps toolchain/make-sysroot.sh wrote
+# into the sysroot: soname -> versioned dependency from the packages' shlibs files (what
+# dpkg-shlibdeps uses when a library has no symbols file), else soname -> package. The Depends a
+# component already has (adduser for the maintainer scripts) are kept.
 include(${CPACK_KIOSK_PKG_BINARIES_FILE})
-if(NOT EXISTS "${KIOSK_SONAME_MAP}")
-  message(FATAL_ERROR "no ${KIOSK_SONAME_MAP}: rebuild the sysroot with toolchain/make-sysroot.sh")
+get_filename_component(shlibs_map "${KIOSK_SONAME_MAP}" DIRECTORY)
+set(shlibs_map "${shlibs_map}/.kiosk-shlibs")
+if(NOT EXISTS "${KIOSK_SONAME_MAP}" OR NOT EXISTS "${shlibs_map}")
+  message(FATAL_ERROR "no ${KIOSK_SONAME_MAP} or ${shlibs_map}: rebuild the sysroot with "
+                      "toolchain/make-sysroot.sh")
 endif()
-file(STRINGS "${KIOSK_SONAME_MAP}" map_lines)
+file(STRINGS "${shlibs_map}" map_lines)
+file(STRINGS "${KIOSK_SONAME_MAP}" package_lines)
+list(APPEND map_lines ${package_lines})  # first match wins: a versioned dependency when known
 foreach(pair IN LISTS KIOSK_PKG_BINARIES)
   string(REPLACE "=" ";" pair "${pair}")
   list(GET pair 0 component)
@@ -39,6 +46,10 @@ if(comps)
   list(REMOVE_DUPLICATES comps)
 endif()
 foreach(comp IN LISTS comps)
+  if(CPACK_DEBIAN_${comp}_PACKAGE_DEPENDS)
+    string(REPLACE ", " ";" given "${CPACK_DEBIAN_${comp}_PACKAGE_DEPENDS}")
+    list(APPEND deps_${comp} ${given})
+  endif()
   list(REMOVE_DUPLICATES deps_${comp})
   list(SORT deps_${comp})
   string(REPLACE ";" ", " d "${deps_${comp}}")

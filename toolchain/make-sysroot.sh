@@ -39,7 +39,7 @@ skip_re='^(debconf|debconf-2.0|perl|perl-base|perl-modules-.*|dpkg|install-info|
 cache=${KIOSK_SYSROOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/onecard-kiosk}/$arch
 sysroot=$cache/sysroot
 stamp=$sysroot/.kiosk-sysroot-stamp
-want="v4 $debarch ${seeds[*]} $skip_re"
+want="v5 $debarch ${seeds[*]} $skip_re"
 
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   echo "make-sysroot: $sysroot is up to date"
@@ -135,6 +135,11 @@ for p in "${closure[@]}"; do
   # soname -> package, for the Depends of cross-built .deb files (cmake/Packaging.cmake).
   dpkg-deb -c "$deb" | awk -v p="$p" '{ n = split($6, a, "/"); if (a[n] ~ /^lib.*\.so\.[0-9]+$/) print a[n], p }' \
     >>"$tmp/.kiosk-sonames"
+  # soname -> versioned dependency, from the package's shlibs file ("libc 6 libc6 (>= 2.36)"), as
+  # dpkg-shlibdeps would take it; both soname forms of a "NAME VERSION" line are recorded.
+  dpkg-deb -I "$deb" shlibs 2>/dev/null | awk '$1 != "udeb:" && NF >= 3 {
+      name = $1; ver = $2; $1 = ""; $2 = ""; sub(/^ +/, "")
+      print name ".so." ver, $0; print name "-" ver ".so", $0 }' >>"$tmp/.kiosk-shlibs" || true
 done
 
 # Debian 12 is merged-/usr: /lib and /lib64 are links into /usr (the dynamic loader is named by an

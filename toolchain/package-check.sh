@@ -113,7 +113,13 @@ if [ -f "$cross/CPackConfig.cmake" ]; then
     fi
   done < <(find "$scratch/arm/x" -type f -print0)
   [ $n -gt 0 ] || fail "no ELF file in $(basename "$arm")"
-  ok "$(basename "$arm"): $n ELF file(s), all AArch64; Depends: $(dpkg-deb -f "$arm" Depends)"
+  # The same packages as the amd64 one (adduser for the maintainer scripts, each library), with
+  # the versions of the sysroot's shlibs files where Debian gives one.
+  names() { dpkg-deb -f "$1" Depends | tr ',' '\n' | sed 's/(.*)//; s/ //g' | grep -v '^$' | sort -u | paste -sd' ' -; }
+  [ "$(names "$arm")" = "$(names "$main")" ] ||
+    fail "arm64 Depends name other packages than amd64's: $(names "$arm") vs $(names "$main")"
+  [[ $(dpkg-deb -f "$arm" Depends) == *"libc6 (>= "* ]] || fail "arm64 Depends unversioned: $(dpkg-deb -f "$arm" Depends)"
+  ok "$(basename "$arm"): $n ELF file(s), all AArch64; Depends (the amd64 package's names): $(dpkg-deb -f "$arm" Depends)"
 fi
 [ $mode = smoke ] && { ok "smoke checks passed"; exit 0; }
 
