@@ -299,7 +299,7 @@ int main(int argc, char** argv) {
     const std::uint64_t size = 10'000'000;
     Bytes bits((size + 7) / 8, 0);
     for (std::uint64_t i = 0; i < size; i += 997)
-      bits[i / 8] |= static_cast<std::uint8_t>(0x80u >> (i % 8));
+      bits[static_cast<std::size_t>(i / 8)] |= static_cast<std::uint8_t>(0x80u >> (i % 8));
     Bytes z = zlib::deflate(bits);
     cbor::Writer w;
     w.map(6)
