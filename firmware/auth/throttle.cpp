@@ -4,23 +4,24 @@
 
 namespace kiosk::auth {
 
-std::int64_t Throttle::wait(std::string_view key, std::int64_t now) const {
+Throttle::Millis Throttle::wait(std::string_view key, Millis now) const {
   auto it = entries_.find(key);
-  if (it == entries_.end()) return 0;
+  if (it == entries_.end()) return Millis{0};
   const Entry& e = it->second;
   if (e.locked_until > now) return e.locked_until - now;
-  if (e.failures < limits_.free_failures || e.locked_until != 0) return 0;
+  if (e.failures < limits_.free_failures || e.locked_until != Millis{0}) return Millis{0};
   unsigned shift = std::min(e.failures - limits_.free_failures, 30u);
-  std::int64_t backoff = std::min<std::int64_t>(std::int64_t{1} << shift, limits_.max_backoff);
-  return std::max<std::int64_t>(0, e.last + backoff - now);
+  Millis backoff =
+      std::min<Millis>(std::chrono::seconds{std::int64_t{1} << shift}, limits_.max_backoff);
+  return std::max(Millis{0}, e.last + backoff - now);
 }
 
-bool Throttle::locked(std::string_view key, std::int64_t now) const {
+bool Throttle::locked(std::string_view key, Millis now) const {
   auto it = entries_.find(key);
   return it != entries_.end() && it->second.locked_until > now;
 }
 
-bool Throttle::failure(std::string_view key, std::int64_t now) {
+bool Throttle::failure(std::string_view key, Millis now) {
   auto it = entries_.find(key);
   if (it == entries_.end()) {
     if (entries_.size() >= limits_.max_keys) {
@@ -35,11 +36,12 @@ bool Throttle::failure(std::string_view key, std::int64_t now) {
     it = entries_.emplace(std::string(key), Entry{}).first;
   }
   Entry& e = it->second;
-  if (e.locked_until != 0 && e.locked_until <= now) e = Entry{};  // a lock served clears the count
+  if (e.locked_until != Millis{0} && e.locked_until <= now)
+    e = Entry{};  // a lock served clears the count
   ++e.failures;
   e.last = now;
   if (e.failures >= limits_.lock_after && e.locked_until <= now) {
-    e.locked_until = now + limits_.lock_seconds;
+    e.locked_until = now + limits_.lock_time;
     return true;
   }
   return false;

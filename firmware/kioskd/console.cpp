@@ -42,18 +42,24 @@ std::int64_t Console::now() {
       .count();
 }
 
+auth::Throttle::Millis Console::now_ms() {
+  return std::chrono::duration_cast<auth::Throttle::Millis>(
+      std::chrono::steady_clock::now().time_since_epoch());
+}
+
 void Console::sign_in(std::string name, std::string password, std::string client,
                       std::function<void(SignInResult)> done) {
-  std::int64_t t = now();
-  std::int64_t wait =
-      std::max(throttle_.wait(account_key(name), t), throttle_.wait(client_key(client), t));
-  if (wait > 0 || pending_ >= kMaxPendingSignIns || !store_) {
+  auto t = now_ms();
+  auto wait = std::max(throttle_.wait(account_key(name), t), throttle_.wait(client_key(client), t));
+  const bool throttled = wait.count() > 0;
+  if (throttled || pending_ >= kMaxPendingSignIns || !store_) {
     sodium_memzero(password.data(), password.size());
     SignInResult r;
-    r.kind = wait > 0 ? SignInResult::Kind::kThrottled
-             : store_ ? SignInResult::Kind::kBusy
-                      : SignInResult::Kind::kError;
-    r.retry_after = wait > 0 ? wait : 1;
+    r.kind = throttled ? SignInResult::Kind::kThrottled
+             : store_  ? SignInResult::Kind::kBusy
+                       : SignInResult::Kind::kError;
+    // Retry-After is in whole seconds: rounded up, so a client that waits it is let through.
+    r.retry_after = throttled ? (wait.count() + 999) / 1000 : 1;
     if (!store_) r.detail = "no officer store";
     return done(std::move(r));
   }
@@ -74,6 +80,7 @@ void Console::sign_in(std::string name, std::string password, std::string client
           --pending_;
           SignInResult r;
           std::int64_t t2 = now();
+          auto t2_ms = now_ms();
           if (!checked) {
             r.kind = SignInResult::Kind::kError;
             r.detail = checked.error().message;
@@ -87,8 +94,8 @@ void Console::sign_in(std::string name, std::string password, std::string client
           } else {
             r.kind = SignInResult::Kind::kRefused;
             audit_("signin-failed", name.substr(0, 64), client);
-            bool locked_account = throttle_.failure(account_key(name), t2);
-            bool locked_client = throttle_.failure(client_key(client), t2);
+            bool locked_account = throttle_.failure(account_key(name), t2_ms);
+            bool locked_client = throttle_.failure(client_key(client), t2_ms);
             if (locked_account) audit_("lock-account", name.substr(0, 64), client);
             if (locked_client) audit_("lock-client", name.substr(0, 64), client);
           }

@@ -65,7 +65,8 @@ class Console {
   bool tls() const { return config_.tls(); }
   const ConsoleConfig& config() const { return config_; }
   /// Monotonic seconds.
-  static std::int64_t now();
+  static std::int64_t now();               ///< sessions: steady seconds
+  static auth::Throttle::Millis now_ms();  ///< the throttle: steady milliseconds
 
  private:
   boost::asio::io_context& ioc_;

@@ -155,31 +155,45 @@ TEST_CASE("sessions: token, hash only, idle timeout, lifetime, sign-out") {
 }
 
 TEST_CASE("throttle: backoff after free failures, lock, success clears") {
-  Throttle th(ThrottleLimits{3, 60, 6, 900, 4});
-  CHECK(th.wait("alice", 0) == 0);
+  using std::chrono::seconds;
+  using Ms = Throttle::Millis;
+  const auto s = [](std::int64_t n) { return Ms{n * 1000}; };
+  Throttle th(ThrottleLimits{3, seconds{60}, 6, seconds{900}, 4});
+  CHECK(th.wait("alice", s(0)) == s(0));
   for (int i = 0; i < 3; ++i)
-    CHECK_FALSE(th.failure("alice", 10));
-  CHECK(th.wait("alice", 10) == 1);
-  CHECK(th.wait("alice", 11) == 0);
-  CHECK_FALSE(th.failure("alice", 11));
-  CHECK(th.wait("alice", 11) == 2);
-  CHECK_FALSE(th.failure("alice", 13));
-  CHECK(th.wait("alice", 13) == 4);
-  CHECK(th.failure("alice", 17));  // the sixth: locked
-  CHECK(th.locked("alice", 17));
-  CHECK(th.wait("alice", 17) == 900);
-  CHECK(th.wait("alice", 917) == 0);
-  CHECK_FALSE(th.locked("alice", 917));
-  CHECK_FALSE(th.failure("alice", 918));  // the count starts again after a lock
-  CHECK(th.wait("alice", 918) == 0);
+    CHECK_FALSE(th.failure("alice", s(10)));
+  CHECK(th.wait("alice", s(10)) == s(1));
+  CHECK(th.wait("alice", s(11)) == s(0));
+  CHECK_FALSE(th.failure("alice", s(11)));
+  CHECK(th.wait("alice", s(11)) == s(2));
+  CHECK_FALSE(th.failure("alice", s(13)));
+  CHECK(th.wait("alice", s(13)) == s(4));
+  CHECK(th.failure("alice", s(17)));  // the sixth: locked
+  CHECK(th.locked("alice", s(17)));
+  CHECK(th.wait("alice", s(17)) == s(900));
+  CHECK(th.wait("alice", s(917)) == s(0));
+  CHECK_FALSE(th.locked("alice", s(917)));
+  CHECK_FALSE(th.failure("alice", s(918)));  // the count starts again after a lock
+  CHECK(th.wait("alice", s(918)) == s(0));
   th.success("alice");
-  CHECK(th.wait("alice", 918) == 0);
+  CHECK(th.wait("alice", s(918)) == s(0));
   // Bounded memory: many keys, at most max_keys kept, locked ones kept first.
   for (int i = 0; i < 6; ++i)
-    th.failure("x", 1000);
+    th.failure("x", s(1000));
   for (int i = 0; i < 100; ++i)
-    th.failure("k" + std::to_string(i), 1000 + i);
-  CHECK(th.locked("x", 1200));
+    th.failure("k" + std::to_string(i), s(1000 + i));
+  CHECK(th.locked("x", s(1200)));
+}
+
+TEST_CASE("throttle: a wait is whole, whatever the fraction of the second a failure fell in") {
+  Throttle th;
+  using Ms = Throttle::Millis;
+  for (int i = 0; i < 3; ++i)
+    th.failure("bob", Ms{10'900});
+  // In whole seconds the failure was at 10 and the next attempt at 11 went through at once.
+  CHECK(th.wait("bob", Ms{11'000}) == Ms{900});
+  CHECK(th.wait("bob", Ms{11'899}) == Ms{1});
+  CHECK(th.wait("bob", Ms{11'900}) == Ms{0});
 }
 
 TEST_CASE("request guard: Host, Origin, cookies") {
