@@ -105,7 +105,7 @@ class Fetch : public std::enable_shared_from_this<Fetch> {
               validators_to_keep(sv(res[http::field::etag]), sv(res[http::field::last_modified]),
                                  sv(res[http::field::date])))
         out_.state.validators[name] = std::move(*v);
-      const std::string& body = res.body();
+      const std::string body = beast::buffers_to_string(res.body().data());
       if (name == "manifest") {
         auto names = parse_manifest(body);
         if (!names) return finish(names.error());
@@ -141,7 +141,10 @@ class Fetch : public std::enable_shared_from_this<Fetch> {
   FetchResult out_;
   beast::flat_buffer buffer_;
   http::request<http::empty_body> req_;
-  std::optional<http::response_parser<http::string_body>> parser_;
+  // dynamic_body, not string_body: Boost 1.74's string_body reserves the Content-Length before
+  // the body limit is checked, so `Content-Length: 000...08198552921648689606` threw bad_alloc
+  // out of the event loop (fuzz_fleet). dynamic_body grows with what arrives, within body_limit.
+  std::optional<http::response_parser<http::dynamic_body>> parser_;
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 //   3: a trust server's HTTP answer: Beast's response parser with the fetcher's limits, then
 //      the validators kept, the dates and, as a manifest, the body;
 //   other: a configured RELP target and trust URL.
+#include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <cstddef>
@@ -80,7 +81,7 @@ void scrape(std::string_view in) {
 }
 
 void trust_answer(std::string_view in) {
-  http::response_parser<http::string_body> parser;
+  http::response_parser<http::dynamic_body> parser;  // as kioskd's trust fetch (http_fetch.cpp)
   parser.header_limit(16 * 1024);
   parser.body_limit(1 << 20);
   parser.eager(true);
@@ -98,7 +99,7 @@ void trust_answer(std::string_view in) {
   if (auto t = parse_http_date(date); t && *t < 0) std::abort();
   (void)parse_http_date(lm);
   if (parser.is_done()) {
-    auto names = parse_manifest(res.body());
+    auto names = parse_manifest(boost::beast::buffers_to_string(res.body().data()));
     if (names) {
       if (names->size() > 64) std::abort();
       for (const auto& n : *names)
