@@ -6,6 +6,7 @@
 #include <boost/beast/http.hpp>
 #include <memory>
 
+#include "app/bytes.h"
 #include "app/trust.h"
 
 namespace kiosk::kioskd {
@@ -105,14 +106,17 @@ class Fetch : public std::enable_shared_from_this<Fetch> {
               validators_to_keep(sv(res[http::field::etag]), sv(res[http::field::last_modified]),
                                  sv(res[http::field::date])))
         out_.state.validators[name] = std::move(*v);
-      const std::string body = beast::buffers_to_string(res.body().data());
+      // One copy out of the parser's buffers, within body_limit.
+      const auto& data = res.body().data();
+      Bytes body(boost::asio::buffer_size(data));
+      boost::asio::buffer_copy(boost::asio::buffer(body), data);
       if (name == "manifest") {
-        auto names = parse_manifest(body);
+        auto names = parse_manifest(as_chars(body));
         if (!names) return finish(names.error());
         out_.state.manifest = *names;
         pending_ = std::move(*names);
       } else {
-        out_.files.emplace_back(name, Bytes(body.begin(), body.end()));
+        out_.files.emplace_back(name, std::move(body));
       }
     }
     if (pending_.empty()) return finish("");
