@@ -36,15 +36,17 @@ Console::~Console() {
   worker_.join();
 }
 
-std::int64_t Console::now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 auth::Throttle::Millis Console::now_ms() {
   return std::chrono::duration_cast<auth::Throttle::Millis>(
       std::chrono::steady_clock::now().time_since_epoch());
+}
+
+std::int64_t Console::now() {
+  return seconds_of(now_ms());
+}
+
+std::int64_t Console::seconds_of(auth::Throttle::Millis t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t).count();
 }
 
 void Console::sign_in(std::string name, std::string password, std::string client,
@@ -79,8 +81,8 @@ void Console::sign_in(std::string name, std::string password, std::string client
           if (!*alive) return;
           --pending_;
           SignInResult r;
-          std::int64_t t2 = now();
-          auto t2_ms = now_ms();
+          auto t2_ms = now_ms();  // the throttle's time; the session's is its seconds
+          std::int64_t t2 = seconds_of(t2_ms);
           if (!checked) {
             r.kind = SignInResult::Kind::kError;
             r.detail = checked.error().message;

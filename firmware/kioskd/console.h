@@ -64,9 +64,10 @@ class Console {
   const std::vector<std::string>& hosts() const { return hosts_; }
   bool tls() const { return config_.tls(); }
   const ConsoleConfig& config() const { return config_; }
-  /// Monotonic seconds.
-  static std::int64_t now();               ///< sessions: steady seconds
-  static auth::Throttle::Millis now_ms();  ///< the throttle: steady milliseconds
+  /// The steady clock: in milliseconds for the throttle, in seconds for the sessions.
+  static auth::Throttle::Millis now_ms();
+  static std::int64_t now();
+  static std::int64_t seconds_of(auth::Throttle::Millis t);
 
  private:
   boost::asio::io_context& ioc_;
