@@ -34,6 +34,13 @@ mode=full
 [ "${1:-}" = "--smoke" ] && mode=smoke
 fail() { echo "package-check: FAIL: $*" >&2; exit 1; }
 ok() { echo "package-check: ok: $*"; }
+# The package names in the Depends of DEB..., versions dropped, sorted, joined by SEP.
+dep_names() {
+  local sep=$1
+  shift
+  for deb in "$@"; do dpkg-deb -f "$deb" Depends; echo ,; done | tr ',' '\n' |
+    sed 's/(.*)//; s/ //g' | grep -v '^$' | sort -u | paste -sd"$sep" -
+}
 [ "$(id -u)" -eq 0 ] || fail "needs root (dpkg, chroot, namespaces)"
 
 if [ "${KIOSK_PC_INSIDE:-}" = "" ]; then
@@ -115,9 +122,8 @@ if [ -f "$cross/CPackConfig.cmake" ]; then
   [ $n -gt 0 ] || fail "no ELF file in $(basename "$arm")"
   # The same packages as the amd64 one (adduser for the maintainer scripts, each library), with
   # the versions of the sysroot's shlibs files where Debian gives one.
-  names() { dpkg-deb -f "$1" Depends | tr ',' '\n' | sed 's/(.*)//; s/ //g' | grep -v '^$' | sort -u | paste -sd' ' -; }
-  [ "$(names "$arm")" = "$(names "$main")" ] ||
-    fail "arm64 Depends name other packages than amd64's: $(names "$arm") vs $(names "$main")"
+  [ "$(dep_names ' ' "$arm")" = "$(dep_names ' ' "$main")" ] ||
+    fail "arm64 Depends name other packages than amd64's: $(dep_names ' ' "$arm") vs $(dep_names ' ' "$main")"
   [[ $(dpkg-deb -f "$arm" Depends) == *"libc6 (>= "* ]] || fail "arm64 Depends unversioned: $(dpkg-deb -f "$arm" Depends)"
   ok "$(basename "$arm"): $n ELF file(s), all AArch64; Depends (the amd64 package's names): $(dpkg-deb -f "$arm" Depends)"
 fi
@@ -126,8 +132,7 @@ fi
 # ---- the clean Debian 12 root ----
 build_pkgs "$(echo "$v1" | awk -F. '{OFS="."; $NF=$NF+1; print}')" "$scratch/v2"
 build_pkgs "$(echo "$v1" | awk -F. '{OFS="."; $NF=$NF+2; print}')" "$scratch/v3"
-deps=$( (dpkg-deb -f "$main" Depends; echo ,; dpkg-deb -f "$sim" Depends) | tr ',' '\n' |
-  sed 's/(.*)//; s/ //g' | grep -v '^$' | sort -u | paste -sd, -)
+deps=$(dep_names , "$main" "$sim")
 cache=/var/cache/onecard-kiosk
 base=$cache/bookworm-minbase-$(echo "$deps" | sha256sum | cut -c1-16).tar
 if [ ! -f "$base" ] || [ ! -s "$base" ]; then

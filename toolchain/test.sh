@@ -71,7 +71,7 @@ if [ "$cross" = 1 ]; then
   # The sysroot comes from Debian's archive (toolchain/make-sysroot.sh, cached in ~/.cache). Built:
   # the verifier's test programs and kioskctl (the packaged program), which runs both vector sets
   # as cli.md says (conformance_cli_test). The whole tree (kioskd, the simulator, every test) takes
-  # about 15 min more on 2 cores: toolchain/cross-test.sh aarch64 builds and runs everything.
+  # about 11 min more on 2 cores (docs/embedded.md): toolchain/cross-test.sh aarch64 runs it all.
   t0=$SECONDS
   smoke='conformance_vectors_test conformance_cli_test app_sign_test app_codecs_test app_verifier_test'
   cross_log=$(mktemp)
