@@ -251,16 +251,20 @@ std::optional<std::string> read_model1(const cv::Mat& modules) {
   const int total = b.count * (b.data + b.ec);
   std::vector<int> codewords = read_codewords(modules, format->mask, total);
   if (codewords.empty()) return std::nullopt;
-  // Blocks interleaved codeword by codeword, the data first, then the error correction.
+  // Blocks one after another, not interleaved as in Model 2: every block's data codewords in
+  // block order, then every block's error correction codewords in the same order. The corpus'
+  // version 5-H symbol (qrcode-2/#940, two blocks) corrects with 3 and 1 errors so laid out, and
+  // fails with 22 in each block when read as Model 2 interleaves.
   std::vector<int> data;
   data.reserve(static_cast<std::size_t>(b.count * b.data));
   std::vector<std::vector<int>> blocks(static_cast<std::size_t>(b.count));
   for (int k = 0; k < b.count; ++k) {
     auto& block = blocks[static_cast<std::size_t>(k)];
+    const auto at = [&](int i) { return codewords[static_cast<std::size_t>(i)]; };
     for (int i = 0; i < b.data; ++i)
-      block.push_back(codewords[static_cast<std::size_t>(i * b.count + k)]);
+      block.push_back(at(k * b.data + i));
     for (int i = 0; i < b.ec; ++i)
-      block.push_back(codewords[static_cast<std::size_t>(b.count * b.data + i * b.count + k)]);
+      block.push_back(at(b.count * b.data + k * b.ec + i));
   }
   for (auto& block : blocks) {
     if (!ZXing::ReedSolomonDecode(ZXing::GenericGF::QRCodeField256(), block, b.ec))
