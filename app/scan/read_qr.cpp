@@ -5,24 +5,21 @@
 
 namespace kiosk::scan::detail {
 
-namespace {
-
-Point map_point(const cv::Matx33d& h, Point p) {
-  cv::Vec3d v = h * cv::Vec3d(static_cast<double>(p.x), static_cast<double>(p.y), 1.0);
-  double w = v[2] != 0 ? v[2] : 1.0;
-  return {static_cast<float>(v[0] / w), static_cast<float>(v[1] / w)};
+void map_corners(std::vector<Code>& codes, const cv::Matx33d& to_frame) {
+  for (Code& c : codes)
+    for (Point& p : c.corners) {
+      cv::Vec3d v = to_frame * cv::Vec3d(static_cast<double>(p.x), static_cast<double>(p.y), 1.0);
+      double w = v[2] != 0 ? v[2] : 1.0;
+      p = {static_cast<float>(v[0] / w), static_cast<float>(v[1] / w)};
+    }
 }
-
-}  // namespace
 
 std::vector<Code> read_qr(const cv::Mat& gray, Binarizer binarizer, const cv::Matx33d& to_frame,
                           Stage stage) {
   if (gray.empty() || gray.type() != CV_8UC1) return {};
   GrayView view{gray.data, gray.cols, gray.rows, static_cast<int>(gray.step[0])};
   std::vector<Code> codes = read_qr_gray(view, binarizer, stage);
-  for (Code& c : codes)
-    for (Point& p : c.corners)
-      p = map_point(to_frame, p);
+  map_corners(codes, to_frame);
   return codes;
 }
 

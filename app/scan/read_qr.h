@@ -18,6 +18,9 @@ namespace kiosk::scan::detail {
 std::vector<Code> read_qr(const cv::Mat& gray, Binarizer binarizer, const cv::Matx33d& to_frame,
                           Stage stage);
 
+/// Maps the corners of `codes`, found in a prepared image, into the frame through `to_frame`.
+void map_corners(std::vector<Code>& codes, const cv::Matx33d& to_frame);
+
 /// Reads `rendering`, a clean image of one code (whole modules, a quiet zone, nothing else) as
 /// ZXing's pure-code reader does; the text when it passed error correction.
 std::optional<std::string> read_pure_qr(const cv::Mat& rendering);

@@ -23,6 +23,10 @@ using detail::read_qr;
 constexpr int kUpscaleMaxSide = 1280;
 // Above this, ZXing's own downscaling already covers halving.
 constexpr int kDownscaleMaxSide = 1000;
+// Up to this, the warped stage reads the image once more at twice its size when it found
+// nothing: a code of one or two pixels per module has finders too small for the finder search
+// (qrcode-2/#940: 41x41 pixels, one per module). Camera frames are larger and never pay for it.
+constexpr int kWarpedEnlargeMaxSide = 320;
 
 std::vector<Code> run_stage(Stage stage, const cv::Mat& gray, const ScanOptions& options) {
   const cv::Matx33d id = cv::Matx33d::eye();
@@ -68,8 +72,15 @@ std::vector<Code> run_stage(Stage stage, const cv::Mat& gray, const ScanOptions&
       return read_qr(gray, Binarizer::kGlobalHistogram, id, stage);
     case Stage::kFixedThreshold:
       return read_qr(gray, Binarizer::kFixedThreshold, id, stage);
-    case Stage::kWarped:
-      return detail::read_warped(gray, stage);
+    case Stage::kWarped: {
+      auto codes = detail::read_warped(gray, stage);
+      if (codes.empty() && std::max(gray.cols, gray.rows) <= kWarpedEnlargeMaxSide) {
+        Prepared p = detail::enlarged(gray, 2.0);
+        codes = detail::read_warped(p.gray, stage);
+        detail::map_corners(codes, p.to_frame);
+      }
+      return codes;
+    }
     case Stage::kDeblur: {
       auto guesses = detail::blur_guesses(gray);
       if (guesses.empty()) return {};

@@ -709,6 +709,37 @@ TEST_CASE("a QR Model 1 code: read by the warped grid, which ZXing 1.4 alone can
   }
 }
 
+TEST_CASE("a QR Model 1 code of two blocks, at one pixel per module") {
+  // qrcode-2/#940: a version 5-H symbol (37 modules, two blocks of 23 data and 44 error
+  // correction codewords) drawn at one pixel per module with a quiet zone of two.
+  const std::string path = KIOSK_TEST_DATA "/corpus/zxing-qr/qrcode-2/#940.png";
+  const std::string want = "N023X-3431800-V034PG03X-3436010-A1125032918310706";
+  cv::Mat g = cv::imread(path, cv::IMREAD_GRAYSCALE);
+  REQUIRE(g.size() == cv::Size(41, 41));
+  cv::Mat m(37, 37, CV_8U);
+  for (int y = 0; y < 37; ++y)
+    for (int x = 0; x < 37; ++x)
+      m.at<std::uint8_t>(y, x) = g.at<std::uint8_t>(2 + y, 2 + x) < 128 ? 1 : 0;
+  // The blocks follow one another (all data codewords, then all error correction codewords);
+  // read interleaved as in Model 2, each block would hold 22 errors and fail.
+  CHECK(scan::detail::read_model1(m) == std::optional<std::string>(want));
+  SUBCASE("the warped stage reads it from the image, enlarged: its finders are 7 pixels wide") {
+    auto r = scan_with(g, {Stage::kWarped});
+    REQUIRE(texts_of(r) == std::vector<std::string>{want});
+    // Corners in the image's own pixels, not in the enlargement's.
+    CHECK(r.codes[0].corners[2].x == doctest::Approx(39).epsilon(0.05));
+    CHECK(r.codes[0].corners[2].y == doctest::Approx(39).epsilon(0.05));
+  }
+  SUBCASE("more errors than either block corrects: no text, never a wrong one") {
+    // 60 modules flipped over the middle of the symbol.
+    int flipped = 0;
+    for (int y = 9; y < 28 && flipped < 60; y += 2)
+      for (int x = 9; x < 28 && flipped < 60; x += 3, ++flipped)
+        m.at<std::uint8_t>(y, x) ^= 1;
+    CHECK_FALSE(scan::detail::read_model1(m));
+  }
+}
+
 TEST_CASE(
     "the warped stage on every corpus photo: no abort, and a grid moved off blurred finders") {
   // ZXing 1.4's pure-code reader aborts the process on a rendering whose corner finders differ
@@ -739,6 +770,30 @@ TEST_CASE(
   REQUIRE_FALSE(blurred.empty());
   CHECK(texts_of(scan_with(blurred, {Stage::kWarped})) ==
         std::vector<std::string>{slurp(root + "/qrcode-4/13.txt")});
+}
+
+TEST_CASE("every stage together: at least 135 of the 137 corpus photos") {
+  // The issue's target for the photo corpus; all decoders here together read 135 of it. Missed
+  // at 135: qrcode-4/33.webp (a code on curved fabric) and qrcode-2/high-res-1.jpg (version 34
+  // at about 2.3 pixels per module, curled). A photo may hold other codes than the one its text
+  // file names, so other texts are not counted as wrong here (decode_rate counts them on the
+  // rendered scenes, which hold one code each).
+  std::string root = KIOSK_TEST_DATA "/corpus/zxing-qr";
+  int images = 0, read = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(root)) {
+    std::string ext = e.path().extension().string();
+    if (ext != ".png" && ext != ".jpg" && ext != ".webp") continue;
+    std::filesystem::path txt = e.path();
+    txt.replace_extension(".txt");
+    if (!std::filesystem::exists(txt)) continue;
+    cv::Mat g = cv::imread(e.path().string(), cv::IMREAD_GRAYSCALE);
+    REQUIRE_FALSE(g.empty());
+    ++images;
+    auto texts = texts_of(scan_with(g, scan::default_stages()));
+    if (std::find(texts.begin(), texts.end(), slurp(txt)) != texts.end()) ++read;
+  }
+  CHECK(images == 137);
+  CHECK(read >= 135);
 }
 
 TEST_CASE("renderings for ZXing's pure reader always have three whole finders") {
