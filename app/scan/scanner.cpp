@@ -72,7 +72,8 @@ std::vector<Code> run_stage(Stage stage, const cv::Mat& gray, const ScanOptions&
       return read_qr(gray, Binarizer::kGlobalHistogram, id, stage);
     case Stage::kFixedThreshold:
       return read_qr(gray, Binarizer::kFixedThreshold, id, stage);
-    case Stage::kWarped: {
+    case Stage::kWarped:
+    case Stage::kWarpedDeep: {
       auto codes = detail::read_warped(gray, stage);
       if (codes.empty() && std::max(gray.cols, gray.rows) <= kWarpedEnlargeMaxSide) {
         Prepared p = detail::enlarged(gray, 2.0);

@@ -34,6 +34,9 @@ enum class Stage : std::uint8_t {
                      ///< (curved, creased or stretched codes), decoded by ZXing
   kDeblur,           ///< Wiener deconvolution of a motion or defocus blur estimated from the
                      ///< frame; frames up to 1920x1080
+  kWarpedDeep,       ///< the warped stage searching further (one version more, alignment
+                     ///< patterns up to six modules off, the timing patterns as control points,
+                     ///< a grid bent by local planes): a curled page at 2-3 pixels per module
 };
 
 /// A short lower-case name ("direct", "invert", ...), for reports and JSON.

@@ -136,16 +136,16 @@ double alignment_score(const cv::Mat& gray, cv::Point2d c, cv::Point2d du, cv::P
 }
 
 // Searches for the alignment pattern whose centre should be at module coordinates `m`, within
-// two modules of where `grid` puts it; its pixel position when found.
+// `reach` quarter modules of where `grid` puts it; its pixel position when found.
 std::optional<cv::Point2d> locate_alignment(const cv::Mat& gray, const ModuleGrid& grid,
-                                            cv::Point2d m, double min_contrast) {
+                                            cv::Point2d m, double min_contrast, int reach) {
   cv::Point2d c = grid.to_pixel(m);
   cv::Point2d du = grid.to_pixel(m + cv::Point2d(0.5, 0)) - grid.to_pixel(m - cv::Point2d(0.5, 0));
   cv::Point2d dv = grid.to_pixel(m + cv::Point2d(0, 0.5)) - grid.to_pixel(m - cv::Point2d(0, 0.5));
   double best = min_contrast;
   std::optional<cv::Point2d> found;
-  for (int j = -8; j <= 8; ++j)
-    for (int i = -8; i <= 8; ++i) {
+  for (int j = -reach; j <= reach; ++j)
+    for (int i = -reach; i <= reach; ++i) {
       cv::Point2d p = c + (i * 0.25) * du + (j * 0.25) * dv;
       double s = alignment_score(gray, p, du, dv);
       // Ties go to the nearer candidate: the search runs outward from the prediction.
@@ -295,39 +295,114 @@ double timing_agreement(const cv::Mat& gray, const ModuleGrid& grid, int dim, do
   return total > 0 ? static_cast<double>(agree) / total : 0;
 }
 
+// Bends `grid` through the alignment patterns at module coordinates `todo` (added to `points`
+// as found), nearest the finders first, each within two modules of where the grid already bent
+// by its neighbours puts it, with at least a quarter of the finders' contrast. When `wide` (the
+// deep stage): then those still missing again from the grid the others bent, as long as that
+// finds more; then within four and six modules with half the finders' contrast (a wider search
+// meets more look-alikes in the data). A curled code's middle lies further than two modules
+// from the plane of its finders (qrcode-2/high-res-1.jpg: 15 of its 33 found in one pass, all 33
+// so). Whether it bent.
+bool bend_through_alignments(const cv::Mat& gray, std::vector<cv::Point2d> todo,
+                             double finder_contrast, bool wide, std::vector<ControlPoint>& points,
+                             ModuleGrid& grid) {
+  const Bend bend = wide ? Bend::kLocalPlane : Bend::kInverseDistance;
+  bool bent = false;
+  for (int reach : {8, 16, 24}) {  // quarter modules
+    if (reach > 8 && !wide) break;
+    double min_contrast = finder_contrast / (reach == 8 ? 4 : 2);
+    for (bool progress = true; progress && !todo.empty();) {
+      progress = false;
+      std::vector<cv::Point2d> missed;
+      for (cv::Point2d m : todo) {
+        auto p = locate_alignment(gray, grid, m, min_contrast, reach);
+        if (!p) {
+          missed.push_back(m);
+          continue;
+        }
+        points.push_back({m, *p});
+        ModuleGrid refit;
+        if (refit.fit(points, bend)) grid = std::move(refit), bent = progress = true;
+      }
+      todo = std::move(missed);
+      if (!wide) break;
+    }
+  }
+  return bent;
+}
+
+// Control points on the timing patterns (row and column 6 between the finders), which hold the
+// strips along the top and left edges where no alignment pattern is: each run of 8 timing
+// modules, one every 4, is moved by up to a module either way to where it alternates most
+// strongly, and gives the pixel of its middle when it alternates at least half as strongly as
+// the finders' rings do (a mean of a quarter of their contrast per module either side of
+// `threshold`).
+std::vector<ControlPoint> timing_points(const cv::Mat& gray, const ModuleGrid& grid, int dim,
+                                        double threshold, double finder_contrast) {
+  constexpr int kRun = 8;
+  std::vector<ControlPoint> out;
+  for (bool row : {true, false})
+    for (int start = 8; start + kRun <= dim - 8; start += kRun / 2) {
+      const auto module = [&](double i) { return row ? cv::Point2d(i, 6.5) : cv::Point2d(6.5, i); };
+      double best = kRun * finder_contrast / 4;
+      std::optional<cv::Point2d> found;
+      for (int j = -4; j <= 4; ++j)
+        for (int i = -4; i <= 4; ++i) {
+          cv::Point2d shift(i * 0.25, j * 0.25);
+          double sum = 0;
+          for (int k = start; k < start + kRun && sum > -1e300; ++k) {
+            double v = sample(gray, grid.to_pixel(module(k + 0.5) + shift));
+            sum = v < 0 ? -1e301 : sum + (k % 2 == 0 ? threshold - v : v - threshold);
+          }
+          if (sum > best) best = sum, found = shift;
+        }
+      if (found) {
+        cv::Point2d middle = module(start + kRun / 2.0);
+        out.push_back({middle, grid.to_pixel(middle + *found)});
+      }
+    }
+  return out;
+}
+
 // Tries the versions the finders' spacing allows, first from the finders alone, then with the
-// grid bent through every alignment pattern found.
+// grid bent through every alignment pattern found. The deep stage (Stage::kWarpedDeep) goes
+// further, for the codes the warped stage missed: one version more, a lower bar on the timing
+// patterns, a wider and repeated search for the alignment patterns, control points along the
+// timing patterns and a grid bent by local planes. It costs several times as much per frame.
 std::optional<Code> read_triple(const cv::Mat& gray, const Triple& t, Stage stage) {
+  const bool deep = stage == Stage::kWarpedDeep;
+  const Bend bend = deep ? Bend::kLocalPlane : Bend::kInverseDistance;
   cv::Point2d a = t.tr->center - t.tl->center, b = t.bl->center - t.tl->center;
   double module = (t.tl->module + t.tr->module + t.bl->module) / 3.0;
   double span = (cv::norm(a) + cv::norm(b)) / 2 / module + 7;  // modules across the code
   auto nearest = static_cast<int>(std::lround((span - 17) / 4));
   cv::Point2d ax = a / cv::norm(a), ay = b / cv::norm(b);
-  for (int version : {nearest, nearest - 1, nearest + 1}) {
-    if (version < 1 || version > 40) continue;
+  // Deep: two versions up too. At 2 to 3 pixels per module blur widens the finders' dark rings,
+  // so the module comes out large and the version small (high-res-1: 2.25 for 2.07 pixels, 32
+  // for 34).
+  for (int version : {nearest, nearest - 1, nearest + 1, nearest + 2}) {
+    if (version < 1 || version > 40 || (version == nearest + 2 && !deep)) continue;
     int dim = 17 + 4 * version;
     std::vector<ControlPoint> points;
     add_finder_points(*t.tl, {0, 0}, ax, ay, points);
     add_finder_points(*t.tr, {dim - 7.0, 0}, ax, ay, points);
     add_finder_points(*t.bl, {0, dim - 7.0}, ax, ay, points);
     ModuleGrid grid;
-    if (!grid.fit(points)) continue;
+    if (!grid.fit(points, bend)) continue;
     // The top-left finder's rings: dark at column 0, light at column 1 (rows 2 to 4).
     double dark = 0, light = 0;
     for (double y : {2.5, 3.5, 4.5}) {
       dark += sample(gray, grid.to_pixel({0.5, y})) / 3;
       light += sample(gray, grid.to_pixel({1.5, y})) / 3;
     }
-    double finder_contrast = light - dark;
+    double finder_contrast = light - dark, threshold = (dark + light) / 2;
     if (!(finder_contrast > 0)) continue;
     // Random modules agree half the time; a code's own timing far more, even where the grid
-    // drifts on a curved page.
-    if (timing_agreement(gray, grid, dim, (dark + light) / 2) < 0.6) continue;
-    if (auto code = decode(gray, grid, dim, (dark + light) / 2, stage)) return code;
+    // drifts on a curved page (deep: high-res-1 agrees 0.58 through its finders alone).
+    if (timing_agreement(gray, grid, dim, threshold) < (deep ? 0.55 : 0.6)) continue;
+    if (auto code = decode(gray, grid, dim, threshold, stage)) return code;
     std::vector<int> pos = alignment_positions(version);
-    if (pos.empty()) continue;
-    // Alignment patterns nearest the finders first, so that each search starts from a grid
-    // already bent by its neighbours.
+    if (pos.empty() && !deep) continue;
     std::vector<cv::Point2d> todo;
     for (int y : pos)
       for (int x : pos) {
@@ -335,20 +410,22 @@ std::optional<Code> read_triple(const cv::Mat& gray, const Triple& t, Stage stag
             (x == 6 && y == 6) || (x == 6 && y == pos.back()) || (y == 6 && x == pos.back());
         if (!under_finder) todo.emplace_back(x + 0.5, y + 0.5);
       }
+    // Alignment patterns nearest the finders first, so that each search starts from a grid
+    // already bent by its neighbours.
     std::sort(todo.begin(), todo.end(), [](cv::Point2d p, cv::Point2d q) {
       return std::min(p.x, p.y) + (p.x + p.y) / 100 < std::min(q.x, q.y) + (q.x + q.y) / 100;
     });
-    // An alignment pattern must show at least a quarter of the finder's contrast.
-    bool bent = false;
-    for (cv::Point2d m : todo) {
-      auto p = locate_alignment(gray, grid, m, finder_contrast / 4);
-      if (!p) continue;
-      points.push_back({m, *p});
-      ModuleGrid refit;
-      if (refit.fit(points)) grid = std::move(refit), bent = true;
+    bool bent = bend_through_alignments(gray, todo, finder_contrast, deep, points, grid);
+    if (deep) {
+      std::vector<ControlPoint> timing = timing_points(gray, grid, dim, threshold, finder_contrast);
+      if (!timing.empty()) {
+        points.insert(points.end(), timing.begin(), timing.end());
+        ModuleGrid refit;
+        if (refit.fit(points, bend)) grid = std::move(refit), bent = true;
+      }
     }
     if (bent)
-      if (auto code = decode(gray, grid, dim, (dark + light) / 2, stage)) return code;
+      if (auto code = decode(gray, grid, dim, threshold, stage)) return code;
   }
   return std::nullopt;
 }
