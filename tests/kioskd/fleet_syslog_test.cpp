@@ -251,7 +251,7 @@ TEST_CASE("audit records reach a real rsyslog over RELP; a killed collector lose
   write_text(dir.path + "/f.feed", garbage_feed(0, 30, 30, 300) + garbage_feed(30, 30, 30, 3000));
   std::uint16_t mport = free_port();
   Kioskd k(dir.path, forwarding_config(dir.path, port, mport));
-  REQUIRE(k.ready);
+  REQUIRE_MESSAGE(k.ready, read_text(k.stderr_path));
   REQUIRE(wait_until([&] { return collector.seqs("TEST-01").size() >= 30; }));
   collector.kill();
   // The kiosk keeps verifying and recording while the collector is gone, and says so.
@@ -321,7 +321,7 @@ TEST_CASE("a clean stop forwards its stop seal before exiting; bounded when the 
   };
   {
     Kioskd k(dir.path, config());
-    REQUIRE(k.ready);
+    REQUIRE_MESSAGE(k.ready, read_text(k.stderr_path));
     REQUIRE(wait_until([&] { return metric(mport, "kiosk_audit_forwarded_seq") >= 5; }));
     auto [rc, secs] = timed_stop(k);
     CHECK(rc == 0);
@@ -339,7 +339,7 @@ TEST_CASE("a clean stop forwards its stop seal before exiting; bounded when the 
   write_text(dir.path + "/f.feed", garbage_feed(5, 3, 30, 300));
   {
     Kioskd k(dir.path, config());
-    REQUIRE(k.ready);
+    REQUIRE_MESSAGE(k.ready, read_text(k.stderr_path));
     REQUIRE(wait_until([&] { return metric(mport, "kiosk_audit_last_seq") >= 8; }));
     auto [rc, secs] = timed_stop(k);
     CHECK(rc == 0);
@@ -355,7 +355,7 @@ TEST_CASE("a clean stop forwards its stop seal before exiting; bounded when the 
     boost::asio::ip::tcp::acceptor mute(ioc, {boost::asio::ip::make_address("127.0.0.1"), port});
     write_text(dir.path + "/f.feed", garbage_feed(8, 1, 30, 300));
     Kioskd k(dir.path, config());
-    REQUIRE(k.ready);
+    REQUIRE_MESSAGE(k.ready, read_text(k.stderr_path));
     REQUIRE(wait_until([&] { return metric(mport, "kiosk_audit_last_seq") >= 9; }));
     auto [rc, secs] = timed_stop(k);
     CHECK(rc == 0);
@@ -368,7 +368,7 @@ TEST_CASE("a clean stop forwards its stop seal before exiting; bounded when the 
   REQUIRE(collector.ready);
   write_text(dir.path + "/f.feed", "# nothing\n");
   Kioskd k(dir.path, config());
-  REQUIRE(k.ready);
+  REQUIRE_MESSAGE(k.ready, read_text(k.stderr_path));
   REQUIRE(wait_until([&] { return stop_seals(collector) >= 3; }, std::chrono::seconds(20)));
   CHECK(k.stop() == 0);
   CHECK(stop_seals(collector) == 4);
@@ -400,7 +400,7 @@ TEST_CASE("a collector that answers garbage is named; the kiosk keeps verifying"
   write_text(dir.path + "/f.feed", garbage_feed(0, 5, 30, 300));
   std::uint16_t mport = free_port();
   Kioskd k(dir.path, forwarding_config(dir.path, port, mport));
-  REQUIRE(k.ready);
+  REQUIRE_MESSAGE(k.ready, read_text(k.stderr_path));
   REQUIRE(wait_until([&] { return metric(mport, "kiosk_audit_last_seq") >= 5; }));
   CHECK(wait_until([&] {
     return read_text(dir.path + "/kioskd.stderr")
@@ -455,7 +455,7 @@ TEST_CASE("RELP over TLS: a certificate that does not verify or match sends noth
     CAPTURE(bad.problem);
     write_text(dir.path + "/f.feed", garbage_feed(static_cast<int>(recorded), 5, 30, 300));
     Kioskd k(dir.path, forwarding_config(dir.path, port, mport, bad.syslog));
-    REQUIRE(k.ready);
+    REQUIRE_MESSAGE(k.ready, read_text(k.stderr_path));
     // The kiosk keeps verifying and recording; the reason is in /metrics, the journal and on
     // the officer's screen; nothing reaches the collector and the cursor does not move.
     REQUIRE(wait_until([&] { return metric(mport, "kiosk_audit_last_seq") >= recorded + 5; }));
@@ -479,7 +479,7 @@ TEST_CASE("RELP over TLS: a certificate that does not verify or match sends noth
   write_text(dir.path + "/f.feed", garbage_feed(static_cast<int>(recorded), 5, 30, 300));
   Kioskd k(dir.path, forwarding_config(dir.path, port, mport,
                                        "ca_file = " + pki.path("ca.pem") + "\n" + client));
-  REQUIRE(k.ready);
+  REQUIRE_MESSAGE(k.ready, read_text(k.stderr_path));
   REQUIRE(wait_until([&] { return metric(mport, "kiosk_audit_last_seq") >= recorded + 5; }));
   std::uint64_t last = metric(mport, "kiosk_audit_last_seq");
   REQUIRE(wait_until([&] { return metric(mport, "kiosk_audit_forwarded_seq") >= last; },
@@ -525,7 +525,7 @@ TEST_CASE("a full queue disk: the kiosk keeps verifying, nothing acknowledged is
   write_text(dir.path + "/f.feed", garbage_feed(0, 600, 80, 300));
   std::uint16_t mport = free_port();
   Kioskd k(dir.path, forwarding_config(dir.path, port, mport));
-  REQUIRE(k.ready);
+  REQUIRE_MESSAGE(k.ready, read_text(k.stderr_path));
   auto verdicts = [&] {
     auto text = http_get(mport, "/metrics").second;
     long long n = 0;

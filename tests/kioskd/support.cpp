@@ -381,7 +381,21 @@ std::string raw_exchange(std::uint16_t port, const std::string& data,
 }
 
 std::uint16_t free_port() {
+  // Below Linux's ephemeral range (32768-60999 by default): the kernel never hands such a port
+  // to another test's outgoing connection or port-0 listener between this check and the
+  // server's bind (a port from that range was taken so once while Chromium and the fleet tests
+  // ran beside each other). Random, so that tests running at once rarely try the same one.
+  static std::mt19937 rng(std::random_device{}());
+  std::uniform_int_distribution<int> pick(20000, 32000);
   boost::asio::io_context ioc;
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    auto port = static_cast<std::uint16_t>(pick(rng));
+    boost::asio::ip::tcp::acceptor a(ioc);
+    boost::system::error_code ec;
+    a.open(boost::asio::ip::tcp::v4(), ec);
+    if (!ec) a.bind({boost::asio::ip::make_address("127.0.0.1"), port}, ec);
+    if (!ec) return port;
+  }
   boost::asio::ip::tcp::acceptor a(
       ioc, {boost::asio::ip::make_address("127.0.0.1"), static_cast<std::uint16_t>(0)});
   return a.local_endpoint().port();

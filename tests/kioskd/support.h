@@ -131,7 +131,8 @@ void install_vector_trust(const std::string& data_dir, std::int64_t now = 179600
 std::string raw_exchange(std::uint16_t port, const std::string& data,
                          std::chrono::milliseconds limit = std::chrono::seconds(10));
 
-/// A loopback TCP port that was free a moment ago (for servers that take a port number).
+/// A loopback TCP port that was free a moment ago (for servers that take a port number), below
+/// the ephemeral range.
 std::uint16_t free_port();
 
 /// GET `path`; returns {status, body}; status 0 when the connection failed.
