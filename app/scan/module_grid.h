@@ -40,6 +40,7 @@ class ModuleGrid {
   cv::Point2d to_pixel(cv::Point2d m) const;
 
   const std::vector<ControlPoint>& points() const { return points_; }
+  Bend bend() const { return bend_; }
 
  private:
   cv::Matx33d h_ = cv::Matx33d::eye();

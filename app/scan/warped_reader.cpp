@@ -211,21 +211,30 @@ cv::Mat threshold_modules(const cv::Mat& v, Threshold how) {
   return dark;
 }
 
-// The timing patterns' mean contrast (row and column 6 between the finders, dark at even
-// positions) against `threshold`, sampled through `grid` moved by `shift` modules: highest when
-// the samples fall on module centres, lower as they slide onto module edges.
+// How far the timing modules i in [from, to) of row 6 (`row`) or column 6, sampled through
+// `grid` moved by `shift` modules, lie on their own side of `threshold` (dark at even
+// positions), summed; nothing when a sample falls outside the image.
+std::optional<double> timing_sum(const cv::Mat& gray, const ModuleGrid& grid, double threshold,
+                                 bool row, int from, int to, cv::Point2d shift) {
+  double sum = 0;
+  for (int i = from; i < to; ++i) {
+    cv::Point2d m = row ? cv::Point2d(i + 0.5, 6.5) : cv::Point2d(6.5, i + 0.5);
+    double v = sample(gray, grid.to_pixel(m + shift));
+    if (v < 0) return std::nullopt;
+    sum += i % 2 == 0 ? threshold - v : v - threshold;
+  }
+  return sum;
+}
+
+// The timing patterns' mean contrast (row and column 6 between the finders) against
+// `threshold`, sampled through `grid` moved by `shift` modules: highest when the samples fall on
+// module centres, lower as they slide onto module edges.
 double timing_contrast(const cv::Mat& gray, const ModuleGrid& grid, int dim, double threshold,
                        cv::Point2d shift) {
-  double sum = 0;
-  int total = 0;
-  for (int i = 8; i <= dim - 9; ++i)
-    for (cv::Point2d m : {cv::Point2d(i + 0.5, 6.5), cv::Point2d(6.5, i + 0.5)}) {
-      double v = sample(gray, grid.to_pixel(m + shift));
-      if (v < 0) return 0;
-      sum += i % 2 == 0 ? threshold - v : v - threshold;
-      ++total;
-    }
-  return total > 0 ? sum / total : 0;
+  auto r = timing_sum(gray, grid, threshold, true, 8, dim - 8, shift);
+  auto c = timing_sum(gray, grid, threshold, false, 8, dim - 8, shift);
+  if (!r || !c) return 0;
+  return (*r + *c) / (2 * (dim - 16));  // dim >= 21: at least 5 modules a line
 }
 
 // The modules sampled through `grid` moved by `shift`, rendered and read (see decode).
@@ -306,7 +315,6 @@ double timing_agreement(const cv::Mat& gray, const ModuleGrid& grid, int dim, do
 bool bend_through_alignments(const cv::Mat& gray, std::vector<cv::Point2d> todo,
                              double finder_contrast, bool wide, std::vector<ControlPoint>& points,
                              ModuleGrid& grid) {
-  const Bend bend = wide ? Bend::kLocalPlane : Bend::kInverseDistance;
   bool bent = false;
   for (int reach : {8, 16, 24}) {  // quarter modules
     if (reach > 8 && !wide) break;
@@ -322,7 +330,7 @@ bool bend_through_alignments(const cv::Mat& gray, std::vector<cv::Point2d> todo,
         }
         points.push_back({m, *p});
         ModuleGrid refit;
-        if (refit.fit(points, bend)) grid = std::move(refit), bent = progress = true;
+        if (refit.fit(points, grid.bend())) grid = std::move(refit), bent = progress = true;
       }
       todo = std::move(missed);
       if (!wide) break;
@@ -343,21 +351,17 @@ std::vector<ControlPoint> timing_points(const cv::Mat& gray, const ModuleGrid& g
   std::vector<ControlPoint> out;
   for (bool row : {true, false})
     for (int start = 8; start + kRun <= dim - 8; start += kRun / 2) {
-      const auto module = [&](double i) { return row ? cv::Point2d(i, 6.5) : cv::Point2d(6.5, i); };
       double best = kRun * finder_contrast / 4;
       std::optional<cv::Point2d> found;
       for (int j = -4; j <= 4; ++j)
         for (int i = -4; i <= 4; ++i) {
           cv::Point2d shift(i * 0.25, j * 0.25);
-          double sum = 0;
-          for (int k = start; k < start + kRun && sum > -1e300; ++k) {
-            double v = sample(gray, grid.to_pixel(module(k + 0.5) + shift));
-            sum = v < 0 ? -1e301 : sum + (k % 2 == 0 ? threshold - v : v - threshold);
-          }
-          if (sum > best) best = sum, found = shift;
+          auto sum = timing_sum(gray, grid, threshold, row, start, start + kRun, shift);
+          if (sum && *sum > best) best = *sum, found = shift;
         }
       if (found) {
-        cv::Point2d middle = module(start + kRun / 2.0);
+        double mid = start + kRun / 2.0;
+        cv::Point2d middle = row ? cv::Point2d(mid, 6.5) : cv::Point2d(6.5, mid);
         out.push_back({middle, grid.to_pixel(middle + *found)});
       }
     }
@@ -371,7 +375,6 @@ std::vector<ControlPoint> timing_points(const cv::Mat& gray, const ModuleGrid& g
 // timing patterns and a grid bent by local planes. It costs several times as much per frame.
 std::optional<Code> read_triple(const cv::Mat& gray, const Triple& t, Stage stage) {
   const bool deep = stage == Stage::kWarpedDeep;
-  const Bend bend = deep ? Bend::kLocalPlane : Bend::kInverseDistance;
   cv::Point2d a = t.tr->center - t.tl->center, b = t.bl->center - t.tl->center;
   double module = (t.tl->module + t.tr->module + t.bl->module) / 3.0;
   double span = (cv::norm(a) + cv::norm(b)) / 2 / module + 7;  // modules across the code
@@ -388,7 +391,7 @@ std::optional<Code> read_triple(const cv::Mat& gray, const Triple& t, Stage stag
     add_finder_points(*t.tr, {dim - 7.0, 0}, ax, ay, points);
     add_finder_points(*t.bl, {0, dim - 7.0}, ax, ay, points);
     ModuleGrid grid;
-    if (!grid.fit(points, bend)) continue;
+    if (!grid.fit(points, deep ? Bend::kLocalPlane : Bend::kInverseDistance)) continue;
     // The top-left finder's rings: dark at column 0, light at column 1 (rows 2 to 4).
     double dark = 0, light = 0;
     for (double y : {2.5, 3.5, 4.5}) {
@@ -421,7 +424,7 @@ std::optional<Code> read_triple(const cv::Mat& gray, const Triple& t, Stage stag
       if (!timing.empty()) {
         points.insert(points.end(), timing.begin(), timing.end());
         ModuleGrid refit;
-        if (refit.fit(points, bend)) grid = std::move(refit), bent = true;
+        if (refit.fit(points, grid.bend())) grid = std::move(refit), bent = true;
       }
     }
     if (bent)
