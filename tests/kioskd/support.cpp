@@ -383,8 +383,9 @@ std::string raw_exchange(std::uint16_t port, const std::string& data,
 std::uint16_t free_port() {
   // Below Linux's ephemeral range (32768-60999 by default): the kernel never hands such a port
   // to another test's outgoing connection or port-0 listener between this check and the
-  // server's bind (a port from that range was taken so once while Chromium and the fleet tests
-  // ran beside each other). Random, so that tests running at once rarely try the same one.
+  // server's bind (the likeliest cause of a fleet_syslog kiosk that never became ready in a
+  // clean-clone run, inferred: it left no stderr). Random, so that tests running at once rarely
+  // try the same one.
   static std::mt19937 rng(std::random_device{}());
   std::uniform_int_distribution<int> pick(20000, 32000);
   boost::asio::io_context ioc;
