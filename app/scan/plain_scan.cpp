@@ -188,6 +188,10 @@ bool is_plain_stage(Stage stage, const ScanOptions& options) {
 Result<PartialScan, ScanError> scan_plain(const ImageView& image, const ScanOptions& options) {
   if (auto bad = invalid(image)) return Unexpected{*bad};
   PartialScan p;
+  if (image.width < kMinSide || image.height < kMinSide) {
+    p.next = options.stages.size();  // too small to hold a code: no stage, no conversion
+    return p;
+  }
   try {
     p.gray = to_gray(image);
   } catch (const std::bad_alloc&) {

@@ -91,6 +91,9 @@ std::string_view error_text(ScanError e);
 
 inline constexpr long kMaxPixels = 4096L * 4096L;
 inline constexpr int kMaxSide = 16384;
+/// An image with a side shorter than this holds no QR code (a version 1 code is 21 modules
+/// across and no stage reads a module smaller than a pixel): it is valid, and no stage runs.
+inline constexpr int kMinSide = 21;
 
 struct ScanOptions {
   /// The stages to try, in order; a stage not listed is not run.
@@ -142,7 +145,7 @@ bool is_plain_stage(Stage stage, const ScanOptions& options);
 
 /// Validates `image`, converts it to gray (as OpenCV's BGR2GRAY, to the bit) and runs the leading
 /// plain stages of `options.stages`, stopping at the first code read or the first stage that is
-/// not plain.
+/// not plain. An image with a side under kMinSide runs no stage (`next` is past the last).
 Result<PartialScan, ScanError> scan_plain(const ImageView& image, const ScanOptions& options);
 
 /// Runs the stages of `options.stages` from `partial.next` on, on `partial.gray` (OpenCV), unless

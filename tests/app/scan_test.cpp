@@ -223,13 +223,36 @@ TEST_CASE("bad images are refused with a reason, without touching the pixels") {
         scan::ScanError::kTooLarge);
   for (auto e : {scan::ScanError::kEmpty, scan::ScanError::kTooLarge, scan::ScanError::kBadLayout})
     CHECK_FALSE(scan::error_text(e).empty());
-  // Tiny but valid images are scanned and yield nothing.
+  // Tiny but valid images yield nothing, and below kMinSide no stage runs on them.
   auto tiny = scan::scan({px, 1, 1, 0, scan::PixelFormat::kGray8});
   REQUIRE(tiny.ok());
   CHECK(tiny->codes.empty());
+  CHECK(tiny->tried.empty());
   auto row = scan::scan({px, 16, 1, 0, scan::PixelFormat::kGray8});
   REQUIRE(row.ok());
   CHECK(row->codes.empty());
+  CHECK(row->tried.empty());
+  auto narrow = scan::scan({px, scan::kMinSide - 1, 200, 0, scan::PixelFormat::kGray8});
+  REQUIRE(narrow.ok());
+  CHECK(narrow->tried.empty());
+  auto least = scan::scan({px, scan::kMinSide, scan::kMinSide, 0, scan::PixelFormat::kGray8});
+  REQUIRE(least.ok());
+  CHECK(least->codes.empty());
+  CHECK(least->tried == scan::default_stages());
+}
+
+TEST_CASE("the smallest code a frame can hold, one pixel per module, is read") {
+  // A version 1 code at one pixel per module fills a kMinSide-pixel frame; with a quiet zone
+  // it is the smallest image anything is read from.
+  cv::Mat modules = kiosk::sim::scene::qr_modules("P<CHN");
+  REQUIRE(modules.cols == scan::kMinSide);
+  cv::Mat img(modules.rows + 8, modules.cols + 8, CV_8U, cv::Scalar(255));
+  modules.copyTo(img(cv::Rect(4, 4, modules.cols, modules.rows)));
+  auto r = scan::scan(
+      {img.data, img.cols, img.rows, static_cast<int>(img.step[0]), scan::PixelFormat::kGray8});
+  REQUIRE(r.ok());
+  REQUIRE(r->codes.size() == 1);
+  CHECK(r->codes.front().text == "P<CHN");
 }
 
 TEST_CASE("a stage the budget cannot afford is skipped, never the first stage") {
