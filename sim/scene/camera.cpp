@@ -213,14 +213,14 @@ void motion_blur(Capture& c, double length, double angle) {
   cv::filter2D(c.frame, c.frame, -1, k, cv::Point(-1, -1), 0, cv::BORDER_REPLICATE);
 }
 
-void low_light(Capture& c, Rng& rng) {
+void low_light(Capture& c, Rng& rng, Rng& noise) {
   // A dim room: a fifth of the light, then the sensor's gain brings it half way back up, raising
   // the noise with it.
   double light = rng.uniform(0.1, 0.25);
   double gain = rng.uniform(1.5, 2.5);
   cv::Mat f;
   c.frame.convertTo(f, CV_32FC3, light);
-  cv::Mat n = gaussian_field(c.frame.size(), rng) * rng.uniform(1.5, 3.0);
+  cv::Mat n = gaussian_field(c.frame.size(), noise) * rng.uniform(1.5, 3.0);
   cv::Mat n3;
   cv::merge(std::vector<cv::Mat>{n, n, n}, n3);
   f = (f + n3) * gain;

@@ -41,8 +41,9 @@ void add_glare(Capture& c, Rng& rng);        ///< a ceiling light mirrored in th
 void add_moire(Capture& c, Rng& rng);        ///< screen pixel grid beating with the sensor's
 void defocus(Capture& c, double sigma);      ///< out of focus
 void motion_blur(Capture& c, double length, double angle);  ///< a moving hand
-void low_light(Capture& c, Rng& rng);                       ///< dark room: low signal, high gain
-void sensor_noise(Capture& c, double sigma, Rng& rng);      ///< shot and read noise
-void jpeg_roundtrip(Capture& c, int quality);               ///< the camera's MJPG compression
+/// A dark room: low signal, high gain; the light from `rng`, the noise from `noise`.
+void low_light(Capture& c, Rng& rng, Rng& noise);
+void sensor_noise(Capture& c, double sigma, Rng& rng);  ///< shot and read noise
+void jpeg_roundtrip(Capture& c, int quality);           ///< the camera's MJPG compression
 
 }  // namespace kiosk::sim::scene

@@ -83,7 +83,13 @@ std::string scene_folder(const SceneSpec& spec) {
   return std::string(degradation_name(spec.degradation));
 }
 
-Scene render_scene(const SceneSpec& spec, Rng& rng) {
+namespace {
+
+// One frame: everything from `rng` when `frame_rng` is null (render_scene); otherwise the tremor
+// and the noise from `frame_rng`.
+Scene render_frame(const SceneSpec& spec, Rng& rng, Rng* frame_rng, Tremor tremor) {
+  // What one frame of a take draws for itself: from rng itself when there is no take.
+  Rng& own = frame_rng ? *frame_rng : rng;
   Scene out;
   cv::Mat background = counter_background(spec.size, rng);
   Capture c;
@@ -124,6 +130,12 @@ Scene render_scene(const SceneSpec& spec, Rng& rng) {
     double my = std::min(half, spec.size.height / 2.0 - 1);
     pose.centre = cv::Point2f(static_cast<float>(rng.uniform(mx, spec.size.width - mx)),
                               static_cast<float>(rng.uniform(my, spec.size.height - my)));
+    if (frame_rng) {
+      // The hand's tremor between frames of a take.
+      pose.centre += cv::Point2f(static_cast<float>(own.uniform(-tremor.px, tremor.px)),
+                                 static_cast<float>(own.uniform(-tremor.px, tremor.px)));
+      pose.roll_deg += own.uniform(-tremor.deg, tremor.deg);
+    }
     c = place(doc, doc_px, pose, background);
     if (doc.has_code) out.code = c.code;
   }
@@ -149,12 +161,28 @@ Scene render_scene(const SceneSpec& spec, Rng& rng) {
     default:
       break;
   }
-  if (spec.degradation == Degradation::kLowLight) low_light(c, rng);
+  if (spec.degradation == Degradation::kLowLight) low_light(c, rng, own);
   sensor_noise(c, spec.degradation == Degradation::kNoise ? rng.uniform(8, 18) : rng.uniform(1, 3),
-               rng);
+               own);
   jpeg_roundtrip(c, static_cast<int>(rng.uniform(70, 95)));
   out.frame = c.frame;
   out.text = spec.text;
+  return out;
+}
+
+}  // namespace
+
+Scene render_scene(const SceneSpec& spec, Rng& rng) {
+  return render_frame(spec, rng, nullptr, {});
+}
+
+std::vector<Scene> render_take(const SceneSpec& spec, const Rng& rng, int frames, Tremor tremor) {
+  std::vector<Scene> out;
+  for (int i = 0; i < frames; ++i) {
+    Rng r = rng;  // the same draws for what the take holds still
+    Rng f = rng.fork("frame " + std::to_string(i));
+    out.push_back(render_frame(spec, r, i == 0 ? nullptr : &f, tremor));
+  }
   return out;
 }
 

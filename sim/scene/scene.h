@@ -55,6 +55,20 @@ struct Scene {
 /// Renders one scene; everything random is drawn from `rng`.
 Scene render_scene(const SceneSpec& spec, Rng& rng);
 
+/// The hand's tremor between two frames of a take: the code's centre moves up to `px` pixels each
+/// way, and it turns up to `deg` degrees. {0, 0}: a carrier lying still on the counter.
+struct Tremor {
+  double px = 0.75;
+  double deg = 0.2;
+};
+
+/// `frames` consecutive frames of one scene held up to the camera (a take). The first is
+/// render_scene's frame. What the take holds still (the counter, the carrier, the pose, the light,
+/// the degradation) is drawn from `rng` as render_scene draws it, the same in every frame; each
+/// later frame draws its own tremor and sensor noise from a fork of `rng`.
+std::vector<Scene> render_take(const SceneSpec& spec, const Rng& rng, int frames,
+                               Tremor tremor = {});
+
 /// `count` scenes covering every carrier and every degradation that applies to it, about one in
 /// eight a negative (carriers without a code and the empty counter). Texts are taken in turn from
 /// `texts`, or made with credential_like_text when it is empty.

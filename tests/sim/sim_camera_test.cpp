@@ -15,6 +15,7 @@
 #include <opencv2/videoio.hpp>
 
 #include "sim/camera/file_sources.h"
+#include "sim/scene/scene.h"
 #include "tests/drivers/temp_dir.h"
 
 using namespace kiosk;
@@ -489,4 +490,50 @@ TEST_CASE("folder: missing and empty folders are refused with the reason") {
   auto e = read_frames(*empty, 1);
   REQUIRE(e.end.has_value());
   CHECK(e.end->detail.find("no images in the folder") != std::string::npos);
+}
+
+TEST_CASE("take: consecutive frames of one held code, each with its own noise and tremor") {
+  namespace sc = sim::scene;
+  sc::SceneSpec spec;
+  spec.carrier = sc::Carrier::kLetter;
+  spec.degradation = sc::Degradation::kClean;
+  spec.text = "WPNL:TAKE-TEST-0001";
+  const sim::Rng rng(42);
+  auto centre = [](const sc::Scene& s) {
+    cv::Point2f c(0, 0);
+    for (const auto& p : *s.code)
+      c += p * 0.25f;
+    return c;
+  };
+  sim::Rng once = rng;
+  sc::Scene alone = sc::render_scene(spec, once);
+  auto take = sc::render_take(spec, rng, 3);
+  REQUIRE(take.size() == 3);
+  // The first frame is render_scene's, to the bit.
+  CHECK(cv::norm(take[0].frame, alone.frame, cv::NORM_INF) == 0);
+  for (const auto& f : take) {
+    REQUIRE(f.code);
+    CHECK(decode_qr(f.frame) == spec.text);
+    CHECK(f.text == spec.text);
+  }
+  // Each later frame has its own noise and tremor, within the tremor's bounds.
+  CHECK(cv::norm(take[1].frame, take[0].frame, cv::NORM_L1) > 0);
+  CHECK(cv::norm(take[2].frame, take[1].frame, cv::NORM_L1) > 0);
+  const double reach = sc::Tremor{}.px * std::sqrt(2.0) + 1e-3;
+  bool moved = false;
+  for (std::size_t k = 1; k < take.size(); ++k) {
+    double d = cv::norm(centre(take[k]) - centre(take[0]));
+    CHECK(d <= reach);
+    moved |= d > 0.01;
+  }
+  CHECK(moved);
+  // Lying still: the same corners in every frame, only the noise differs.
+  auto still = sc::render_take(spec, rng, 3, {0, 0});
+  for (const auto& f : still) {
+    for (std::size_t i = 0; i < 4; ++i) {
+      CHECK((*f.code)[i].x == (*still[0].code)[i].x);
+      CHECK((*f.code)[i].y == (*still[0].code)[i].y);
+    }
+  }
+  CHECK(cv::norm(still[1].frame, still[0].frame, cv::NORM_L1) > 0);
 }
