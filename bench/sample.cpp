@@ -22,7 +22,7 @@ std::vector<Sample> load_samples(const std::string& root) {
       std::cerr << "cannot read " << li.path << "\n";
       continue;
     }
-    out.push_back({li.folder, li.name, std::move(m), li.expected, std::nullopt});
+    out.push_back({li.folder, li.name, std::move(m), li.expected, std::nullopt, {}});
   }
   return out;
 }

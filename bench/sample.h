@@ -18,6 +18,9 @@ struct Sample {
   cv::Mat image;  ///< BGR or gray
   std::string expected;
   std::optional<scan::Region> hint;
+  /// A rendered scene's next frames: the same code held up a frame and two frames later, each
+  /// with its own tremor and sensor noise (sim::scene::render_take). Empty for a photo.
+  std::vector<cv::Mat> later;
 };
 
 /// A non-owning scan view of `m` (8-bit gray or BGR).
@@ -28,8 +31,9 @@ scan::ImageView view_of(const cv::Mat& m);
 std::vector<Sample> load_samples(const std::string& root);
 
 /// `count` rendered kiosk scenes (sim/scene), deterministic by `seed`: every carrier and
-/// degradation, about one in eight a negative. Each folder is a degradation.
-std::vector<Sample> scene_samples(std::uint64_t seed, int count);
+/// degradation, about one in eight a negative. Each folder is a degradation. Each sample's image
+/// is the first frame of a take of `frames`, the others in `later`.
+std::vector<Sample> scene_samples(std::uint64_t seed, int count, int frames = 1);
 
 /// The stage list "direct,invert,..." as stages; nullopt on an unknown name.
 std::optional<std::vector<scan::Stage>> parse_stages(const std::string& list);

@@ -6,7 +6,7 @@
 
 namespace kiosk::bench {
 
-std::vector<Sample> scene_samples(std::uint64_t seed, int count) {
+std::vector<Sample> scene_samples(std::uint64_t seed, int count, int frames) {
   using namespace kiosk::sim::scene;
   kiosk::sim::Rng root(seed);
   kiosk::sim::Rng plan_rng = root.fork("plan");
@@ -14,7 +14,8 @@ std::vector<Sample> scene_samples(std::uint64_t seed, int count) {
   std::vector<Sample> out;
   for (std::size_t i = 0; i < plan.size(); ++i) {
     kiosk::sim::Rng r = root.fork("scene " + std::to_string(i));
-    Scene s = render_scene(plan[i], r);
+    std::vector<Scene> take = render_take(plan[i], r, std::max(frames, 1));
+    const Scene& s = take.front();
     Sample sample;
     sample.folder = scene_folder(plan[i]);
     sample.name = std::to_string(i) + "-" +
@@ -34,6 +35,8 @@ std::vector<Sample> scene_samples(std::uint64_t seed, int count) {
           scan::Region{static_cast<int>(x0), static_cast<int>(y0),
                        static_cast<int>(std::ceil(x1 - x0)), static_cast<int>(std::ceil(y1 - y0))};
     }
+    for (std::size_t k = 1; k < take.size(); ++k)
+      sample.later.push_back(take[k].frame);
     out.push_back(std::move(sample));
   }
   return out;
