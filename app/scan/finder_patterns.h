@@ -3,6 +3,7 @@
 // break ZXing-C++ 1.4's 1:1:3:1:1 line scans. Not a public header (it uses cv::Mat).
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -15,10 +16,32 @@ struct FinderPattern {
   std::vector<cv::Point> outline;  ///< the outer boundary of the dark ring
 };
 
+/// How hard to look.
+enum class FinderSearch : std::uint8_t {
+  /// Camera frames are filtered or reduced first (finder_patterns.cpp says how): sensor noise
+  /// would otherwise make tens of thousands of specks to trace. That also erases the rings of a
+  /// far code, under about 2 pixels per module.
+  kQuick,
+  /// As kQuick; then, when the frame is quiet (noise_level at most kQuietNoise), the frame
+  /// traced as it is, at full size, in a window of a few modules of a far code: up to max_count
+  /// more finders, the far code's.
+  kFine,
+};
+
+/// The noise of a camera frame in grey levels: the median of the absolute second difference
+/// along every fourth row, scaled to a standard deviation (for white noise of deviation s it is
+/// about s). Edges are few against flat surfaces, so they move the median little.
+double noise_level(const cv::Mat& gray);
+
+/// The noise_level at most which kFine traces a frame unfiltered. On the rendered kiosk scenes
+/// (bench/fusion_probe): frames with mild sensor noise 0 to 4.3 (the far codes up to 4.3), a
+/// dark room at high gain up to 5.5, strong sensor noise 11.5.
+inline constexpr double kQuietNoise = 5.0;
+
 /// The finder patterns of dark-on-light codes in `gray` (8-bit, one channel). At most
-/// `max_count`, largest first: a cluttered frame cannot make the caller's work grow without
-/// bound. Camera frames are filtered or reduced first (finder_patterns.cpp says how): sensor
-/// noise would otherwise make tens of thousands of specks to trace.
-std::vector<FinderPattern> find_finder_patterns(const cv::Mat& gray, std::size_t max_count);
+/// `max_count` from each search (kQuick: one; kFine: two), largest first: a cluttered frame
+/// cannot make the caller's work grow without bound.
+std::vector<FinderPattern> find_finder_patterns(const cv::Mat& gray, std::size_t max_count,
+                                                FinderSearch how = FinderSearch::kQuick);
 
 }  // namespace kiosk::scan::detail

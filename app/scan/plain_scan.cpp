@@ -109,6 +109,8 @@ std::string_view stage_name(Stage stage) {
       return "deblur";
     case Stage::kWarpedDeep:
       return "warped_deep";
+    case Stage::kWarpedFar:
+      return "warped_far";
   }
   return "unknown";
 }
@@ -118,11 +120,11 @@ std::vector<Stage> default_stages() {
   // each fallback reads codes the stages before it miss, cheapest per code read first; the
   // enlargement, our own warped grid and the deconvolution, the costliest, last; the deep warped
   // grid after them (two corpus photos no other stage reads, four times the warped stage's
-  // cost). Downscale, denoise and fixed threshold read nothing that these do not, so they are
-  // left out.
-  return {Stage::kDirect, Stage::kHint,      Stage::kInvert,  Stage::kGlobalHistogram,
-          Stage::kClahe,  Stage::kSharpen,   Stage::kUpscale, Stage::kWarped,
-          Stage::kDeblur, Stage::kWarpedDeep};
+  // cost); the far-code search last. Downscale, denoise and fixed threshold read nothing that
+  // these do not, so they are left out.
+  return {Stage::kDirect, Stage::kHint,       Stage::kInvert,   Stage::kGlobalHistogram,
+          Stage::kClahe,  Stage::kSharpen,    Stage::kUpscale,  Stage::kWarped,
+          Stage::kDeblur, Stage::kWarpedDeep, Stage::kWarpedFar};
 }
 
 std::vector<Stage> rotated_stages(const std::vector<Stage>& stages, std::uint64_t frame) {
@@ -137,6 +139,7 @@ std::vector<Stage> rotated_stages(const std::vector<Stage>& stages, std::uint64_
 std::vector<Stage> camera_stages() {
   std::vector<Stage> out = default_stages();
   std::erase(out, Stage::kDeblur);
+  std::erase(out, Stage::kWarpedFar);
   return out;
 }
 
@@ -144,7 +147,7 @@ std::vector<Stage> all_stages() {
   return {Stage::kDirect,          Stage::kHint,           Stage::kInvert,  Stage::kClahe,
           Stage::kUpscale,         Stage::kDownscale,      Stage::kSharpen, Stage::kDenoise,
           Stage::kGlobalHistogram, Stage::kFixedThreshold, Stage::kWarped,  Stage::kDeblur,
-          Stage::kWarpedDeep};
+          Stage::kWarpedDeep,      Stage::kWarpedFar};
 }
 
 Region bounding_region(const Code& code) {

@@ -73,7 +73,8 @@ std::vector<Code> run_stage(Stage stage, const cv::Mat& gray, const ScanOptions&
     case Stage::kFixedThreshold:
       return read_qr(gray, Binarizer::kFixedThreshold, id, stage);
     case Stage::kWarped:
-    case Stage::kWarpedDeep: {
+    case Stage::kWarpedDeep:
+    case Stage::kWarpedFar: {
       auto codes = detail::read_warped(gray, stage);
       if (codes.empty() && std::max(gray.cols, gray.rows) <= kWarpedEnlargeMaxSide) {
         Prepared p = detail::enlarged(gray, 2.0);

@@ -37,6 +37,10 @@ enum class Stage : std::uint8_t {
   kWarpedDeep,       ///< the warped stage searching further (one version more, alignment
                      ///< patterns up to six modules off, the timing patterns as control points,
                      ///< a grid bent by local planes): a curled page at 2-3 pixels per module
+  kWarpedFar,        ///< the deep warped stage on the finders of a far code too (modules of
+                     ///< 1.3 to 2 pixels), which the other stages' finder search filters away
+                     ///< from a camera frame; quiet frames only; not on the camera (20 to 30 ms
+                     ///< at 720p)
 };
 
 /// A short lower-case name ("direct", "invert", ...), for reports and JSON.
@@ -51,7 +55,8 @@ std::vector<Stage> default_stages();
 std::vector<Stage> rotated_stages(const std::vector<Stage>& stages, std::uint64_t frame);
 
 /// default_stages() without those too slow for a live camera frame (the deconvolution, 0.3 s at
-/// 720p): a hand that moved during one frame is still a few frames later.
+/// 720p; the far-code search, 20 to 30 ms): a hand that moved during one frame is still a few
+/// frames later.
 std::vector<Stage> camera_stages();
 
 /// Every stage, in declaration order: for measurement and tests.

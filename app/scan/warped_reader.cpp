@@ -374,7 +374,7 @@ std::vector<ControlPoint> timing_points(const cv::Mat& gray, const ModuleGrid& g
 // patterns, a wider and repeated search for the alignment patterns, control points along the
 // timing patterns and a grid bent by local planes. It costs several times as much per frame.
 std::optional<Code> read_triple(const cv::Mat& gray, const Triple& t, Stage stage) {
-  const bool deep = stage == Stage::kWarpedDeep;
+  const bool deep = stage == Stage::kWarpedDeep || stage == Stage::kWarpedFar;
   cv::Point2d a = t.tr->center - t.tl->center, b = t.bl->center - t.tl->center;
   double module = (t.tl->module + t.tr->module + t.bl->module) / 3.0;
   double span = (cv::norm(a) + cv::norm(b)) / 2 / module + 7;  // modules across the code
@@ -434,7 +434,9 @@ std::optional<Code> read_triple(const cv::Mat& gray, const Triple& t, Stage stag
 }
 
 std::vector<Code> read_polarity(const cv::Mat& gray, Stage stage) {
-  std::vector<FinderPattern> finders = find_finder_patterns(gray, kMaxFinders);
+  // The far stage also looks for a far code's finders, which the quick search filters away.
+  std::vector<FinderPattern> finders = find_finder_patterns(
+      gray, kMaxFinders, stage == Stage::kWarpedFar ? FinderSearch::kFine : FinderSearch::kQuick);
   std::vector<Code> codes;
   for (const Triple& t : find_triples(finders)) {
     // A triple whose corner finder lies inside a code already read is part of that code.

@@ -16,6 +16,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "app/json.h"
+#include "app/scan/finder_patterns.h"
 #include "app/scan/frame_budget.h"
 #include "app/scan/model1.h"
 #include "app/scan/read_qr.h"
@@ -670,9 +671,11 @@ TEST_CASE("the costly stages find nothing in a frame without a code") {
     cv::rectangle(m, {x + 2 * s / 7, y + 2 * s / 7, s - 4 * s / 7, s - 4 * s / 7}, cv::Scalar(20),
                   cv::FILLED);
   }
-  auto r = scan_with(m, {Stage::kWarped, Stage::kDeblur, Stage::kWarpedDeep});
+  const std::vector<Stage> costly = {Stage::kWarped, Stage::kDeblur, Stage::kWarpedDeep,
+                                     Stage::kWarpedFar};
+  auto r = scan_with(m, costly);
   CHECK(r.codes.empty());
-  CHECK(r.tried == std::vector<Stage>{Stage::kWarped, Stage::kDeblur, Stage::kWarpedDeep});
+  CHECK(r.tried == costly);
 }
 
 // ---- QR Code Model 1 ---------------------------------------------------------------------------
@@ -806,6 +809,7 @@ TEST_CASE("the deep warped stage reads the two curled photos the warped stage mi
     REQUIRE_FALSE(g.empty());
     std::vector<Stage> others = scan::all_stages();
     std::erase(others, Stage::kWarpedDeep);
+    std::erase(others, Stage::kWarpedFar);  // the deep stage with more finders
     std::erase(others, Stage::kHint);
     std::erase(others, Stage::kDeblur);  // 0.3 s a photo, and reads neither
     CHECK(scan_with(g, others).codes.empty());
@@ -915,4 +919,81 @@ TEST_CASE("the Model 1 bit stream: numeric, alphanumeric and byte segments; noth
   CHECK_FALSE(parse_model1_bits(stream().put(1, 4).put(3, 10).put(1000, 10).words, 1));
   CHECK_FALSE(parse_model1_bits(stream().put(0, 4).words, 1));
   CHECK_FALSE(parse_model1_bits({}, 1));
+}
+
+namespace {
+
+// A 1280x720 frame of a counter (grey 150) holding a white card with the code of `text`, drawn
+// at `module_px` pixels per module and turned by 10 degrees, with sensor noise of deviation
+// `noise` (fixed seed).
+cv::Mat far_code_frame(const std::string& text, double module_px, double noise) {
+  cv::Mat modules = kiosk::sim::scene::qr_modules(text);
+  REQUIRE_FALSE(modules.empty());
+  // The code with a quiet zone of 4 modules, at 8 pixels per module, then turned and shrunk.
+  cv::Mat big(modules.rows + 8, modules.cols + 8, CV_8U, cv::Scalar(255));
+  modules.copyTo(big(cv::Rect(4, 4, modules.cols, modules.rows)));
+  cv::resize(big, big, cv::Size(), 8, 8, cv::INTER_NEAREST);
+  cv::Mat frame(720, 1280, CV_8U, cv::Scalar(150));
+  double scale = module_px / 8;
+  cv::Mat m = cv::getRotationMatrix2D(cv::Point2d(big.cols / 2.0, big.rows / 2.0), 10, scale);
+  m.at<double>(0, 2) += 640 - big.cols / 2.0;
+  m.at<double>(1, 2) += 360 - big.rows / 2.0;
+  cv::warpAffine(big, frame, m, frame.size(), cv::INTER_AREA, cv::BORDER_TRANSPARENT);
+  cv::Mat n(frame.size(), CV_32F);
+  cv::RNG rng(7);
+  rng.fill(n, cv::RNG::NORMAL, 0, noise);
+  cv::Mat f;
+  frame.convertTo(f, CV_32F);
+  f += n;
+  f.convertTo(frame, CV_8U);
+  return frame;
+}
+
+}  // namespace
+
+TEST_CASE("noise level: a flat frame's sensor noise, in grey levels") {
+  for (double sigma : {0.0, 2.0, 6.0, 12.0}) {
+    CAPTURE(sigma);
+    cv::Mat f(720, 1280, CV_32F);
+    cv::RNG rng(11);
+    rng.fill(f, cv::RNG::NORMAL, 128, sigma);
+    cv::Mat g;
+    f.convertTo(g, CV_8U);
+    double level = scan::detail::noise_level(g);
+    CHECK(level >= sigma * 0.75 - 0.5);
+    CHECK(level <= sigma * 1.25 + 0.5);
+  }
+  // Edges are few: a frame of large shapes reads as quiet.
+  cv::Mat shapes(720, 1280, CV_8U, cv::Scalar(40));
+  cv::rectangle(shapes, cv::Rect(100, 100, 500, 300), cv::Scalar(220), cv::FILLED);
+  cv::circle(shapes, cv::Point(900, 400), 200, cv::Scalar(120), cv::FILLED);
+  CHECK(scan::detail::noise_level(shapes) < 1);
+  // Degenerate sizes: nothing to measure.
+  CHECK(scan::detail::noise_level(cv::Mat(1, 2, CV_8U, cv::Scalar(3))) == 0);
+  CHECK(scan::detail::noise_level(cv::Mat(5, 1, CV_8U, cv::Scalar(3))) == 0);
+}
+
+TEST_CASE(
+    "a far code: the fine finder search and the far stage read what the quick search erases") {
+  const std::string text = "WPC1:FAR-CODE-AT-1.6-PIXELS-PER-MODULE/0123456789";
+  cv::Mat quiet = far_code_frame(text, 1.6, 2);
+  namespace d = scan::detail;
+  // The quick search filters a 720p frame, which erases rings 1.6 pixels wide.
+  CHECK(d::find_finder_patterns(quiet, 12).size() < 3);
+  auto fine = d::find_finder_patterns(quiet, 12, d::FinderSearch::kFine);
+  // The code's three finders, at its module size (the search may find other rings too).
+  int at_module = 0;
+  for (const auto& f : fine)
+    at_module += f.module > 1.2f && f.module < 2.4f;
+  CHECK(at_module == 3);
+  CHECK(scan_with(quiet, {Stage::kWarped, Stage::kWarpedDeep}).codes.empty());
+  auto r = scan_with(quiet, {Stage::kWarpedFar});
+  REQUIRE(r.codes.size() == 1);
+  CHECK(r.codes[0].text == text);
+  // A noisy frame is not traced unfiltered (tens of thousands of specks): the fine search is
+  // then the quick one.
+  cv::Mat noisy = far_code_frame(text, 1.6, 12);
+  REQUIRE(d::noise_level(noisy) > d::kQuietNoise);
+  CHECK(d::find_finder_patterns(noisy, 12, d::FinderSearch::kFine).size() ==
+        d::find_finder_patterns(noisy, 12).size());
 }
