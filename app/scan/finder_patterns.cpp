@@ -144,7 +144,9 @@ double noise_level(const cv::Mat& gray) {
 std::vector<FinderPattern> find_finder_patterns(const cv::Mat& gray, std::size_t max_count,
                                                 FinderSearch how) {
   std::vector<FinderPattern> found = find_quick(gray, max_count);
-  if (how == FinderSearch::kQuick || noise_level(gray) > kQuietNoise) return found;
+  if (how == FinderSearch::kQuick || static_cast<long>(gray.total()) > kMaxFinePixels ||
+      noise_level(gray) > kQuietNoise)
+    return found;
   // A far code: its finders traced in the frame as it is, in a window of a few of its modules,
   // beside those found already (up to max_count more: the quick search may have filled its
   // share with other rings).

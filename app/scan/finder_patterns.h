@@ -22,9 +22,9 @@ enum class FinderSearch : std::uint8_t {
   /// would otherwise make tens of thousands of specks to trace. That also erases the rings of a
   /// far code, under about 2 pixels per module.
   kQuick,
-  /// As kQuick; then, when the frame is quiet (noise_level at most kQuietNoise), the frame
-  /// traced as it is, at full size, in a window of a few modules of a far code: up to max_count
-  /// more finders, the far code's.
+  /// As kQuick; then, when the frame is quiet (noise_level at most kQuietNoise) and at most
+  /// kMaxFinePixels, the frame traced as it is, at full size, in a window of a few modules of a
+  /// far code: up to max_count more finders, the far code's.
   kFine,
 };
 
@@ -37,6 +37,11 @@ double noise_level(const cv::Mat& gray);
 /// (bench/fusion_probe): frames with mild sensor noise 0 to 4.3 (the far codes up to 4.3), a
 /// dark room at high gain up to 5.5, strong sensor noise 11.5.
 inline constexpr double kQuietNoise = 5.0;
+
+/// The largest frame kFine traces unfiltered: a camera frame. Its cost grows with the ink's
+/// specks faster than with the pixels (a page of small print, no code: 50 ms at 1280x720,
+/// 0.2 to 0.4 s at 1920x1080, 26 s at 4096x3072); a photo that large shows a code bigger.
+inline constexpr long kMaxFinePixels = 1920L * 1080L;
 
 /// The finder patterns of dark-on-light codes in `gray` (8-bit, one channel). At most
 /// `max_count` from each search (kQuick: one; kFine: two), largest first: a cluttered frame

@@ -926,18 +926,19 @@ namespace {
 // A 1280x720 frame of a counter (grey 150) holding a white card with the code of `text`, drawn
 // at `module_px` pixels per module and turned by 10 degrees, with sensor noise of deviation
 // `noise` (fixed seed).
-cv::Mat far_code_frame(const std::string& text, double module_px, double noise) {
+cv::Mat far_code_frame(const std::string& text, double module_px, double noise,
+                       cv::Size size = {1280, 720}) {
   cv::Mat modules = kiosk::sim::scene::qr_modules(text);
   REQUIRE_FALSE(modules.empty());
   // The code with a quiet zone of 4 modules, at 8 pixels per module, then turned and shrunk.
   cv::Mat big(modules.rows + 8, modules.cols + 8, CV_8U, cv::Scalar(255));
   modules.copyTo(big(cv::Rect(4, 4, modules.cols, modules.rows)));
   cv::resize(big, big, cv::Size(), 8, 8, cv::INTER_NEAREST);
-  cv::Mat frame(720, 1280, CV_8U, cv::Scalar(150));
+  cv::Mat frame(size, CV_8U, cv::Scalar(150));
   double scale = module_px / 8;
   cv::Mat m = cv::getRotationMatrix2D(cv::Point2d(big.cols / 2.0, big.rows / 2.0), 10, scale);
-  m.at<double>(0, 2) += 640 - big.cols / 2.0;
-  m.at<double>(1, 2) += 360 - big.rows / 2.0;
+  m.at<double>(0, 2) += size.width / 2.0 - big.cols / 2.0;
+  m.at<double>(1, 2) += size.height / 2.0 - big.rows / 2.0;
   cv::warpAffine(big, frame, m, frame.size(), cv::INTER_AREA, cv::BORDER_TRANSPARENT);
   cv::Mat n(frame.size(), CV_32F);
   cv::RNG rng(7);
@@ -996,4 +997,9 @@ TEST_CASE(
   REQUIRE(d::noise_level(noisy) > d::kQuietNoise);
   CHECK(d::find_finder_patterns(noisy, 12, d::FinderSearch::kFine).size() ==
         d::find_finder_patterns(noisy, 12).size());
+  // Nor a frame larger than a camera's: its cost grows faster than its pixels.
+  cv::Mat large = far_code_frame(text, 1.6, 2, {2048, 1152});
+  REQUIRE(static_cast<long>(large.total()) > d::kMaxFinePixels);
+  CHECK(d::find_finder_patterns(large, 12, d::FinderSearch::kFine).size() ==
+        d::find_finder_patterns(large, 12).size());
 }
