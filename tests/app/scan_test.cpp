@@ -233,10 +233,12 @@ TEST_CASE("bad images are refused with a reason, without touching the pixels") {
   REQUIRE(row.ok());
   CHECK(row->codes.empty());
   CHECK(row->tried.empty());
-  auto narrow = scan::scan({px, scan::kMinSide - 1, 200, 0, scan::PixelFormat::kGray8});
+  std::vector<std::uint8_t> blank(static_cast<std::size_t>(scan::kMinSide) * 200, 0);
+  auto narrow = scan::scan({blank.data(), scan::kMinSide - 1, 200, 0, scan::PixelFormat::kGray8});
   REQUIRE(narrow.ok());
   CHECK(narrow->tried.empty());
-  auto least = scan::scan({px, scan::kMinSide, scan::kMinSide, 0, scan::PixelFormat::kGray8});
+  auto least =
+      scan::scan({blank.data(), scan::kMinSide, scan::kMinSide, 0, scan::PixelFormat::kGray8});
   REQUIRE(least.ok());
   CHECK(least->codes.empty());
   CHECK(least->tried == scan::default_stages());
