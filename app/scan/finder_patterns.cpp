@@ -33,12 +33,10 @@ constexpr int kSearchSide = 1400;
 constexpr int kReducedSide = 1000;
 // The fine search's window: about four modules of a far code (1.3 to 2 pixels each), so that
 // its finders' rings stand out of their surroundings; a window of a tenth of the frame averages
-// them away. On the rendered scenes' far codes the far stage alone reads 20 of 24 frames so,
-// 6 with the quick search's window (bench/decode_rate --ablation; 5 to 21 pixels measured).
+// them away. On the 24 frames of the rendered scenes' far-code takes (render_take, seed 1) the
+// far stage alone read 20 with this window, 6 with the quick search's (72 pixels at 720p); 5 to
+// 21 pixels were tried, with a probe that was not kept (session 9's note on issue 14).
 constexpr int kFineBlock = 7;
-
-// The kQuick search.
-std::vector<FinderPattern> find_quick(const cv::Mat& gray, std::size_t max_count);
 
 double area(const std::vector<cv::Point>& contour) {
   return std::abs(cv::contourArea(contour));
@@ -116,53 +114,7 @@ std::vector<FinderPattern> trace(const cv::Mat& ink, std::size_t max_count) {
   return out;
 }
 
-}  // namespace
-
-double noise_level(const cv::Mat& gray) {
-  CV_Assert(gray.type() == CV_8UC1);
-  // A histogram of |2p - left - right| (0 to 510) over every fourth row.
-  std::array<std::uint32_t, 511> hist{};
-  std::uint64_t n = 0;
-  for (int y = 0; y < gray.rows; y += 4) {
-    const std::uint8_t* row = gray.ptr<std::uint8_t>(y);
-    for (int x = 1; x + 1 < gray.cols; ++x) {
-      int d = 2 * row[x] - row[x - 1] - row[x + 1];
-      ++hist[static_cast<std::size_t>(d < 0 ? -d : d)];
-      ++n;
-    }
-  }
-  if (n == 0) return 0;
-  std::uint64_t seen = 0;
-  std::size_t median = 0;
-  while (median < hist.size() && (seen += hist[median]) * 2 < n)
-    ++median;
-  // For white noise of deviation s the second difference has deviation s*sqrt(6), and the
-  // median of its absolute value is 0.6745 of that.
-  return static_cast<double>(median) / (0.6745 * std::sqrt(6.0));
-}
-
-std::vector<FinderPattern> find_finder_patterns(const cv::Mat& gray, std::size_t max_count,
-                                                FinderSearch how) {
-  std::vector<FinderPattern> found = find_quick(gray, max_count);
-  if (how == FinderSearch::kQuick || static_cast<long>(gray.total()) > kMaxFinePixels ||
-      noise_level(gray) > kQuietNoise)
-    return found;
-  // A far code: its finders traced in the frame as it is, in a window of a few of its modules,
-  // beside those found already (up to max_count more: the quick search may have filled its
-  // share with other rings).
-  const std::size_t quick = found.size();
-  for (FinderPattern& f : trace(ink_of(gray, kFineBlock), max_count)) {
-    bool seen = false;
-    for (std::size_t i = 0; i < quick; ++i)
-      if (cv::norm(f.center - found[i].center) < 2 * std::max(f.module, found[i].module))
-        seen = true;
-    if (!seen) found.push_back(std::move(f));
-  }
-  return found;
-}
-
-namespace {
-
+// The kQuick search.
 std::vector<FinderPattern> find_quick(const cv::Mat& gray, std::size_t max_count) {
   int side = std::max(gray.cols, gray.rows);
   if (side <= kSmallSide) return trace(ink_of(gray, block_for(gray)), max_count);
@@ -214,5 +166,48 @@ std::vector<FinderPattern> find_quick(const cv::Mat& gray, std::size_t max_count
 }
 
 }  // namespace
+
+double noise_level(const cv::Mat& gray) {
+  CV_Assert(gray.type() == CV_8UC1);
+  // A histogram of |2p - left - right| (0 to 510) over every fourth row.
+  std::array<std::uint32_t, 511> hist{};
+  std::uint64_t n = 0;
+  for (int y = 0; y < gray.rows; y += 4) {
+    const std::uint8_t* row = gray.ptr<std::uint8_t>(y);
+    for (int x = 1; x + 1 < gray.cols; ++x) {
+      int d = 2 * row[x] - row[x - 1] - row[x + 1];
+      ++hist[static_cast<std::size_t>(d < 0 ? -d : d)];
+      ++n;
+    }
+  }
+  if (n == 0) return 0;
+  std::uint64_t seen = 0;
+  std::size_t median = 0;
+  while (median < hist.size() && (seen += hist[median]) * 2 < n)
+    ++median;
+  // For white noise of deviation s the second difference has deviation s*sqrt(6), and the
+  // median of its absolute value is 0.6745 of that.
+  return static_cast<double>(median) / (0.6745 * std::sqrt(6.0));
+}
+
+std::vector<FinderPattern> find_finder_patterns(const cv::Mat& gray, std::size_t max_count,
+                                                FinderSearch how) {
+  std::vector<FinderPattern> found = find_quick(gray, max_count);
+  if (how == FinderSearch::kQuick || static_cast<long>(gray.total()) > kMaxFinePixels ||
+      noise_level(gray) > kQuietNoise)
+    return found;
+  // A far code: its finders traced in the frame as it is, in a window of a few of its modules,
+  // beside those found already (up to max_count more: the quick search may have filled its
+  // share with other rings).
+  const std::size_t quick = found.size();
+  for (FinderPattern& f : trace(ink_of(gray, kFineBlock), max_count)) {
+    bool seen = false;
+    for (std::size_t i = 0; i < quick; ++i)
+      if (cv::norm(f.center - found[i].center) < 2 * std::max(f.module, found[i].module))
+        seen = true;
+    if (!seen) found.push_back(std::move(f));
+  }
+  return found;
+}
 
 }  // namespace kiosk::scan::detail

@@ -33,9 +33,9 @@ enum class FinderSearch : std::uint8_t {
 /// about s). Edges are few against flat surfaces, so they move the median little.
 double noise_level(const cv::Mat& gray);
 
-/// The noise_level at most which kFine traces a frame unfiltered. On the rendered kiosk scenes
-/// (bench/fusion_probe): frames with mild sensor noise 0 to 4.3 (the far codes up to 4.3), a
-/// dark room at high gain up to 5.5, strong sensor noise 11.5.
+/// The noise_level at most which kFine traces a frame unfiltered. Measured on rendered kiosk
+/// scenes (seed 1) with a probe that was not kept: frames with mild sensor noise 0 to 4.3 (the
+/// far codes up to 4.3), a dark room at high gain up to 5.5, strong sensor noise 11.5.
 inline constexpr double kQuietNoise = 5.0;
 
 /// The largest frame kFine traces unfiltered: a camera frame. Its cost grows with the ink's

@@ -55,7 +55,7 @@ std::vector<Stage> default_stages();
 std::vector<Stage> rotated_stages(const std::vector<Stage>& stages, std::uint64_t frame);
 
 /// default_stages() without those too slow for a live camera frame (the deconvolution, 0.3 s at
-/// 720p; the far-code search, 20 to 30 ms): a hand that moved during one frame is still a few
+/// 720p; the far-code search, 20 to 50 ms): a hand that moved during one frame is still a few
 /// frames later.
 std::vector<Stage> camera_stages();
 

@@ -247,15 +247,11 @@ TEST_CASE("bad images are refused with a reason, without touching the pixels") {
 TEST_CASE("the smallest code a frame can hold, one pixel per module, is read") {
   // A version 1 code at one pixel per module fills a kMinSide-pixel frame; with a quiet zone
   // it is the smallest image anything is read from.
-  cv::Mat modules = kiosk::sim::scene::qr_modules("P<CHN");
-  REQUIRE(modules.cols == scan::kMinSide);
-  cv::Mat img(modules.rows + 8, modules.cols + 8, CV_8U, cv::Scalar(255));
-  modules.copyTo(img(cv::Rect(4, 4, modules.cols, modules.rows)));
-  auto r = scan::scan(
-      {img.data, img.cols, img.rows, static_cast<int>(img.step[0]), scan::PixelFormat::kGray8});
-  REQUIRE(r.ok());
-  REQUIRE(r->codes.size() == 1);
-  CHECK(r->codes.front().text == "P<CHN");
+  Flat f = flat_code("P<CHN", 1);
+  REQUIRE(f.code.width == scan::kMinSide);
+  auto r = scan_with(f.image, scan::default_stages());
+  REQUIRE(r.codes.size() == 1);
+  CHECK(r.codes.front().text == "P<CHN");
 }
 
 TEST_CASE("a stage the budget cannot afford is skipped, never the first stage") {
@@ -925,17 +921,13 @@ TEST_CASE("the Model 1 bit stream: numeric, alphanumeric and byte segments; noth
 
 namespace {
 
-// A 1280x720 frame of a counter (grey 150) holding a white card with the code of `text`, drawn
-// at `module_px` pixels per module and turned by 10 degrees, with sensor noise of deviation
-// `noise` (fixed seed).
+// A frame of `size` showing a counter (grey 150) and in its middle the code of `text` with its
+// white quiet zone, at `module_px` pixels per module and turned by 10 degrees, with sensor noise
+// of deviation `noise` (fixed seed).
 cv::Mat far_code_frame(const std::string& text, double module_px, double noise,
                        cv::Size size = {1280, 720}) {
-  cv::Mat modules = kiosk::sim::scene::qr_modules(text);
-  REQUIRE_FALSE(modules.empty());
-  // The code with a quiet zone of 4 modules, at 8 pixels per module, then turned and shrunk.
-  cv::Mat big(modules.rows + 8, modules.cols + 8, CV_8U, cv::Scalar(255));
-  modules.copyTo(big(cv::Rect(4, 4, modules.cols, modules.rows)));
-  cv::resize(big, big, cv::Size(), 8, 8, cv::INTER_NEAREST);
+  // Drawn at 8 pixels per module, then turned and shrunk.
+  cv::Mat big = flat_code(text, 8).image;
   cv::Mat frame(size, CV_8U, cv::Scalar(150));
   double scale = module_px / 8;
   cv::Mat m = cv::getRotationMatrix2D(cv::Point2d(big.cols / 2.0, big.rows / 2.0), 10, scale);
