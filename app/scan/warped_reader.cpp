@@ -155,17 +155,32 @@ std::optional<cv::Point2d> locate_alignment(const cv::Mat& gray, const ModuleGri
   return found;
 }
 
-// The mean brightness of each module, sampled through `grid` at its centre moved by `shift`
-// modules and at `spread` modules around that; empty when the code leaves the image.
-cv::Mat sample_modules(const cv::Mat& gray, const ModuleGrid& grid, int dim, double spread,
-                       cv::Point2d shift) {
+// Where `grid` puts each module's centre, moved by `shift` modules (row-major, dim x dim).
+std::vector<cv::Point2d> module_centres(const ModuleGrid& grid, int dim, cv::Point2d shift) {
+  std::vector<cv::Point2d> c;
+  c.reserve(static_cast<std::size_t>(dim) * static_cast<std::size_t>(dim));
+  for (int y = 0; y < dim; ++y)
+    for (int x = 0; x < dim; ++x)
+      c.push_back(grid.to_pixel(cv::Point2d(x + 0.5, y + 0.5) + shift));
+  return c;
+}
+
+// The mean brightness of each module, sampled at its centre (`centres`, module_centres' for the
+// same shift) and at `spread` modules around that; empty when the code leaves the image. A
+// spread of 0 samples the centre five times over, as a wider one samples five points, and maps
+// no further points: a bent grid's map costs a sum over all its control points.
+cv::Mat sample_modules(const cv::Mat& gray, const ModuleGrid& grid, int dim,
+                       const std::vector<cv::Point2d>& centres, double spread, cv::Point2d shift) {
   cv::Mat v(dim, dim, CV_64F);
   for (int y = 0; y < dim; ++y)
     for (int x = 0; x < dim; ++x) {
       cv::Point2d m = cv::Point2d(x + 0.5, y + 0.5) + shift;
-      cv::Point2d c = grid.to_pixel(m);
-      cv::Point2d du = (grid.to_pixel(m + cv::Point2d(spread, 0)) - c);
-      cv::Point2d dv = (grid.to_pixel(m + cv::Point2d(0, spread)) - c);
+      cv::Point2d c = centres[static_cast<std::size_t>(y * dim + x)];
+      cv::Point2d du, dv;
+      if (spread != 0) {
+        du = grid.to_pixel(m + cv::Point2d(spread, 0)) - c;
+        dv = grid.to_pixel(m + cv::Point2d(0, spread)) - c;
+      }
       double sum = 0;
       for (cv::Point2d p : {c, c + du, c - du, c + dv, c - dv}) {
         double s = sample(gray, p);
@@ -240,8 +255,9 @@ double timing_contrast(const cv::Mat& gray, const ModuleGrid& grid, int dim, dou
 // The modules sampled through `grid` moved by `shift`, rendered and read (see decode).
 std::optional<std::string> decode_at(const cv::Mat& gray, const ModuleGrid& grid, int dim,
                                      cv::Point2d shift) {
+  const std::vector<cv::Point2d> centres = module_centres(grid, dim, shift);
   for (double spread : {0.25, 0.0}) {
-    cv::Mat v = sample_modules(gray, grid, dim, spread, shift);
+    cv::Mat v = sample_modules(gray, grid, dim, centres, spread, shift);
     if (v.empty()) return std::nullopt;
     for (Threshold how : {Threshold::kLocalMidrange, Threshold::kLocalMean, Threshold::kGlobal}) {
       cv::Mat dark = threshold_modules(v, how);
