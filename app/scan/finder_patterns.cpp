@@ -50,6 +50,17 @@ cv::Mat ink_of(const cv::Mat& gray, int block) {
   return ink;
 }
 
+// `ink` without its one-pixel specks (ink with no ink among its eight neighbours). Such a speck
+// has no area and no hole, so it can be neither a finder nor any part of one, and tracing gives
+// the same finders; but in a noisy frame the specks are most of what there is to trace.
+cv::Mat without_specks(cv::Mat ink) {
+  cv::Mat count;
+  // The ink in each 3x3 window (255 a pixel), the pixel itself included.
+  cv::boxFilter(ink, count, CV_16U, cv::Size(3, 3), cv::Point(-1, -1), false, cv::BORDER_CONSTANT);
+  ink.setTo(0, count <= 255);
+  return ink;
+}
+
 int block_for(const cv::Mat& gray) {
   return std::max(15, std::min(gray.cols, gray.rows) / 10);
 }
@@ -200,7 +211,7 @@ std::vector<FinderPattern> find_finder_patterns(const cv::Mat& gray, std::size_t
   // beside those found already (up to max_count more: the quick search may have filled its
   // share with other rings).
   const std::size_t quick = found.size();
-  for (FinderPattern& f : trace(ink_of(gray, kFineBlock), max_count)) {
+  for (FinderPattern& f : trace(without_specks(ink_of(gray, kFineBlock)), max_count)) {
     bool seen = false;
     for (std::size_t i = 0; i < quick; ++i)
       if (cv::norm(f.center - found[i].center) < 2 * std::max(f.module, found[i].module))
