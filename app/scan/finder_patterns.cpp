@@ -42,11 +42,12 @@ double area(const std::vector<cv::Point>& contour) {
   return std::abs(cv::contourArea(contour));
 }
 
-// Ink: darker than the mean of a window of about a tenth of the image by more than sensor noise.
-cv::Mat ink_of(const cv::Mat& gray, int block) {
+// Ink: darker than the mean of a window of about a tenth of the image by more than `margin`
+// grey levels (sensor noise).
+cv::Mat ink_of(const cv::Mat& gray, int block, double margin = 8) {
   cv::Mat ink;
   cv::adaptiveThreshold(gray, ink, 255, cv::ADAPTIVE_THRESH_MEAN_C, cv::THRESH_BINARY_INV,
-                        std::max(3, block) | 1, 8);
+                        std::max(3, block) | 1, margin);
   return ink;
 }
 
@@ -204,14 +205,17 @@ double noise_level(const cv::Mat& gray) {
 std::vector<FinderPattern> find_finder_patterns(const cv::Mat& gray, std::size_t max_count,
                                                 FinderSearch how) {
   std::vector<FinderPattern> found = find_quick(gray, max_count);
-  if (how == FinderSearch::kQuick || static_cast<long>(gray.total()) > kMaxFinePixels ||
-      noise_level(gray) > kQuietNoise)
-    return found;
+  if (how == FinderSearch::kQuick || static_cast<long>(gray.total()) > kMaxFinePixels) return found;
+  const double noise = noise_level(gray);
+  if (noise > kMaxFineNoise) return found;
   // A far code: its finders traced in the frame as it is, in a window of a few of its modules,
   // beside those found already (up to max_count more: the quick search may have filled its
-  // share with other rings).
+  // share with other rings). Ink is what lies 1.5 noise deviations below the window's mean,
+  // from 3 to 8 grey levels: a faded code in a quiet frame keeps its rings, and a noisy frame
+  // is held to the quick search's margin.
+  const double margin = std::clamp(kFineMarginPerNoise * noise, 3.0, 8.0);
   const std::size_t quick = found.size();
-  for (FinderPattern& f : trace(without_specks(ink_of(gray, kFineBlock)), max_count)) {
+  for (FinderPattern& f : trace(without_specks(ink_of(gray, kFineBlock, margin)), max_count)) {
     bool seen = false;
     for (std::size_t i = 0; i < quick; ++i)
       if (cv::norm(f.center - found[i].center) < 2 * std::max(f.module, found[i].module))

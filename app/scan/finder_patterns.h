@@ -22,7 +22,7 @@ enum class FinderSearch : std::uint8_t {
   /// would otherwise make tens of thousands of specks to trace. That also erases the rings of a
   /// far code, under about 2 pixels per module.
   kQuick,
-  /// As kQuick; then, when the frame is quiet (noise_level at most kQuietNoise) and at most
+  /// As kQuick; then, when the frame's noise_level is at most kMaxFineNoise and it has at most
   /// kMaxFinePixels, the frame traced as it is, at full size, in a window of a few modules of a
   /// far code: up to max_count more finders, the far code's.
   kFine,
@@ -33,10 +33,22 @@ enum class FinderSearch : std::uint8_t {
 /// about s). Edges are few against flat surfaces, so they move the median little.
 double noise_level(const cv::Mat& gray);
 
-/// The noise_level at most which kFine traces a frame unfiltered. Measured on rendered kiosk
-/// scenes (seed 1) with a probe that was not kept: frames with mild sensor noise 0 to 4.3 (the
-/// far codes up to 4.3), a dark room at high gain up to 5.5, strong sensor noise 11.5.
-inline constexpr double kQuietNoise = 5.0;
+/// The noise_level at most which kFine traces a frame as it is. bench/contrast_sweep (36
+/// rendered 720p scenes: 17 near codes, 13 far, 6 without a code; contrast scaled from 1 to
+/// 0.07 at each noise): tracing only quiet frames (noise_level at most 5) with an ink margin of
+/// 8, the far codes read 115 of 455 at noise 2 to 13 and the near ones 462 of 595; tracing up to
+/// this bound with the margin of kFineMarginPerNoise, 171 and 469. Noisier, up to a level of 30,
+/// the fine search still read 8 far and 8 near codes more in 7 rows (contrast 1 to 0.3); at 44,
+/// one near code. Over the bound a frame is mostly specks. Every stage on one of the sweep's
+/// frames took 170 ms on average against 128 ms before, at most 0.46 s against 0.32 s (one
+/// core); kioskctl scan runs this search last, in the far stage, and the camera never.
+inline constexpr double kMaxFineNoise = 32.0;
+
+/// The fine search's ink margin per grey level of noise_level, clamped to 3 to 8 levels (8 is
+/// the quick search's): a far code faded to a tenth of its contrast in a quiet frame keeps its
+/// rings (bench/contrast_sweep at noise 2 and contrast 0.1: 8 of 13 far codes read against 1 with
+/// a margin of 8), and a noisy frame is held to the quick search's margin.
+inline constexpr double kFineMarginPerNoise = 1.5;
 
 /// The largest frame kFine traces unfiltered: a camera frame. Its cost grows with the ink's
 /// specks faster than with the pixels (a page of small print, no code: 50 ms at 1280x720,

@@ -39,8 +39,8 @@ enum class Stage : std::uint8_t {
                      ///< a grid bent by local planes): a curled page at 2-3 pixels per module
   kWarpedFar,        ///< the deep warped stage on the finders of a far code too (modules of
                      ///< 1.3 to 2 pixels), which the other stages' finder search filters away
-                     ///< from a camera frame; quiet frames up to 1920x1080; not on the camera
-                     ///< (20 to 50 ms at 720p)
+                     ///< from a camera frame; frames up to 1920x1080 and noise_level 32; not on the
+               ///< camera (20 to 50 ms at 720p)
 };
 
 /// A short lower-case name ("direct", "invert", ...), for reports and JSON.

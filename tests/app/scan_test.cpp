@@ -925,21 +925,23 @@ namespace {
 // white quiet zone, at `module_px` pixels per module and turned by 10 degrees, with sensor noise
 // of deviation `noise` (fixed seed).
 cv::Mat far_code_frame(const std::string& text, double module_px, double noise,
-                       cv::Size size = {1280, 720}) {
+                       cv::Size size = {1280, 720}, double contrast = 1, std::uint64_t seed = 7,
+                       cv::Point2d offset = {0, 0}) {
   // Drawn at 8 pixels per module, then turned and shrunk.
   cv::Mat big = flat_code(text, 8).image;
   cv::Mat frame(size, CV_8U, cv::Scalar(150));
   double scale = module_px / 8;
   cv::Mat m = cv::getRotationMatrix2D(cv::Point2d(big.cols / 2.0, big.rows / 2.0), 10, scale);
-  m.at<double>(0, 2) += size.width / 2.0 - big.cols / 2.0;
-  m.at<double>(1, 2) += size.height / 2.0 - big.rows / 2.0;
+  m.at<double>(0, 2) += size.width / 2.0 - big.cols / 2.0 + offset.x;
+  m.at<double>(1, 2) += size.height / 2.0 - big.rows / 2.0 + offset.y;
   cv::warpAffine(big, frame, m, frame.size(), cv::INTER_AREA, cv::BORDER_TRANSPARENT);
   cv::Mat n(frame.size(), CV_32F);
-  cv::RNG rng(7);
+  cv::RNG rng(seed);
   rng.fill(n, cv::RNG::NORMAL, 0, noise);
   cv::Mat f;
   frame.convertTo(f, CV_32F);
-  f += n;
+  // Faded about the ground's grey.
+  f = (f - 150) * contrast + 150 + n;
   f.convertTo(frame, CV_8U);
   return frame;
 }
@@ -985,12 +987,27 @@ TEST_CASE(
   auto r = scan_with(quiet, {Stage::kWarpedFar});
   REQUIRE(r.codes.size() == 1);
   CHECK(r.codes[0].text == text);
-  // A noisy frame is not traced unfiltered (tens of thousands of specks): the fine search is
-  // then the quick one.
-  cv::Mat noisy = far_code_frame(text, 1.6, 12);
-  REQUIRE(d::noise_level(noisy) > d::kQuietNoise);
-  CHECK(d::find_finder_patterns(noisy, 12, d::FinderSearch::kFine).size() ==
-        d::find_finder_patterns(noisy, 12).size());
+  // A noisy frame (a dim room at high gain) is traced too, and so is a faded code in a quiet
+  // one (a tenth of the contrast: the ink margin follows the noise down to 3 grey levels).
+  for (double noise : {6.0, 10.0, 20.0}) {
+    CAPTURE(noise);
+    cv::Mat noisy = far_code_frame(text, 1.6, noise);
+    REQUIRE(d::noise_level(noisy) > 5);
+    REQUIRE(d::noise_level(noisy) <= d::kMaxFineNoise);
+    auto n = scan_with(noisy, {Stage::kWarpedFar});
+    REQUIRE(n.codes.size() == 1);
+    CHECK(n.codes[0].text == text);
+  }
+  cv::Mat faded = far_code_frame(text, 1.6, 2, {1280, 720}, 0.1);
+  CHECK(scan_with(faded, {Stage::kWarped, Stage::kWarpedDeep}).codes.empty());
+  auto f = scan_with(faded, {Stage::kWarpedFar});
+  REQUIRE(f.codes.size() == 1);
+  CHECK(f.codes[0].text == text);
+  // A frame noisier than that is mostly specks: the fine search is then the quick one.
+  cv::Mat specks = far_code_frame(text, 1.6, 48);
+  REQUIRE(d::noise_level(specks) > d::kMaxFineNoise);
+  CHECK(d::find_finder_patterns(specks, 12, d::FinderSearch::kFine).size() ==
+        d::find_finder_patterns(specks, 12).size());
   // Nor a frame larger than a camera's: its cost grows faster than its pixels.
   cv::Mat large = far_code_frame(text, 1.6, 2, {2048, 1152});
   REQUIRE(static_cast<long>(large.total()) > d::kMaxFinePixels);
