@@ -6,6 +6,7 @@
 #include "app/mrz/mrz.h"
 #include "app/mrz/ocr.h"
 #include "app/scan/frame_budget.h"
+#include "app/scan/frame_stack.h"
 #include "app/scan/scanner.h"
 
 namespace kiosk::kioskd {
@@ -64,7 +65,7 @@ Histogram CameraSource::decode_times() const {
 }
 
 CameraSourceStats CameraSource::stats() const {
-  return {frames_.load(), texts_.load(), skipped_.load()};
+  return {frames_.load(), texts_.load(), skipped_.load(), fused_.load()};
 }
 
 void CameraSource::post_status(drivers::DeviceState s, std::string detail) {
@@ -83,6 +84,7 @@ void CameraSource::run() {
         .count();
   };
   const std::vector<scan::Stage> stages = scan::camera_stages();
+  scan::FrameStack stack;
   int misses = 0;
   std::uint64_t last_seq = 0;
   drivers::DeviceState last_state = drivers::DeviceState::kStarting;
@@ -121,15 +123,30 @@ void CameraSource::run() {
     InputTiming timing;
     timing.captured = f->timestamp;
     timing.read_start = std::chrono::steady_clock::now();
-    budget.begin(now_ms());
-    auto rep = scan::scan(view, opt);
-    budget.end(now_ms());
+    const auto decode = [&](const scan::ImageView& v) {
+      budget.begin(now_ms());
+      auto rep = scan::scan(v, opt);
+      budget.end(now_ms());
+      return rep;
+    };
+    auto rep = decode(view);
+    ++frames_;
+    if (!rep || rep->codes.empty()) {
+      // The last few missed frames, if still and noisy, fused: their mean holds less noise than
+      // any of them (a dim letter under a weak lamp; scan/frame_stack.h). Scanned at once, after
+      // the frame's own scan: the camera's next frame waits, and is skipped if it comes meanwhile.
+      stack.push(m);
+      if (auto mean = stack.take_mean()) {
+        ++fused_;
+        opt.hint.reset();
+        rep = decode(view_of(*mean));
+      }
+    }
     timing.read = std::chrono::steady_clock::now();
     {
       std::lock_guard<std::mutex> lock(decode_mutex_);
       decode_.observe(std::chrono::duration<double>(timing.read - timing.read_start).count());
     }
-    ++frames_;
     if (!rep || rep->codes.empty()) {
       if (++misses > kHintFrames) hint.reset();
       // About twice a second: coach the applicant; about once a second: a passport page held up?
@@ -138,6 +155,7 @@ void CameraSource::run() {
       continue;
     }
     misses = 0;
+    stack.clear();
     coach_code_found();
     hint = scan::bounding_region(rep->codes.front());
     for (auto& c : rep->codes) {

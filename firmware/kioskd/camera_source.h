@@ -7,6 +7,8 @@
 // code is passed as the hint to the next one; each frame gets `deadline` to decode: the scan's
 // FrameBudget skips the fallback stages that would not end in time (their cost learnt from the
 // frames before) and rotates the fallbacks so that each comes first once every few frames.
+// Missed frames held still under sensor noise are fused three at a time (scan::FrameStack), and
+// their mean scanned after the third one's own scan.
 //
 // The applicant's coach (app/coach.h: 8 to 30 ms on a 720p frame) runs on a thread of its own on
 // a copy of a missed frame about twice a second, so that it never takes time from a frame's
@@ -35,6 +37,7 @@ struct CameraSourceStats {
   std::uint64_t frames = 0;   ///< frames decoded
   std::uint64_t texts = 0;    ///< texts posted
   std::uint64_t skipped = 0;  ///< frames the camera replaced before the worker could take them
+  std::uint64_t fused = 0;    ///< means of still, noisy missed frames scanned (scan::FrameStack)
 };
 
 class CameraSource final : public QrTextSource {
@@ -72,7 +75,7 @@ class CameraSource final : public QrTextSource {
   std::atomic<bool> stopping_{false};
   mutable std::mutex decode_mutex_;
   Histogram decode_;  ///< guarded by decode_mutex_
-  std::atomic<std::uint64_t> frames_{0}, texts_{0}, skipped_{0};
+  std::atomic<std::uint64_t> frames_{0}, texts_{0}, skipped_{0}, fused_{0};
   std::thread worker_;
   std::mutex coach_mutex_;
   std::condition_variable coach_wake_;

@@ -18,6 +18,7 @@
 #include "app/json.h"
 #include "app/scan/finder_patterns.h"
 #include "app/scan/frame_budget.h"
+#include "app/scan/frame_stack.h"
 #include "app/scan/model1.h"
 #include "app/scan/read_qr.h"
 #include "app/scan/scanner.h"
@@ -1013,4 +1014,65 @@ TEST_CASE(
   REQUIRE(static_cast<long>(large.total()) > d::kMaxFinePixels);
   CHECK(d::find_finder_patterns(large, 12, d::FinderSearch::kFine).size() ==
         d::find_finder_patterns(large, 12).size());
+}
+
+TEST_CASE("frame stack: the mean of still, noisy missed frames reads a dim code no frame reads") {
+  const std::string text = "WPNL:DIM-PAPER-UNDER-A-WEAK-LAMP/0123456789";
+  // A code at 3.5 pixels a module, faded to a thirteenth of its contrast, under noise of 9 grey
+  // levels: each frame its own noise.
+  std::vector<cv::Mat> frames;
+  for (std::uint64_t seed : {1, 2, 3})
+    frames.push_back(far_code_frame(text, 3.5, 9, {1280, 720}, 1.0 / 13, seed));
+  for (const cv::Mat& f : frames)
+    REQUIRE(scan_with(f, scan::camera_stages()).codes.empty());
+  scan::FrameStack stack;
+  stack.push(frames[0]);
+  stack.push(frames[1]);
+  CHECK_FALSE(stack.take_mean());  // two frames are not enough
+  stack.push(frames[2]);
+  auto mean = stack.take_mean();
+  REQUIRE(mean);
+  CHECK(stack.size() == 0);  // each mean is of fresh frames
+  CHECK(scan::detail::noise_level(*mean) < scan::detail::noise_level(frames[2]) / 1.5);
+  auto r = scan_with(*mean, scan::camera_stages());
+  REQUIRE(r.codes.size() == 1);
+  CHECK(r.codes[0].text == text);
+
+  // A carrier moved by 8 pixels between frames is not still: no mean (it would be a blur). The
+  // check is on the whole frame, so it sees a move of a code in full contrast.
+  for (std::uint64_t seed : {4, 5})
+    stack.push(far_code_frame(text, 3.5, 9, {1280, 720}, 1, seed));
+  stack.push(far_code_frame(text, 3.5, 9, {1280, 720}, 1, 6, {8, 0}));
+  CHECK_FALSE(stack.take_mean());
+  CHECK(stack.size() == 3);
+  // A faded code under a hand's tremor of half a pixel is.
+  stack.clear();
+  for (std::uint64_t seed : {7, 8})
+    stack.push(far_code_frame(text, 3.5, 9, {1280, 720}, 1.0 / 13, seed));
+  stack.push(far_code_frame(text, 3.5, 9, {1280, 720}, 1.0 / 13, 9, {0.5, 0}));
+  CHECK(stack.take_mean());
+  // Quiet frames are not noise-limited: nothing to gain from a mean.
+  for (std::uint64_t seed : {10, 11, 12})
+    stack.push(far_code_frame(text, 3.5, 1, {1280, 720}, 1.0 / 13, seed));
+  CHECK_FALSE(stack.take_mean());
+  // A frame of another size starts the stack anew; a frame that is no 8-bit image is ignored.
+  stack.clear();
+  stack.push(frames[0]);
+  stack.push(frames[1]);
+  stack.push(cv::Mat(480, 640, CV_8U, cv::Scalar(100)));
+  CHECK(stack.size() == 1);
+  stack.push(cv::Mat(480, 640, CV_32F, cv::Scalar(100)));
+  stack.push(cv::Mat());
+  CHECK(stack.size() == 1);
+  // Colour frames are made grey.
+  stack.clear();
+  for (const cv::Mat& f : frames) {
+    cv::Mat bgr;
+    cv::cvtColor(f, bgr, cv::COLOR_GRAY2BGR);
+    stack.push(bgr);
+  }
+  auto grey = stack.take_mean();
+  REQUIRE(grey);
+  CHECK(grey->type() == CV_8UC1);
+  CHECK(cv::norm(*grey, *mean, cv::NORM_INF) == 0);
 }
