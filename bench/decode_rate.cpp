@@ -11,8 +11,9 @@
 // budget is fed thread CPU time (one core's cost; kioskd feeds it wall time). "cam_3f" is the
 // same path given up to three frames of the code (0.1 s at 30 fps), the rotation bringing other
 // fallbacks first: for a rendered scene the next two frames of its take (the hand's tremor and
-// fresh sensor noise, sim::scene::render_take), for a photo the photo again. cam_fp and cam_wrg
-// count texts from any of those frames.
+// fresh sensor noise, sim::scene::render_take), for a photo the photo again; then, as kioskd
+// does, the mean of the three when none read and scan::FrameStack judges them still and noisy.
+// cam_fp and cam_wrg count texts from any of those frames.
 //
 // --hint passes each scene's true code region as the previous frame's hint (tracking a code
 // that the last frame read); without it every frame is scanned as a first sight.
@@ -34,6 +35,7 @@
 #include <ZXing/ReadBarcode.h>
 
 #include "app/scan/frame_budget.h"
+#include "app/scan/frame_stack.h"
 #include "app/scan/scanner.h"
 #include "bench/sample.h"
 
@@ -163,13 +165,23 @@ void report(const std::string& title, const std::vector<Sample>& samples,
     // take, a photo again. The rotation brings other fallbacks first. Any text from them counts
     // as a false or wrong read too.
     Outcome c3 = c;
+    kiosk::scan::FrameStack missed;
+    if (!c.decoded) missed.push(s.image);
     for (std::size_t more = 0; more < 2 && !c3.decoded; ++more) {
       const cv::Mat& next_image = more < s.later.size() ? s.later[more] : s.image;
       Outcome next = judge(s, texts_of(camera.frame(s, next_image)));
       c3.decoded = next.decoded;
       c.false_positive |= next.false_positive;
       c.wrong |= next.wrong;
+      if (!next.decoded) missed.push(next_image);
     }
+    if (!c3.decoded)
+      if (auto mean = missed.take_mean()) {
+        Outcome fused = judge(s, texts_of(camera.frame(s, *mean)));
+        c3.decoded = fused.decoded;
+        c.false_positive |= fused.false_positive;
+        c.wrong |= fused.wrong;
+      }
     if (g_list_misses && !s.expected.empty() && !p.decoded)
       std::printf("miss %s/%s (%dx%d)\n", s.folder.c_str(), s.name.c_str(), s.image.cols,
                   s.image.rows);
