@@ -665,7 +665,13 @@ void Kiosk::arm_metrics() {
     m.forward_tls = f.tls;
   }
   for (QrTextSource* q : sources_.qr_refs)
-    if (auto* cam = dynamic_cast<CameraSource*>(q)) m.decode = cam->decode_times();
+    if (auto* cam = dynamic_cast<CameraSource*>(q)) {
+      m.decode = cam->decode_times();
+      auto st = cam->stats();
+      m.camera_frames = st.frames;
+      m.camera_skipped = st.skipped;
+      m.camera_fused = st.fused;
+    }
   if (audit_) {
     if (auto l = audit::parse_seal_line(audit_->last_line())) {
       m.checkpoint_seq = l->seal.seq;

@@ -135,6 +135,16 @@ std::string KioskMetrics::render(const MetricsState& s) const {
   head(out, "kiosk_decode_duration_seconds", "histogram",
        "Time to decode one camera frame (the scan pipeline; no camera: empty).");
   s.decode.render(out, "kiosk_decode_duration_seconds");
+  head(out, "kiosk_camera_frames_total", "counter",
+       "Camera frames scanned (no camera: 0); with the skipped ones, the decoder's share of the "
+       "camera's frame rate.");
+  sample(out, "kiosk_camera_frames_total", "", s.camera_frames);
+  head(out, "kiosk_camera_frames_skipped_total", "counter",
+       "Camera frames replaced by a newer one while the decoder was busy (never scanned).");
+  sample(out, "kiosk_camera_frames_skipped_total", "", s.camera_skipped);
+  head(out, "kiosk_camera_frames_fused_total", "counter",
+       "Means of three still, noisy frames without a code scanned (a dim code no frame reads).");
+  sample(out, "kiosk_camera_frames_fused_total", "", s.camera_fused);
 
   head(out, "kiosk_device_up", "gauge", "1 when the device is ready.");
   for (const auto& d : s.devices)

@@ -58,10 +58,13 @@ struct MetricsState {
   bool forward_tls = false;             ///< the collector is reached over TLS
   std::uint64_t forwarded_seal_id = 0;  ///< the last seal/checkpoint row acknowledged
   Histogram decode;                     ///< the camera's per-frame decode times (empty: none)
-  std::uint64_t checkpoint_seq = 0;     ///< the last signed checkpoint or seal: its chain head
-  std::int64_t checkpoint_time = 0;     ///< and its time (0: none yet)
-  std::uint64_t resident_bytes = 0;     ///< process memory
-  std::int64_t start_time = 0;          ///< process start, epoch seconds
+  std::uint64_t camera_frames = 0;      ///< camera frames scanned (0: no camera)
+  std::uint64_t camera_skipped = 0;  ///< frames replaced by newer ones while the decoder was busy
+  std::uint64_t camera_fused = 0;    ///< means of still, noisy missed frames scanned
+  std::uint64_t checkpoint_seq = 0;  ///< the last signed checkpoint or seal: its chain head
+  std::int64_t checkpoint_time = 0;  ///< and its time (0: none yet)
+  std::uint64_t resident_bytes = 0;  ///< process memory
+  std::int64_t start_time = 0;       ///< process start, epoch seconds
 };
 
 class KioskMetrics {

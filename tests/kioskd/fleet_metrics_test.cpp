@@ -246,6 +246,9 @@ TEST_CASE("metrics: a real scrape passes promtool and counts the verdicts played
   // see the same series on every kiosk.
   CHECK(value_of(text, "kiosk_decode_duration_seconds_count") == 0);
   CHECK(value_of(text, "kiosk_decode_duration_seconds_bucket{le=\"+Inf\"}") == 0);
+  CHECK(value_of(text, "kiosk_camera_frames_total") == 0);
+  CHECK(value_of(text, "kiosk_camera_frames_skipped_total") == 0);
+  CHECK(value_of(text, "kiosk_camera_frames_fused_total") == 0);
   // Every metric the alert rules use exists in a real scrape (a renamed metric would silence an
   // alert without any error from promtool).
   std::ifstream rules(std::string(KIOSK_SOURCE_DIR) + "/ops/prometheus/kiosk-alerts.yml");
@@ -339,6 +342,10 @@ TEST_CASE("metrics: the camera's decode times are a histogram beside verificatio
   double sum = value_of(text, "kiosk_decode_duration_seconds_sum");
   CHECK(sum > 0);
   CHECK(value_of(text, "kiosk_decode_duration_seconds_bucket{le=\"+Inf\"}") == count);
+  // Each frame scanned is counted before its decode time is observed; a code read in every frame
+  // leaves nothing to fuse.
+  CHECK(value_of(text, "kiosk_camera_frames_total") >= count);
+  CHECK(value_of(text, "kiosk_camera_frames_fused_total") == 0);
   MESSAGE("decode: " << count << " frames, mean " << sum / count * 1000 << " ms");
   write_text(dir.path + "/scrape.txt", text);
   std::string out, err;

@@ -7,8 +7,10 @@
 #include <boost/asio/post.hpp>
 #include <filesystem>
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <thread>
 
+#include "app/scan/scanner.h"
 #include "firmware/audit/audit_log.h"
 #include "firmware/kioskd-demo/sim_devices.h"
 #include "firmware/kioskd/card_source.h"
@@ -65,6 +67,13 @@ std::optional<json::Value> pump_until_entry(Device& device, WsClient& ws) {
                       std::chrono::milliseconds(200));
   }
   return s;
+}
+
+// A sample's value in a /metrics text, -1 when the series is missing.
+double counter(const std::string& text, const std::string& series) {
+  auto pos = text.find("\n" + series + " ");
+  if (pos == std::string::npos) return -1;
+  return std::stod(text.substr(pos + series.size() + 2));
 }
 
 }  // namespace
@@ -133,6 +142,66 @@ TEST_CASE("a simulated camera showing a rendered letter: decoded, verified, audi
   CHECK(device_state(*s, "camera") == "ready");
   CHECK(k.stop() == 0);
   CHECK(audit_records(dir.path + "/data") == 1);  // one verdict however many frames read it
+}
+
+TEST_CASE("a dim letter under a weak lamp: no frame reads, kioskd reads the mean of three") {
+  TempDir dir("dev_camera_dim");
+  install_vector_trust(dir.path + "/data");
+  sim::Rng rng(11);
+  sim::scene::SceneSpec spec;
+  spec.carrier = sim::scene::Carrier::kLetter;
+  spec.text = case_payload("wpnl-valid");
+  cv::Mat gray;
+  cv::cvtColor(sim::scene::render_scene(spec, rng).frame, gray, cv::COLOR_BGR2GRAY);
+  // The letter faded to a tenth of its contrast about the frame's mean, under sensor noise of 9
+  // grey levels drawn afresh in each frame, lying still on the counter: six frames, played in a
+  // loop. None reads alone with the camera's stages (kioskd's, before any hint).
+  const std::string folder = dir.path + "/frames";
+  std::filesystem::create_directories(folder);
+  cv::Mat base;
+  gray.convertTo(base, CV_32F);
+  const double mean = cv::mean(base)[0];
+  base = (base - mean) * 0.1 + mean;
+  for (int i = 0; i < 6; ++i) {
+    cv::Mat noise(base.size(), CV_32F), frame;
+    cv::RNG(1000 + static_cast<std::uint64_t>(i)).fill(noise, cv::RNG::NORMAL, 0.0, 9.0);
+    cv::Mat(base + noise).convertTo(frame, CV_8U);
+    scan::ScanOptions opt;
+    opt.stages = scan::camera_stages();
+    auto rep = scan::scan({frame.data, frame.cols, frame.rows, static_cast<int>(frame.step[0]),
+                           scan::PixelFormat::kGray8},
+                          opt);
+    REQUIRE(rep);
+    REQUIRE(rep->codes.empty());
+    REQUIRE(cv::imwrite(folder + "/frame" + std::to_string(i) + ".png", frame));
+  }
+  std::uint16_t mport = free_port();
+  Kioskd k(dir.path,
+           base_config(dir.path,
+                       "[devices]\ncamera = sim:folder:" + folder +
+                           "\ncamera_fps = 5\n[metrics]\nport = " + std::to_string(mport) + "\n"),
+           {"--no-demo"}, {}, kioskd_demo_path());
+  REQUIRE(k.ready);
+  WsClient ws(k.port, "/ws", k.cookie());
+  REQUIRE(ws.connected());
+  auto s = ws.read_until([](const json::Value& v) { return entry_count(v) >= 1; },
+                         std::chrono::seconds(20));
+  REQUIRE(s);
+  const auto& e = s->get("session")->get("entries")->array[0];
+  CHECK(e.get("channel")->string == "camera");
+  CHECK(e.get("document")->string == "WPNL");
+  CHECK(e.get("outcome")->string == "ACCEPT");
+  // The read came from a mean: /metrics counts it (rendered once a second).
+  std::string text;
+  CHECK(wait_until([&] {
+    text = http_get(mport, "/metrics").second;
+    return counter(text, "kiosk_camera_frames_fused_total") >= 1;
+  }));
+  CHECK(counter(text, "kiosk_camera_frames_total") >= 3);
+  MESSAGE("dim letter: " << counter(text, "kiosk_camera_frames_total") << " frames scanned, "
+                         << counter(text, "kiosk_camera_frames_fused_total") << " means, "
+                         << counter(text, "kiosk_camera_frames_skipped_total") << " skipped");
+  CHECK(k.stop() == 0);
 }
 
 TEST_CASE("a serial scanner on a pty: the driver's line is verified; a missing device is absent") {
