@@ -41,13 +41,6 @@ std::string https_code(const std::string& dir, const std::vector<std::string>& e
   return code;
 }
 
-/// The value of the sample line starting with `series` ("name{labels}"), or -1.
-double value_of(const std::string& text, const std::string& series) {
-  auto pos = text.find("\n" + series + " ");
-  if (pos == std::string::npos) return -1;
-  return std::stod(text.substr(pos + series.size() + 2));
-}
-
 }  // namespace
 
 TEST_CASE("metrics: off loopback only with TLS and a bearer token (refused at start-up)") {
@@ -113,7 +106,7 @@ TEST_CASE("metrics: TLS and a bearer token (the console's TLS context)") {
   CAPTURE(body);
   REQUIRE(wait_until([&] {
     code = curl({"-H", "Authorization: Bearer " + token, url}, &body);
-    return code == "200" && value_of(body, "kiosk_audit_last_seq") >= 0;
+    return code == "200" && metric_value(body, "kiosk_audit_last_seq") >= 0;
   }));
   CHECK(body.find("# TYPE kiosk_verdicts_total counter") != std::string::npos);
   CHECK(curl({"-H", "Authorization: Bearer " + token + "x", url}, &body) == "401");
@@ -184,7 +177,7 @@ TEST_CASE("metrics: client certificates in place of the token (the console's TLS
   CAPTURE(code);
   REQUIRE(wait_until([&] {
     code = curl("prom", &body);
-    return code == "200" && value_of(body, "kiosk_audit_last_seq") >= 0;
+    return code == "200" && metric_value(body, "kiosk_audit_last_seq") >= 0;
   }));
   CHECK(body.find("# TYPE kiosk_verdicts_total counter") != std::string::npos);
   // No certificate, or one from another CA: the handshake fails, nothing is answered.
@@ -212,7 +205,7 @@ TEST_CASE("metrics: a real scrape passes promtool and counts the verdicts played
   REQUIRE(wait_until([&] {
     auto r = http_get(mport, "/metrics");
     text = r.second;
-    return r.first == 200 && value_of(text, "kiosk_audit_last_seq") >= 3;
+    return r.first == 200 && metric_value(text, "kiosk_audit_last_seq") >= 3;
   }));
   write_text(dir.path + "/scrape.txt", text);
   std::string out, err;
@@ -220,35 +213,35 @@ TEST_CASE("metrics: a real scrape passes promtool and counts the verdicts played
       run({"/bin/sh", "-c", "promtool check metrics < " + dir.path + "/scrape.txt"}, &out, &err);
   CHECK_MESSAGE(rc == 0, out << err);
   CHECK(err == "");  // no lint finding either
-  CHECK(value_of(text, "kiosk_info{kiosk=\"TEST-01\"}") == 1);
-  CHECK(value_of(text,
-                 "kiosk_verdicts_total{outcome=\"ACCEPT\",document=\"WPNL\",channel=\"camera\"}") ==
-        1);
-  CHECK(value_of(
+  CHECK(metric_value(text, "kiosk_info{kiosk=\"TEST-01\"}") == 1);
+  CHECK(metric_value(
+            text,
+            "kiosk_verdicts_total{outcome=\"ACCEPT\",document=\"WPNL\",channel=\"camera\"}") == 1);
+  CHECK(metric_value(
             text,
             "kiosk_verdicts_total{outcome=\"REJECT\",document=\"UNKNOWN\",channel=\"camera\"}") ==
         1);
-  CHECK(value_of(text, "kiosk_verdict_reasons_total{reason=\"BAD_SIGNATURE\"}") == 1);
-  CHECK(value_of(text, "kiosk_verification_duration_seconds_count") == 3);
-  CHECK(value_of(text, "kiosk_device_up{device=\"feed\"}") >= 0);
-  CHECK(value_of(text, "kiosk_trust_installed") == 1);
-  CHECK(value_of(text, "kiosk_trust_bundle_seq") >= 1);
-  CHECK(value_of(text, "kiosk_trust_bundle_expiry_seconds") > 0);
-  CHECK(value_of(text, "kiosk_clock_trusted") == 1);
-  CHECK(value_of(text, "kiosk_clock_timestamp_seconds") == 1796000000);
-  CHECK(value_of(text, "kiosk_audit_last_seq") == 3);
+  CHECK(metric_value(text, "kiosk_verdict_reasons_total{reason=\"BAD_SIGNATURE\"}") == 1);
+  CHECK(metric_value(text, "kiosk_verification_duration_seconds_count") == 3);
+  CHECK(metric_value(text, "kiosk_device_up{device=\"feed\"}") >= 0);
+  CHECK(metric_value(text, "kiosk_trust_installed") == 1);
+  CHECK(metric_value(text, "kiosk_trust_bundle_seq") >= 1);
+  CHECK(metric_value(text, "kiosk_trust_bundle_expiry_seconds") > 0);
+  CHECK(metric_value(text, "kiosk_clock_trusted") == 1);
+  CHECK(metric_value(text, "kiosk_clock_timestamp_seconds") == 1796000000);
+  CHECK(metric_value(text, "kiosk_audit_last_seq") == 3);
   // The last signed checkpoint (one with every record) and the forwarder's state.
-  CHECK(value_of(text, "kiosk_audit_checkpoint_seq") == 3);
-  CHECK(value_of(text, "kiosk_audit_checkpoint_timestamp_seconds") == 1796000000);
-  CHECK(value_of(text, "kiosk_audit_forward_lag_records") == 0);  // no forwarding configured
-  CHECK(value_of(text, "kiosk_audit_forward_problem{problem=\"none\"}") == 0);
+  CHECK(metric_value(text, "kiosk_audit_checkpoint_seq") == 3);
+  CHECK(metric_value(text, "kiosk_audit_checkpoint_timestamp_seconds") == 1796000000);
+  CHECK(metric_value(text, "kiosk_audit_forward_lag_records") == 0);  // no forwarding configured
+  CHECK(metric_value(text, "kiosk_audit_forward_problem{problem=\"none\"}") == 0);
   // The decode histogram is there without a camera too (empty): the alert rules and dashboards
   // see the same series on every kiosk.
-  CHECK(value_of(text, "kiosk_decode_duration_seconds_count") == 0);
-  CHECK(value_of(text, "kiosk_decode_duration_seconds_bucket{le=\"+Inf\"}") == 0);
-  CHECK(value_of(text, "kiosk_camera_frames_total") == 0);
-  CHECK(value_of(text, "kiosk_camera_frames_skipped_total") == 0);
-  CHECK(value_of(text, "kiosk_camera_frames_fused_total") == 0);
+  CHECK(metric_value(text, "kiosk_decode_duration_seconds_count") == 0);
+  CHECK(metric_value(text, "kiosk_decode_duration_seconds_bucket{le=\"+Inf\"}") == 0);
+  CHECK(metric_value(text, "kiosk_camera_frames_total") == 0);
+  CHECK(metric_value(text, "kiosk_camera_frames_skipped_total") == 0);
+  CHECK(metric_value(text, "kiosk_camera_frames_fused_total") == 0);
   // Every metric the alert rules use exists in a real scrape (a renamed metric would silence an
   // alert without any error from promtool).
   std::ifstream rules(std::string(KIOSK_SOURCE_DIR) + "/ops/prometheus/kiosk-alerts.yml");
@@ -265,7 +258,7 @@ TEST_CASE("metrics: a real scrape passes promtool and counts the verdicts played
     CAPTURE(name);
     CHECK(text.find("\n# TYPE " + name + " ") != std::string::npos);
   }
-  CHECK(value_of(text, "process_resident_memory_bytes") > 1e6);
+  CHECK(metric_value(text, "process_resident_memory_bytes") > 1e6);
   CHECK(text.find("kiosk_status_list_age_seconds{issuer=") != std::string::npos);
   // No personal data: the holder's name from the vectors never appears.
   CHECK(http_get(k.port, "/api/state", k.cookie()).second.find("\"name\"") != std::string::npos);
@@ -336,16 +329,16 @@ TEST_CASE("metrics: the camera's decode times are a histogram beside verificatio
   std::string text;
   REQUIRE(wait_until([&] {
     text = http_get(mport, "/metrics").second;
-    return value_of(text, "kiosk_decode_duration_seconds_count") >= 5;
+    return metric_value(text, "kiosk_decode_duration_seconds_count") >= 5;
   }));
-  double count = value_of(text, "kiosk_decode_duration_seconds_count");
-  double sum = value_of(text, "kiosk_decode_duration_seconds_sum");
+  double count = metric_value(text, "kiosk_decode_duration_seconds_count");
+  double sum = metric_value(text, "kiosk_decode_duration_seconds_sum");
   CHECK(sum > 0);
-  CHECK(value_of(text, "kiosk_decode_duration_seconds_bucket{le=\"+Inf\"}") == count);
+  CHECK(metric_value(text, "kiosk_decode_duration_seconds_bucket{le=\"+Inf\"}") == count);
   // Each frame scanned is counted before its decode time is observed; a code read in every frame
   // leaves nothing to fuse.
-  CHECK(value_of(text, "kiosk_camera_frames_total") >= count);
-  CHECK(value_of(text, "kiosk_camera_frames_fused_total") == 0);
+  CHECK(metric_value(text, "kiosk_camera_frames_total") >= count);
+  CHECK(metric_value(text, "kiosk_camera_frames_fused_total") == 0);
   MESSAGE("decode: " << count << " frames, mean " << sum / count * 1000 << " ms");
   write_text(dir.path + "/scrape.txt", text);
   std::string out, err;

@@ -173,9 +173,7 @@ std::string forwarding_config(const std::string& dir, std::uint16_t relp, std::u
 
 /// The value of one sample line ("NAME{LABELS}"), -1 when absent.
 long long sample_value(std::uint16_t port, const std::string& series) {
-  auto text = http_get(port, "/metrics").second;
-  auto pos = text.find("\n" + series + " ");
-  return pos == std::string::npos ? -1 : std::stoll(text.substr(pos + series.size() + 2));
+  return static_cast<long long>(metric_value(http_get(port, "/metrics").second, series));
 }
 
 /// Test certificates made with the openssl CLI: a CA, a collector certificate it signs for

@@ -69,11 +69,13 @@ std::optional<json::Value> pump_until_entry(Device& device, WsClient& ws) {
   return s;
 }
 
-// A sample's value in a /metrics text, -1 when the series is missing.
-double counter(const std::string& text, const std::string& series) {
-  auto pos = text.find("\n" + series + " ");
-  if (pos == std::string::npos) return -1;
-  return std::stod(text.substr(pos + series.size() + 2));
+// A valid WPNL letter on the counter, rendered by sim/scene with the scene seed `seed` (BGR).
+cv::Mat rendered_letter(std::uint64_t seed) {
+  sim::Rng rng(seed);
+  sim::scene::SceneSpec spec;
+  spec.carrier = sim::scene::Carrier::kLetter;
+  spec.text = case_payload("wpnl-valid");
+  return sim::scene::render_scene(spec, rng).frame;
 }
 
 }  // namespace
@@ -119,13 +121,8 @@ TEST_CASE("device addresses: accepted forms and FILE:LINE errors") {
 TEST_CASE("a simulated camera showing a rendered letter: decoded, verified, audited") {
   TempDir dir("dev_camera");
   install_vector_trust(dir.path + "/data");
-  sim::Rng rng(7);
-  sim::scene::SceneSpec spec;
-  spec.carrier = sim::scene::Carrier::kLetter;
-  spec.text = case_payload("wpnl-valid");
-  auto scene = sim::scene::render_scene(spec, rng);
   std::string png = dir.path + "/letter.png";
-  REQUIRE(cv::imwrite(png, scene.frame));
+  REQUIRE(cv::imwrite(png, rendered_letter(7)));
   // The simulated camera is kioskd-demo's (the production kioskd has none), set by configuration.
   Kioskd k(dir.path,
            base_config(dir.path, "[devices]\ncamera = sim:still:" + png + "\ncamera_fps = 5\n"),
@@ -147,12 +144,8 @@ TEST_CASE("a simulated camera showing a rendered letter: decoded, verified, audi
 TEST_CASE("a dim letter under a weak lamp: no frame reads, kioskd reads the mean of three") {
   TempDir dir("dev_camera_dim");
   install_vector_trust(dir.path + "/data");
-  sim::Rng rng(11);
-  sim::scene::SceneSpec spec;
-  spec.carrier = sim::scene::Carrier::kLetter;
-  spec.text = case_payload("wpnl-valid");
   cv::Mat gray;
-  cv::cvtColor(sim::scene::render_scene(spec, rng).frame, gray, cv::COLOR_BGR2GRAY);
+  cv::cvtColor(rendered_letter(11), gray, cv::COLOR_BGR2GRAY);
   // The letter faded to a tenth of its contrast about the frame's mean, under sensor noise of 9
   // grey levels drawn afresh in each frame, lying still on the counter: six frames, played in a
   // loop. None reads alone with the camera's stages (kioskd's, before any hint).
@@ -195,12 +188,12 @@ TEST_CASE("a dim letter under a weak lamp: no frame reads, kioskd reads the mean
   std::string text;
   CHECK(wait_until([&] {
     text = http_get(mport, "/metrics").second;
-    return counter(text, "kiosk_camera_frames_fused_total") >= 1;
+    return metric_value(text, "kiosk_camera_frames_fused_total") >= 1;
   }));
-  CHECK(counter(text, "kiosk_camera_frames_total") >= 3);
-  MESSAGE("dim letter: " << counter(text, "kiosk_camera_frames_total") << " frames scanned, "
-                         << counter(text, "kiosk_camera_frames_fused_total") << " means, "
-                         << counter(text, "kiosk_camera_frames_skipped_total") << " skipped");
+  CHECK(metric_value(text, "kiosk_camera_frames_total") >= 3);
+  MESSAGE("dim letter: " << metric_value(text, "kiosk_camera_frames_total") << " frames scanned, "
+                         << metric_value(text, "kiosk_camera_frames_fused_total") << " means, "
+                         << metric_value(text, "kiosk_camera_frames_skipped_total") << " skipped");
   CHECK(k.stop() == 0);
 }
 

@@ -402,6 +402,12 @@ std::uint16_t free_port() {
   return a.local_endpoint().port();
 }
 
+double metric_value(const std::string& text, const std::string& series) {
+  auto pos = text.find("\n" + series + " ");
+  if (pos == std::string::npos) return -1;
+  return std::stod(text.substr(pos + series.size() + 2));
+}
+
 std::pair<int, std::string> http_get(std::uint16_t port, const std::string& path,
                                      const std::string& cookie) {
   std::string resp = raw_exchange(port, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" +

@@ -141,6 +141,9 @@ std::uint16_t free_port();
 std::pair<int, std::string> http_get(std::uint16_t port, const std::string& path,
                                      const std::string& cookie = "");
 
+/// The value of the sample line `series` ("name{labels}") in a /metrics text, or -1 when absent.
+double metric_value(const std::string& text, const std::string& series);
+
 /// A WebSocket client (Boost.Beast) with bounded waits.
 class WsClient {
  public:
