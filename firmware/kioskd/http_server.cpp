@@ -356,7 +356,13 @@ void ServerContext::publish(View view, const std::shared_ptr<const std::string>&
   // Copy first: a failing send may remove its session from the set.
   std::vector<WsBase*> targets(sockets.begin(), sockets.end());
   for (WsBase* s : targets) {
-    if (sockets.count(s) && s->view() == view) s->send(message);
+    if (!sockets.count(s) || s->view() != view) continue;
+    // A session that expired since the last sweep gets no more state: it is closed now.
+    if (view == View::kOfficer && console && !console->alive(s->token())) {
+      s->close();
+      continue;
+    }
+    s->send(message);
   }
 }
 
