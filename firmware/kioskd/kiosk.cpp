@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <boost/asio/post.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -136,28 +137,41 @@ Result<std::unique_ptr<Kiosk>, std::string> Kiosk::create(boost::asio::io_contex
                                "); a new segment records the break";
   }
   if (log_r) {
-    k->audit_ = std::move(*log_r);
-    auto newest = k->audit_->newest_time();
+    AuditFiles files;
+    files.log = std::move(*log_r);
+    auto newest = files.log->newest_time();
     if (newest && *newest > 0) {
       // A clock set back below the last record makes every verdict CLOCK_UNTRUSTED.
       auto raised = k->store_->raise_time_floor(*newest);
       if (!raised) log("trust store: " + raised.error().message);
     }
-    auto check = k->audit_->check();
+    auto check = files.log->check();
     if (check) k->audit_status_.last_seq = check->last_seq;
-    k->show_checkpoint();
+    k->show_checkpoint(files.log->last_line());
+    if (const audit::SealKeyFile* key = files.log->seal_key()) {
+      k->seal_t0_ = key->t0();
+      k->seal_epoch_ = key->epoch_seconds();
+    }
+    auto counts = files.log->outcome_counts(k->day_start());
+    if (counts) k->today_ = std::move(*counts);
+    std::string why;
+    if (auto table = CredentialDayTable::open(c.data_dir + "/audit.db"); !table) {
+      why = table.error();
+    } else if (auto rows = (*table)->load(); !rows) {
+      why = rows.error();
+    } else {
+      files.days = std::move(*table);
+      k->day_memory_ =
+          std::make_unique<CredentialDayMemory>(k->secrets_->hash_key, std::move(*rows));
+    }
+    if (!why.empty())
+      log("replay memory: " + why + " (letters and cards are not checked for reuse)");
+    // From here on only the writer's thread touches the log and the replay table.
+    k->audit_ = std::make_unique<AuditWriter>(std::move(files));
   } else {
     k->audit_status_.writable = false;
     k->audit_status_.message = log_r.error().message;
     log("audit: " + log_r.error().message + " (verdicts are shown but NOT recorded)");
-  }
-  if (k->audit_) {
-    auto day = CredentialDayMemory::open(c.data_dir + "/audit.db", k->secrets_->hash_key);
-    if (day) {
-      k->day_memory_ = std::move(*day);
-    } else {
-      log("replay memory: " + day.error() + " (letters and cards are not checked for reuse)");
-    }
   }
   auto places = load_places(c.places);
   if (places) {
@@ -166,7 +180,6 @@ Result<std::unique_ptr<Kiosk>, std::string> Kiosk::create(boost::asio::io_contex
     log("place names: " + places.error() + " (codes are shown)");
   }
   k->refresh_trust();
-  k->refresh_today();
   return k;
 }
 
@@ -310,12 +323,12 @@ void Kiosk::audit_access(std::string_view event, std::string_view officer,
   r.event = std::string(event);
   r.officer = std::string(officer);
   r.client = std::string(client);
-  auto stored = audit_->append(std::move(r));
-  if (!stored) {
-    log("audit: " + stored.error().message);
-    return;
-  }
-  audit_status_.last_seq = stored->seq;
+  audit_->post([this, r = std::move(r)](AuditFiles& f) mutable {
+    Committed c = commit(f, std::move(r));
+    boost::asio::post(ioc_, [this, c = std::move(c)] {
+      if (!stopped_) (void)take_commit(c);
+    });
+  });
 }
 
 void Kiosk::arm_console_sweep() {
@@ -349,6 +362,8 @@ void Kiosk::stop() {
   watchdog_timer_.cancel();
   retention_timer_.cancel();
   seal_timer_.cancel();
+  // Every record already sent is committed before the stop seal covers it.
+  if (audit_) audit_->stop();
   seal(true);
   // The stop seal goes to the collector now rather than at the next start (bounded: systemd's
   // stop timeout is far longer; an unreachable collector gets it at the next start).
@@ -385,23 +400,42 @@ bool Kiosk::take_mrz(const std::string& text) {
 void Kiosk::on_qr(Channel channel, const std::string& text, const InputTiming& timing) {
   if (stopped_ || take_mrz(text)) return;
   present(channel, qr_key(text), timing,
-          [&](std::int64_t now) { return verify_qr(text, trust_, settings_, now); });
+          [this, text](std::int64_t now) { return verify_qr(text, trust_, settings_, now); });
 }
 
 void Kiosk::on_chip(const ChipInput& chip, const InputTiming& timing) {
   present(Channel::kCard, chip_key(chip), timing,
-          [&](std::int64_t now) { return verify_chip(chip, trust_, settings_, now); });
+          [this, chip](std::int64_t now) { return verify_chip(chip, trust_, settings_, now); });
 }
 
-template <class VerifyFn>
-void Kiosk::present(Channel channel, const std::string& key, const InputTiming& timing,
-                    VerifyFn verify) {
+void Kiosk::present(Channel channel, std::string key, InputTiming timing, VerifyFn verify,
+                    std::optional<std::int64_t> arrived) {
   if (stopped_) return;
+  if (committing_) {
+    // The camera reads a code on every frame: the same one again is a read of the entry to come.
+    if (key == committing_key_) {
+      ++committing_reads_;
+      return;
+    }
+    for (const Waiting& w : waiting_)
+      if (w.key == key) return;
+    if (waiting_.size() >= kMaxWaiting) {
+      if (!dropping_)
+        log("presentations dropped: " + std::to_string(kMaxWaiting) +
+            " wait for the audit log (a stuck disk?); present them again");
+      dropping_ = true;
+      return;
+    }
+    dropping_ = false;
+    // Verified at the time it was read: an e-card's freshness is not lost to the disk's delay.
+    waiting_.push_back(Waiting{channel, std::move(key), timing, std::move(verify), clock_.now()});
+    return;
+  }
   if (session_.repeat(key)) {
     arm_session_timer();
     return;
   }
-  std::int64_t now = clock_.now();
+  std::int64_t now = arrived.value_or(clock_.now());
   SessionEntry entry;
   entry.id = next_entry_id_++;
   entry.channel = channel;
@@ -421,11 +455,59 @@ void Kiosk::present(Channel channel, const std::string& key, const InputTiming& 
     if (const StatusList* l = trust_.status_for(entry.verdict.holder->iss))
       entry.status_iat = static_cast<std::int64_t>(l->iat);
   }
+  if (!audit_) {
+    entry.audit_error = audit_status_.message;
+    entry.timing.committed = mono_now_us();
+    finish(std::move(entry));
+    return;
+  }
+  // The verdict is shown once its record is durable; the loop serves the screens meanwhile.
+  committing_ = true;
+  committing_key_ = key;
+  committing_reads_ = 0;
+  auto rec =
+      audit::verdict_record(entry.verdict, name(entry.channel), entry.time, secrets_->hash_key);
+  audit_->post([this, rec = std::move(rec), day = day_start(),
+                entry = std::move(entry)](AuditFiles& f) mutable {
+    Committed c = commit(f, std::move(rec));
+    if (c.stored->ok()) {
+      auto counts = f.log->outcome_counts(day);
+      if (counts) c.today = std::move(*counts);
+    }
+    boost::asio::post(ioc_, [this, entry = std::move(entry), c = std::move(c)]() mutable {
+      on_committed(std::move(entry), std::move(c));
+    });
+  });
+}
+
+void Kiosk::on_committed(SessionEntry entry, Committed c) {
+  committing_ = false;
+  if (stopped_) return;
+  metrics_.audit_commit(c.seconds);
+  if (take_commit(c)) {
+    entry.audit_seq = c.stored->value().seq;
+    if (c.today) today_ = std::move(*c.today);
+  } else {
+    entry.audit_error = c.stored->error().message;
+  }
+  entry.timing.committed = c.committed_us;
+  entry.reads += committing_reads_;
+  finish(std::move(entry));
+  // The next presentation that waited (one that is only a repeat now is shown at once).
+  while (!committing_ && !waiting_.empty() && !stopped_) {
+    Waiting w = std::move(waiting_.front());
+    waiting_.pop_front();
+    present(w.channel, std::move(w.key), w.timing, std::move(w.verify), w.arrived);
+  }
+}
+
+void Kiosk::finish(SessionEntry entry) {
   // A document of another holder ends the session: the new applicant starts a new one.
   if (session_.other_holder(entry.verdict)) session_.clear();
-  record(entry);
-  entry.timing.committed = mono_now_us();
   const Verdict& v = entry.verdict;
+  const Channel channel = entry.channel;
+  const std::int64_t now = entry.time;
+  const std::string key = entry.key;
   log("verdict " + std::string(name(channel)) + " " + std::string(name(v.outcome)) + " " +
       std::string(name(v.document)) + " " + names(v.reasons) +
       (entry.audit_seq ? " audit #" + std::to_string(*entry.audit_seq)
@@ -433,35 +515,26 @@ void Kiosk::present(Channel channel, const std::string& key, const InputTiming& 
   if (options_.on_verdict) options_.on_verdict(channel, v, now);
   // The session's number once this entry is added (a new session when idle).
   flag_replay(entry, key);
-  refresh_today();
   entry.timing.published = mono_now_us();
   session_.add(std::move(entry));
   arm_session_timer();
   broadcast();
 }
 
-void Kiosk::record(SessionEntry& entry) {
-  if (!audit_) {
-    entry.audit_error = audit_status_.message;
-    return;
-  }
-  auto rec =
-      audit::verdict_record(entry.verdict, name(entry.channel), entry.time, secrets_->hash_key);
-  auto stored = audit_->append(std::move(rec));
+bool Kiosk::take_commit(const Committed& c) {
+  if (c.line != audit_line_) show_checkpoint(c.line);
+  const auto& stored = *c.stored;
   if (!stored) {
-    entry.audit_error = stored.error().message;
     if (audit_status_.writable) log("audit: " + stored.error().message);
     audit_status_.writable = false;
     audit_status_.message = stored.error().message;
-    return;
+    return false;
   }
   if (!audit_status_.writable) log("audit: writable again");
   audit_status_.writable = true;
   if (audit_status_.chain_intact) audit_status_.message.clear();
   audit_status_.last_seq = stored->seq;
-  entry.audit_seq = stored->seq;
   if (forwarder_) forwarder_->wake();
-  show_checkpoint();
   if (stored->time > trust_.time_floor) {
     if (updater_) {
       updater_->raise_time_floor(stored->time);  // the store is the worker's
@@ -471,6 +544,18 @@ void Kiosk::record(SessionEntry& entry) {
     }
     trust_.time_floor = stored->time;
   }
+  return true;
+}
+
+Kiosk::Committed Kiosk::commit(AuditFiles& f, audit::Record r) {
+  Committed c;
+  auto t0 = std::chrono::steady_clock::now();
+  c.stored.emplace(f.log->append(std::move(r)));
+  auto t1 = std::chrono::steady_clock::now();
+  c.committed_us = mono_us(t1);
+  c.seconds = std::chrono::duration<double>(t1 - t0).count();
+  c.line = f.log->last_line();
+  return c;
 }
 
 void Kiosk::flag_replay(SessionEntry& entry, const std::string& key) {
@@ -482,13 +567,17 @@ void Kiosk::flag_replay(SessionEntry& entry, const std::string& key) {
              v.issuer_kid) {
     std::int64_t offset = config_.utc_offset_minutes * 60;
     std::int64_t day = (entry.time + offset) / 86400;
-    auto seen = day_memory_->seen_elsewhere(
-        v.cti, std::to_string(started_) + ":" + std::to_string(session), day);
-    if (!seen) {
-      log("replay memory: " + seen.error());
-    } else if (*seen) {
+    std::optional<DayRow> fresh;
+    if (day_memory_->seen_elsewhere(v.cti, std::to_string(started_) + ":" + std::to_string(session),
+                                    day, &fresh))
       entry.replay = "seen_today";
-    }
+    // Kept across restarts by the writer; a check never waits for the disk.
+    if (fresh && audit_)
+      audit_->post([row = std::move(*fresh)](AuditFiles& f) {
+        if (!f.days) return;
+        auto stored = f.days->store(row);
+        if (!stored) log("replay memory: " + stored.error());
+      });
   }
 }
 
@@ -554,13 +643,10 @@ void Kiosk::adopt_trust(TrustSnapshot snap) {
   }
 }
 
-void Kiosk::refresh_today() {
-  if (!audit_) return;
+std::int64_t Kiosk::day_start() const {
   std::int64_t offset = config_.utc_offset_minutes * 60;
   std::int64_t local = clock_.now() + offset;
-  std::int64_t day_start = local - ((local % 86400) + 86400) % 86400 - offset;
-  auto counts = audit_->outcome_counts(day_start);
-  if (counts) today_ = std::move(*counts);
+  return local - ((local % 86400) + 86400) % 86400 - offset;
 }
 
 KioskView Kiosk::view() const {
@@ -615,13 +701,16 @@ void Kiosk::arm_watchdog() {
 void Kiosk::purge() {
   if (!audit_ || config_.audit_retention_days == 0) return;
   std::int64_t now = clock_.now();
-  auto n = audit_->purge_before(now - config_.audit_retention_days * 86400, now);
-  if (!n) {
-    log("audit purge: " + n.error().message);
-  } else if (*n > 0) {
-    log("audit purge: removed " + std::to_string(*n) + " records older than " +
-        std::to_string(config_.audit_retention_days) + " days (chain anchored)");
-  }
+  std::int64_t cutoff = now - config_.audit_retention_days * 86400;
+  audit_->post([cutoff, now, days = config_.audit_retention_days](AuditFiles& f) {
+    auto n = f.log->purge_before(cutoff, now);
+    if (!n) {
+      log("audit purge: " + n.error().message);
+    } else if (*n > 0) {
+      log("audit purge: removed " + std::to_string(*n) + " records older than " +
+          std::to_string(days) + " days (chain anchored)");
+    }
+  });
 }
 
 void Kiosk::arm_metrics() {
@@ -672,19 +761,17 @@ void Kiosk::arm_metrics() {
       m.camera_skipped = st.skipped;
       m.camera_fused = st.fused;
     }
-  if (audit_) {
-    if (auto l = audit::parse_seal_line(audit_->last_line())) {
-      m.checkpoint_seq = l->seal.seq;
-      m.checkpoint_time = l->seal.time;
-    }
+  if (auto l = audit::parse_seal_line(audit_line_)) {
+    m.checkpoint_seq = l->seal.seq;
+    m.checkpoint_time = l->seal.time;
   }
   m.resident_bytes = process_resident_bytes();
   m.start_time = start_time_;
   metrics_server_->publish(std::make_shared<const std::string>(metrics_.render(m)));
 }
 
-void Kiosk::show_checkpoint() {
-  const std::string& line = audit_->last_line();
+void Kiosk::show_checkpoint(const std::string& line) {
+  audit_line_ = line;
   if (line.empty()) return;
   // For the syslog forwarder (kioskd's output reaches the journal and rsyslog) and the screen.
   log("audit seal: " + line);
@@ -694,30 +781,46 @@ void Kiosk::show_checkpoint() {
                                " epoch " + std::to_string(l->seal.last);
 }
 
-void Kiosk::seal(bool stop) {
-  if (!audit_) return;
-  auto sealed = audit_->seal_due(clock_.now(), stop);
+void Kiosk::take_seal(const Result<std::string, audit::AuditError>& sealed,
+                      const std::string& line) {
   if (!sealed) {
     if (audit_status_.writable) log("audit seal: " + sealed.error().message);
     audit_status_.writable = false;
     audit_status_.message = sealed.error().message;
-  } else if (!sealed->empty()) {
-    show_checkpoint();
+  } else if (line != audit_line_) {
+    show_checkpoint(line);
   }
 }
 
+void Kiosk::seal(bool stop) {
+  if (!audit_) return;
+  std::int64_t now = clock_.now();
+  if (stop) {
+    // At the stop, after audit_->stop(): the files are this thread's again.
+    audit::AuditLog& log = *audit_->files_after_stop().log;
+    take_seal(log.seal_due(now, true), log.last_line());
+    return;
+  }
+  audit_->post([this, now](AuditFiles& f) {
+    auto sealed = f.log->seal_due(now, false);
+    boost::asio::post(ioc_, [this, sealed = std::move(sealed), line = f.log->last_line()] {
+      if (stopped_) return;
+      take_seal(sealed, line);
+      broadcast();
+    });
+  });
+}
+
 void Kiosk::arm_seal() {
-  const audit::SealKeyFile* key = audit_ ? audit_->seal_key() : nullptr;
-  if (!key) return;
+  if (!audit_ || seal_epoch_ <= 0) return;
   // Wake just after the current epoch ends (the clock is in whole seconds).
   std::int64_t now = clock_.now();
-  std::int64_t end = key->t0() + (key->epoch_of(now) + 1) * key->epoch_seconds();
+  std::int64_t end = seal_t0_ + (audit::epoch_of(now, seal_t0_, seal_epoch_) + 1) * seal_epoch_;
   std::int64_t wait = std::max<std::int64_t>(1, end - now);
   seal_timer_.expires_after(std::chrono::seconds(wait) + std::chrono::milliseconds(50));
   seal_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec || stopped_) return;
     seal(false);
-    broadcast();
     arm_seal();
   });
 }

@@ -1,11 +1,13 @@
 // The kiosk at run time: presentations in, verdicts out to the session, the audit log and the
-// screens. Everything runs on one Boost.Asio event loop; data flows one way, from the sources to
-// a verdict to the officer.
+// screens. Everything runs on one Boost.Asio event loop but the audit log's commits, which run on
+// the audit writer's thread; data flows one way, from the sources to a verdict, through its audit
+// record, to the officer.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -19,6 +21,7 @@
 #include "firmware/audit/audit_log.h"
 #include "firmware/audit/kiosk_secrets.h"
 #include "firmware/kioskd/audit_forward.h"
+#include "firmware/kioskd/audit_writer.h"
 #include "firmware/kioskd/clock.h"
 #include "firmware/kioskd/config.h"
 #include "firmware/kioskd/console.h"
@@ -75,14 +78,44 @@ class Kiosk {
 
  private:
   Kiosk(boost::asio::io_context& ioc, Config config, KioskOptions options);
-  template <class VerifyFn>
-  void present(Channel channel, const std::string& key, const InputTiming& timing, VerifyFn verify);
-  void record(SessionEntry& entry);
+  using VerifyFn = std::function<Verdict(std::int64_t now)>;
+  /// A presentation that arrived while another's audit record was being committed.
+  struct Waiting {
+    Channel channel;
+    std::string key;
+    InputTiming timing;
+    VerifyFn verify;
+    std::int64_t arrived;  ///< kiosk time when it was read: what it is verified at
+  };
+  /// What the audit writer did with one append, posted back to the loop.
+  struct Committed {
+    std::optional<Result<audit::Record, audit::AuditError>> stored;
+    std::string line;               ///< the log's last seal/checkpoint line
+    std::int64_t committed_us = 0;  ///< monotonic, when append returned
+    double seconds = 0;             ///< how long the append took
+    std::optional<std::map<std::string, std::uint64_t>> today;  ///< verdicts today, re-counted
+  };
+  /// Verifies a presentation and sends its record to the audit writer; the verdict is shown
+  /// (finish) once the record is committed. One presentation at a time: one that arrives
+  /// meanwhile waits its turn, so each verdict sees the session and the time floor as the one
+  /// before it left them.
+  /// `arrived`: the kiosk time it was read at (a waiting one's; nullopt: now).
+  void present(Channel channel, std::string key, InputTiming timing, VerifyFn verify,
+               std::optional<std::int64_t> arrived = std::nullopt);
+  void on_committed(SessionEntry entry, Committed c);
+  void finish(SessionEntry entry);
+  /// Appends `r` (on the writer's thread) and times it.
+  static Committed commit(AuditFiles& f, audit::Record r);
+  /// Takes an append's outcome into the audit status (on the loop); true when it was stored.
+  bool take_commit(const Committed& c);
+  /// Takes a seal's outcome into the audit status (on the loop).
+  void take_seal(const Result<std::string, audit::AuditError>& sealed, const std::string& line);
+  /// The start of the local day, in kiosk time.
+  std::int64_t day_start() const;
   bool take_mrz(const std::string& text);
   void flag_replay(SessionEntry& entry, const std::string& text);
   void refresh_trust();
   void adopt_trust(TrustSnapshot snap);
-  void refresh_today();
   void broadcast();
   KioskView view() const;
   void arm_session_timer();
@@ -95,7 +128,7 @@ class Kiosk {
   void arm_console_sweep();
   void arm_seal();
   void seal(bool stop);
-  void show_checkpoint();
+  void show_checkpoint(const std::string& line);
 
   boost::asio::io_context& ioc_;
   const Config config_;
@@ -106,7 +139,11 @@ class Kiosk {
   std::unique_ptr<keys::TrustStore> store_;  ///< until start(); then the updater's
   std::optional<keys::Anchors> anchors_;
   std::string anchors_error_;
-  std::unique_ptr<audit::AuditLog> audit_;
+  /// The audit log's writer (null: no log could be opened, verdicts are shown NOT RECORDED). Its
+  /// jobs touch only its files and what they carry; their results come back through the loop.
+  std::unique_ptr<AuditWriter> audit_;
+  std::string audit_line_;  ///< the log's last seal or checkpoint line, as the writer reported
+  std::int64_t seal_t0_ = 0, seal_epoch_ = 0;  ///< the sealing key's epochs (0: no sealing)
   AuditStatus audit_status_;
   TrustSnapshot trust_;
   VerifySettings settings_;
@@ -134,6 +171,14 @@ class Kiosk {
   Places places_;
   PresentationMemory presentations_;
   std::unique_ptr<CredentialDayMemory> day_memory_;
+  bool committing_ = false;             ///< a verdict's record is with the audit writer
+  std::string committing_key_;          ///< its presentation's key
+  std::uint32_t committing_reads_ = 0;  ///< reads of it again meanwhile
+  std::deque<Waiting> waiting_;         ///< presentations that came meanwhile, in order
+  /// A bound on them (a scanner line is a few KiB at most): a stuck disk with a flooding
+  /// source costs memory no more than this. Past it a presentation is dropped, and logged.
+  static constexpr std::size_t kMaxWaiting = 256;
+  bool dropping_ = false;          ///< logged the drop of this burst
   Advice advice_ = Advice::kNone;  ///< the camera's coaching for the applicant
   std::string pending_mrz_;        ///< the first line of a passport zone typed by a scanner
   std::int64_t started_ = 0;       ///< makes session tags unique across restarts

@@ -132,6 +132,10 @@ std::string KioskMetrics::render(const MetricsState& s) const {
   head(out, "kiosk_verification_duration_seconds", "histogram",
        "Time to verify one presentation (decode, signature, rules) on the event loop.");
   verify_.render(out, "kiosk_verification_duration_seconds");
+  head(out, "kiosk_audit_commit_duration_seconds", "histogram",
+       "Time to commit one verdict's audit record (fsync included) on the audit writer; the "
+       "verdict is shown after it. Slow flash shows here first.");
+  audit_commit_.render(out, "kiosk_audit_commit_duration_seconds");
   head(out, "kiosk_decode_duration_seconds", "histogram",
        "Time to decode one camera frame (the scan pipeline; no camera: empty).");
   s.decode.render(out, "kiosk_decode_duration_seconds");

@@ -71,6 +71,8 @@ class KioskMetrics {
  public:
   /// One verdict: its outcome, document, channel and reasons, and how long verifying took.
   void verdict(Channel channel, const Verdict& v, double verify_seconds);
+  /// One audit append committed (or failed) on the audit writer, and how long it took.
+  void audit_commit(double seconds) { audit_commit_.observe(seconds); }
   /// One trust install report (results counted by result name).
   void update(const UpdateReport& report);
   /// The exposition text.
@@ -81,6 +83,7 @@ class KioskMetrics {
   std::array<std::uint64_t, 64> reasons_{};
   std::map<std::string, std::uint64_t, std::less<>> install_results_;
   Histogram verify_;
+  Histogram audit_commit_;
 };
 
 /// The resident set size of this process in bytes (/proc/self/statm), 0 when unknown.

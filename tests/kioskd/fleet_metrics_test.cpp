@@ -223,6 +223,7 @@ TEST_CASE("metrics: a real scrape passes promtool and counts the verdicts played
         1);
   CHECK(metric_value(text, "kiosk_verdict_reasons_total{reason=\"BAD_SIGNATURE\"}") == 1);
   CHECK(metric_value(text, "kiosk_verification_duration_seconds_count") == 3);
+  CHECK(metric_value(text, "kiosk_audit_commit_duration_seconds_count") == 3);
   CHECK(metric_value(text, "kiosk_device_up{device=\"feed\"}") >= 0);
   CHECK(metric_value(text, "kiosk_trust_installed") == 1);
   CHECK(metric_value(text, "kiosk_trust_bundle_seq") >= 1);
@@ -256,7 +257,10 @@ TEST_CASE("metrics: a real scrape passes promtool and counts the verdicts played
   CHECK(used.size() >= 8);
   for (const auto& name : used) {
     CAPTURE(name);
-    CHECK(text.find("\n# TYPE " + name + " ") != std::string::npos);
+    // A histogram's series are NAME_bucket, NAME_count and NAME_sum under "# TYPE NAME histogram".
+    std::string base = std::regex_replace(name, std::regex("_(bucket|count|sum)$"), "");
+    CHECK((text.find("\n# TYPE " + name + " ") != std::string::npos ||
+           (base != name && text.find("\n# TYPE " + base + " histogram") != std::string::npos)));
   }
   CHECK(metric_value(text, "process_resident_memory_bytes") > 1e6);
   CHECK(text.find("kiosk_status_list_age_seconds{issuer=") != std::string::npos);

@@ -187,20 +187,43 @@ TEST_CASE("replay: a letter's credential id in two sessions of one day, kept in 
   std::array<std::uint8_t, 32> key{};
   key[0] = 7;
   std::string path = (dir / "audit.db").string();
+  // The memory is in RAM; what it learns is stored through the table (as the audit writer does).
+  auto seen = [](CredentialDayMemory& m, CredentialDayTable& t, const Bytes& cti,
+                 std::string_view session, std::int64_t day) {
+    std::optional<DayRow> fresh;
+    bool s = m.seen_elsewhere(cti, session, day, &fresh);
+    if (fresh) REQUIRE(t.store(*fresh).ok());
+    return s;
+  };
   {
-    auto m = CredentialDayMemory::open(path, key);
-    REQUIRE(m.ok());
-    CHECK((*m)->seen_elsewhere(Bytes{1, 2, 3}, "boot:1", 100).value() == false);
-    CHECK((*m)->seen_elsewhere(Bytes{1, 2, 3}, "boot:1", 100).value() == false);
-    CHECK((*m)->seen_elsewhere(Bytes{9}, "boot:1", 100).value() == false);
+    auto t = CredentialDayTable::open(path);
+    REQUIRE(t.ok());
+    auto rows = (*t)->load();
+    REQUIRE(rows.ok());
+    CHECK(rows->empty());
+    CredentialDayMemory m(key, std::move(*rows));
+    CHECK(seen(m, **t, Bytes{1, 2, 3}, "boot:1", 100) == false);
+    CHECK(seen(m, **t, Bytes{1, 2, 3}, "boot:1", 100) == false);
+    CHECK(seen(m, **t, Bytes{1, 2, 3}, "boot:2", 100) == true);  // another session, same day
+    CHECK(seen(m, **t, Bytes{9}, "boot:1", 100) == false);
+    CHECK(m.size() == 2);
   }
   {
     // After a restart: still remembered for the day; a new day forgets.
-    auto m = CredentialDayMemory::open(path, key);
-    REQUIRE(m.ok());
-    CHECK((*m)->seen_elsewhere(Bytes{1, 2, 3}, "boot2:1", 100).value() == true);
-    CHECK((*m)->seen_elsewhere(Bytes{1, 2, 3}, "boot2:5", 101).value() == false);
-    CHECK((*m)->seen_elsewhere(Bytes{}, "boot2:6", 101).value() == false);
+    auto t = CredentialDayTable::open(path);
+    REQUIRE(t.ok());
+    auto rows = (*t)->load();
+    REQUIRE(rows.ok());
+    CHECK(rows->size() == 2);
+    CredentialDayMemory m(key, std::move(*rows));
+    CHECK(seen(m, **t, Bytes{1, 2, 3}, "boot2:1", 100) == true);
+    CHECK(seen(m, **t, Bytes{1, 2, 3}, "boot2:5", 101) == false);
+    CHECK(m.size() == 1);  // day 100 forgotten
+    CHECK(seen(m, **t, Bytes{}, "boot2:6", 101) == false);
+    auto kept = (*t)->load();
+    REQUIRE(kept.ok());
+    REQUIRE(kept->size() == 1);  // the store of day 101 dropped day 100's rows
+    CHECK(kept->front().day == 101);
   }
   // No personal data: only keyed hashes are stored.
   std::ifstream in(path, std::ios::binary);
