@@ -307,8 +307,8 @@ TEST_CASE("hostile files in the watched folder never hold up the officer page or
 
   using clock = std::chrono::steady_clock;
   std::vector<std::chrono::microseconds> health, state;
-  // The loop's own audit commits (synchronous=FULL: fsyncs the disk decides) from the entries'
-  // kioskd stamps, the longest seen.
+  // The audit commits (synchronous=FULL: fsyncs the disk decides) from the entries' kioskd stamps,
+  // the longest seen: printed beside the probes.
   std::chrono::microseconds commit{0};
   std::size_t probes = 0;
   auto until = clock::now() + std::chrono::seconds(8);
@@ -346,13 +346,12 @@ TEST_CASE("hostile files in the watched folder never hold up the officer page or
   // The loop never waits for the install; what remains is this shared machine's scheduling
   // (/healthz p99 55 ms once at load average 10 with other builds running: the bound is 100 ms;
   // an install on the loop reads and hashes the 16-64 MiB files, hundreds of ms each time).
-  // The worst probe may also have waited for one audit commit on the loop: on this machine's disk
-  // under the suite's other tests, an fsync of 0.4-0.8 s was seen (a known cost of committing on
-  // the loop, not the install's).
+  // Audit commits (fsyncs of 0.4-0.8 s were seen on this machine's disk under the suite's other
+  // tests) run on the audit writer's thread, not the loop: no allowance for them either.
   CHECK(p99(health) < std::chrono::milliseconds(100));
   CHECK(p99(state) < std::chrono::milliseconds(100));
-  CHECK(health.back() < std::chrono::milliseconds(250) + commit);
-  CHECK(state.back() < std::chrono::milliseconds(250) + commit);
+  CHECK(health.back() < std::chrono::milliseconds(250));
+  CHECK(state.back() < std::chrono::milliseconds(250));
   // Each skip is on the screen's trust panel with its reason.
   auto s = http_get(k.port, "/api/state", k.cookie()).second;
   CHECK(reported);
