@@ -317,18 +317,33 @@ void Kiosk::audit_access(std::string_view event, std::string_view officer,
   log("console: " + std::string(event) + " '" + std::string(officer) + "' from " +
       std::string(client));
   if (!audit_) return;
-  audit::Record r;
-  r.kind = audit::RecordKind::kAccess;
-  r.time = clock_.now();
-  r.event = std::string(event);
-  r.officer = std::string(officer);
-  r.client = std::string(client);
-  audit_->post([this, r = std::move(r)](AuditFiles& f) mutable {
-    Committed c = commit(f, std::move(r));
-    boost::asio::post(ioc_, [this, c = std::move(c)] {
-      if (!stopped_) (void)take_commit(c);
+  // A flood of failed sign-ins on a stuck disk must not grow the writer's queue without bound:
+  // past kMaxAccessPending the records are counted, and one record says how many were lost.
+  if (access_pending_ >= kMaxAccessPending) {
+    if (access_dropped_++ == 0) log("console: access records dropped: the audit log is behind");
+    return;
+  }
+  auto post_access = [this](std::string what, std::string who, std::string from) {
+    audit::Record r;
+    r.kind = audit::RecordKind::kAccess;
+    r.time = clock_.now();
+    r.event = std::move(what);
+    r.officer = std::move(who);
+    r.client = std::move(from);
+    ++access_pending_;
+    audit_->post([this, r = std::move(r)](AuditFiles& f) mutable {
+      Committed c = commit(f, std::move(r));
+      boost::asio::post(ioc_, [this, c = std::move(c)] {
+        --access_pending_;
+        if (!stopped_) (void)take_commit(c);
+      });
     });
-  });
+  };
+  if (access_dropped_ > 0) {
+    post_access("dropped:" + std::to_string(access_dropped_), "", "");
+    access_dropped_ = 0;
+  }
+  post_access(std::string(event), std::string(officer), std::string(client));
 }
 
 void Kiosk::arm_console_sweep() {

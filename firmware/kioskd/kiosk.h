@@ -178,7 +178,10 @@ class Kiosk {
   /// A bound on them (a scanner line is a few KiB at most): a stuck disk with a flooding
   /// source costs memory no more than this. Past it a presentation is dropped, and logged.
   static constexpr std::size_t kMaxWaiting = 256;
-  bool dropping_ = false;          ///< logged the drop of this burst
+  bool dropping_ = false;             ///< logged the drop of this burst
+  std::size_t access_pending_ = 0;    ///< console access records with the writer
+  std::uint64_t access_dropped_ = 0;  ///< and dropped since the last one posted
+  static constexpr std::size_t kMaxAccessPending = 1024;
   Advice advice_ = Advice::kNone;  ///< the camera's coaching for the applicant
   std::string pending_mrz_;        ///< the first line of a passport zone typed by a scanner
   std::int64_t started_ = 0;       ///< makes session tags unique across restarts
