@@ -9,6 +9,7 @@
 #include "app/json.h"
 #include "firmware/kioskd-demo/feed_source.h"
 #include "firmware/kioskd-demo/sim_devices.h"
+#include "firmware/kioskd/audit_writer.h"
 #include "firmware/kioskd/config.h"
 #include "firmware/kioskd/devices.h"
 #include "firmware/kioskd/http_fetch.h"
@@ -538,4 +539,46 @@ TEST_CASE("config: the start-up checks name the key's line (state folder, anchor
   REQUIRE(e);
   CHECK(e->message().find("k.conf ([data] dir default): [data] dir ") == 0);
   fs::remove_all(dir);
+}
+
+TEST_CASE("audit writer: jobs run in order on its own thread; stop runs every queued one") {
+  std::string dir =
+      std::filesystem::temp_directory_path() / ("kioskd-writer-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  audit::OpenReport report;
+  auto log = audit::AuditLog::open(dir + "/audit.db", "TEST-01", 1796000000, &report);
+  REQUIRE(log);
+  AuditFiles files;
+  files.log = std::move(*log);
+  AuditWriter writer(std::move(files));
+  std::vector<std::uint64_t> seqs;  // written by the writer's thread only, read after stop()
+  std::thread::id loop = std::this_thread::get_id(), ran;
+  for (int i = 0; i < 50; ++i)
+    writer.post([&seqs, &ran, i](AuditFiles& f) {
+      ran = std::this_thread::get_id();
+      audit::Record r;
+      r.kind = audit::RecordKind::kAccess;
+      r.time = 1796000000 + i;
+      r.event = "signin";
+      r.officer = "o" + std::to_string(i);
+      r.client = "127.0.0.1";
+      auto stored = f.log->append(std::move(r));
+      if (stored) seqs.push_back(stored->seq);
+    });
+  writer.stop();
+  REQUIRE(seqs.size() == 50);
+  CHECK(std::is_sorted(seqs.begin(), seqs.end()));
+  CHECK(seqs.back() - seqs.front() == 49);
+  CHECK(ran != loop);
+  // After stop the files are the caller's; a job posted now is dropped.
+  bool late = false;
+  writer.post([&late](AuditFiles&) { late = true; });
+  writer.stop();
+  CHECK_FALSE(late);
+  auto check = writer.files_after_stop().log->check();
+  REQUIRE(check);
+  CHECK(check->intact());
+  CHECK(check->last_seq == seqs.back());
+  std::filesystem::remove_all(dir);
 }
