@@ -72,7 +72,7 @@ class Browser {
     args.push_back("--remote-allow-origins=*");
     args.push_back(url);
     ProcessOptions opt;
-    opt.stderr_file = dir + "/chromium.err";
+    opt.stderr_file = err_file_ = dir + "/chromium.err";
     opt.stdout_file = dir + "/chromium.out";
     proc_ = std::make_unique<Process>(args, opt);
     std::string page_path;
@@ -163,12 +163,25 @@ class Browser {
          "; document.getElementById('name').value = n; "
          "document.getElementById('password').value = p; "
          "document.getElementById('signin').requestSubmit(); return true; })()");
-    return wait_for("location.pathname === '/officer' && document.readyState === 'complete'");
+    if (wait_for("location.pathname === '/officer' && document.readyState === 'complete'"))
+      return true;
+    // What the page shows instead, for a failure that happens once in many runs (the test's
+    // directory, Chromium's log with it, is gone by the time anyone looks).
+    std::string err = read_text(err_file_);
+    MESSAGE("sign-in did not reach /officer: at "
+            << text("location.href") << " (" << text("document.readyState") << "), page text: "
+            << text("document.body ? document.body.innerText.slice(0, 400) : ''")
+            << "\nChromium's log (end): " << err.substr(err.size() > 2000 ? err.size() - 2000 : 0));
+    return false;
   }
   /// Signs in as the suite's test officer (Kioskd::cookie() made the account).
   bool signed_in(Kioskd& k) {
     k.cookie();
-    return ok() && sign_in(k.url, kTestOfficer, kTestPassword);
+    if (!ok()) return false;
+    if (sign_in(k.url, kTestOfficer, kTestPassword)) return true;
+    std::string err = read_text(k.stderr_path);
+    MESSAGE("kioskd's log (end): " << err.substr(err.size() > 2000 ? err.size() - 2000 : 0));
+    return false;
   }
   /// The officer's screen at `url`, rendered, as a PNG of `width` x `height`.
   bool shot(const std::string& url, const std::string& file, int width, int height) {
@@ -188,6 +201,7 @@ class Browser {
   std::unique_ptr<Process> proc_;
   std::unique_ptr<WsClient> cdp_;
   int id_ = 0;
+  std::string err_file_;
 };
 
 }  // namespace
