@@ -488,6 +488,7 @@ void Kiosk::present(Channel channel, std::string key, InputTiming timing, Verify
     if (c.stored->ok()) {
       auto counts = f.log->outcome_counts(day);
       if (counts) c.today = std::move(*counts);
+      c.committed_us = mono_now_us();  // the stage ends with the day's counts
     }
     boost::asio::post(ioc_, [this, entry = std::move(entry), c = std::move(c)]() mutable {
       on_committed(std::move(entry), std::move(c));

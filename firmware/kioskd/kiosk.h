@@ -91,7 +91,7 @@ class Kiosk {
   struct Committed {
     std::optional<Result<audit::Record, audit::AuditError>> stored;
     std::string line;               ///< the log's last seal/checkpoint line
-    std::int64_t committed_us = 0;  ///< monotonic, when append returned
+    std::int64_t committed_us = 0;  ///< monotonic: the append (and the day's counts) done
     double seconds = 0;             ///< how long the append took
     std::optional<std::map<std::string, std::uint64_t>> today;  ///< verdicts today, re-counted
   };
