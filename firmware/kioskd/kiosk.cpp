@@ -65,6 +65,7 @@ Kiosk::Kiosk(boost::asio::io_context& ioc, Config config, KioskOptions options)
       metrics_timer_(ioc),
       seal_timer_(ioc),
       console_timer_(ioc),
+      commit_timer_(ioc),
       presentations_(config_.max_age + config_.skew) {
   start_time_ = std::chrono::duration_cast<std::chrono::seconds>(
                     std::chrono::system_clock::now().time_since_epoch())
@@ -377,6 +378,7 @@ void Kiosk::stop() {
   watchdog_timer_.cancel();
   retention_timer_.cancel();
   seal_timer_.cancel();
+  commit_timer_.cancel();
   // Every record already sent is committed before the stop seal covers it.
   if (audit_) audit_->stop();
   seal(true);
@@ -494,10 +496,24 @@ void Kiosk::present(Channel channel, std::string key, InputTiming timing, Verify
       on_committed(std::move(entry), std::move(c));
     });
   });
+  commit_timer_.expires_after(kCommitStall);
+  commit_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopped_ || !committing_) return;
+    std::string why = "the audit log has not finished a write for " +
+                      std::to_string(kCommitStall.count()) +
+                      " s (storage slow or stuck); verdicts wait for it";
+    log("audit: " + why);
+    stalled_ = true;
+    audit_status_.writable = false;
+    audit_status_.message = why;
+    broadcast();
+  });
 }
 
 void Kiosk::on_committed(SessionEntry entry, Committed c) {
   committing_ = false;
+  stalled_ = false;
+  commit_timer_.cancel();
   if (stopped_) return;
   metrics_.audit_commit(c.seconds);
   if (take_commit(c)) {
@@ -546,9 +562,12 @@ bool Kiosk::take_commit(const Committed& c) {
     audit_status_.message = stored.error().message;
     return false;
   }
-  if (!audit_status_.writable) log("audit: writable again");
-  audit_status_.writable = true;
-  if (audit_status_.chain_intact) audit_status_.message.clear();
+  // A verdict's commit still stalled keeps the alarm, whatever record came before it.
+  if (!stalled_) {
+    if (!audit_status_.writable) log("audit: writable again");
+    audit_status_.writable = true;
+    if (audit_status_.chain_intact) audit_status_.message.clear();
+  }
   audit_status_.last_seq = stored->seq;
   if (forwarder_) forwarder_->wake();
   if (stored->time > trust_.time_floor) {

@@ -22,13 +22,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int kSyncMs = 300;
+constexpr int kSyncMs = 300;  // each audit fsync in the first case
 
-ProcessOptions slow_disk() {
+/// A kioskd whose audit fsyncs take `ms` while the file `when` exists (created once kioskd is
+/// ready: a new log's first commits at start-up would take seconds each).
+ProcessOptions slow_disk(int ms, const std::string& when) {
   ProcessOptions opt;
   opt.env["LD_PRELOAD"] = KIOSK_SLOW_SYNC;
   opt.env["SLOW_SYNC_MATCH"] = "/audit.db";  // the log and its journal, not the trust store
-  opt.env["SLOW_SYNC_MS"] = std::to_string(kSyncMs);
+  opt.env["SLOW_SYNC_MS"] = std::to_string(ms);
+  opt.env["SLOW_SYNC_WHEN"] = when;
   // Under the sanitizer build ASan must come first in the library list; the shim comes first.
   const char* asan = std::getenv("ASAN_OPTIONS");
   opt.env["ASAN_OPTIONS"] =
@@ -48,9 +51,12 @@ TEST_CASE("a slow disk: the screens never wait for an audit commit, nor show a v
   for (int i = 0; i < 4; ++i)
     feed += "10 scanner burst-" + std::to_string(i) + "\n";
   write_text(dir.path + "/f.feed", feed);
+  const std::string slow = dir.path + "/slow";
   Kioskd k(dir.path, base_config(dir.path, "[devices]\nfeed = " + dir.path + "/f.feed\n"), {},
-           slow_disk());
+           slow_disk(kSyncMs, slow));
   REQUIRE_MESSAGE(k.ready, read_text(k.stderr_path));
+  (void)k.cookie();  // signed in before the disk slows
+  write_text(slow, "");
 
   using clock = std::chrono::steady_clock;
   std::vector<std::chrono::microseconds> health;
@@ -120,4 +126,55 @@ TEST_CASE("a slow disk: the screens never wait for an audit commit, nor show a v
   std::string out;
   CHECK(run({kioskctl_path(), "audit", "verify", "--data", dir.path + "/data"}, &out) == 0);
   CHECK(out.find("chain: intact") != std::string::npos);
+}
+
+TEST_CASE("a stuck disk: the officer's screen says so after 5 s; the verdict shows once recorded") {
+  TempDir dir("stuck-disk");
+  install_vector_trust(dir.path + "/data");
+  write_text(dir.path + "/f.feed", "6000 camera " + case_payload("wpnl-valid") + "\n");
+  const std::string stuck = dir.path + "/stuck";  // the disk sticks while this file exists
+  Kioskd k(dir.path, base_config(dir.path, "[devices]\nfeed = " + dir.path + "/f.feed\n"), {},
+           slow_disk(8000, stuck));
+  REQUIRE_MESSAGE(k.ready, read_text(k.stderr_path));
+  const std::string cookie = k.cookie();  // signed in (its access record) before the disk sticks
+  write_text(stuck, "");
+  auto state = [&] { return json::parse(http_get(k.port, "/api/state", cookie).second); };
+  auto entries = [](const json::Value& v) {
+    const json::Value* s = v.get("session");
+    const json::Value* e = s ? s->get("entries") : nullptr;
+    return e ? e->array.size() : 0;
+  };
+  // The letter is read at 6 s; its commit's first fsync takes 8 s. From 5 s into it the screen
+  // says the log is stalled, and shows no verdict.
+  std::optional<json::Value> stalled;
+  REQUIRE(wait_until(
+      [&] {
+        auto v = state();
+        if (v && v->get("audit") && !v->get("audit")->get("writable")->boolean) stalled = v;
+        return stalled.has_value();
+      },
+      std::chrono::seconds(30)));
+  CHECK(stalled->get("audit")->get("message")->string.find("has not finished a write for 5 s") !=
+        std::string::npos);
+  CHECK(entries(*stalled) == 0);
+  auto t0 = std::chrono::steady_clock::now();
+  CHECK(http_get(k.port, "/healthz").first == 200);
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(250));
+  // The disk answers: the verdict is shown, recorded, and the alarm is gone.
+  fs::remove(stuck);
+  std::optional<json::Value> after;
+  REQUIRE(wait_until(
+      [&] {
+        auto v = state();
+        if (v && entries(*v) == 1) after = v;
+        return after.has_value();
+      },
+      std::chrono::seconds(20)));
+  const json::Value& e = after->get("session")->get("entries")->array[0];
+  CHECK(e.get("outcome")->string == "ACCEPT");
+  CHECK(e.get("audit_seq")->is_number());
+  CHECK(after->get("audit")->get("writable")->boolean);
+  CHECK(after->get("audit")->get("message")->string.empty());
+  CHECK(read_text(k.stderr_path).find("audit: writable again") != std::string::npos);
+  CHECK(k.stop() == 0);
 }
