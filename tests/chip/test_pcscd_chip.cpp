@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <future>
 
 #include <signal.h>
@@ -457,6 +458,19 @@ TEST_CASE("a frozen pcscd (SIGSTOP): every call returns within its bound, then r
     pid_t pid;
     ~Resume() { ::kill(pid, SIGCONT); }
   } resume{pcscd->pid()};
+  // kill() returns before every thread of pcscd has stopped: on a loaded machine one may still
+  // answer a call (a connect succeeded so in the ASan suite once). Go on once the kernel says
+  // "stopped" (state T in /proc/PID/stat).
+  auto state = [pid = pcscd->pid()] {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), {});
+    auto close = stat.rfind(')');
+    return close == std::string::npos || close + 2 >= stat.size() ? '?' : stat[close + 2];
+  };
+  auto stop_by = std::chrono::steady_clock::now() + 5s;
+  while (state() != 'T' && std::chrono::steady_clock::now() < stop_by)
+    std::this_thread::sleep_for(10ms);
+  REQUIRE(state() == 'T');
   // pcsc-lite may answer the reader list from its client-side cache while the daemon is stopped;
   // a call that needs the daemon must come back within its bound.
   auto listed = reader.readers();
@@ -470,6 +484,7 @@ TEST_CASE("a frozen pcscd (SIGSTOP): every call returns within its bound, then r
     // loaded machine); connecting to the card needs the daemon, and must come back in its bound.
     auto t0 = std::chrono::steady_clock::now();
     auto ch = reader.connect(*waited);
+    CAPTURE(state());
     REQUIRE_FALSE(ch.ok());
     CHECK(ch.error().reason == CardReaderError::kTimeout);
     CHECK(std::chrono::steady_clock::now() - t0 < 5s);
