@@ -44,11 +44,6 @@ int curl(const std::string& args, std::string* body = nullptr) {
   return std::atoi(out.substr(nl == std::string::npos ? 0 : nl + 1).c_str());
 }
 
-std::size_t entry_count(const json::Value& s) {
-  const json::Value* session = s.get("session");
-  return session ? session->get("entries")->array.size() : 0;
-}
-
 /// The access events in the audit log, as "event officer" lines; fails on any password text.
 std::vector<std::string> access_events(const std::string& data_dir, const std::string& secret) {
   std::vector<std::string> out;

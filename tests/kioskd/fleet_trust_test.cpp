@@ -324,13 +324,7 @@ TEST_CASE("hostile files in the watched folder never hold up the officer page or
     health.push_back(std::chrono::duration_cast<std::chrono::microseconds>(t1 - t0));
     state.push_back(std::chrono::duration_cast<std::chrono::microseconds>(t2 - t1));
     ++probes;
-    if (auto v = json::parse(s.second); v && v->get("session") && v->get("session")->get("entries"))
-      for (const auto& e : v->get("session")->get("entries")->array)
-        if (const json::Value* t = e.get("timing");
-            t && t->get("committed_us") && t->get("verified_us"))
-          commit = std::max(commit,
-                            std::chrono::microseconds(static_cast<std::int64_t>(
-                                t->get("committed_us")->number - t->get("verified_us")->number)));
+    if (auto v = json::parse(s.second)) commit = std::max(commit, longest_audit_commit(*v));
     ws.send("{\"cmd\":\"clear\"}");
     if (s.second.find("status/c.cose") != std::string::npos) reported = true;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));

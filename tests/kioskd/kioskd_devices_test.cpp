@@ -30,11 +30,6 @@ using namespace kiosk::test;
 
 namespace {
 
-std::size_t entry_count(const json::Value& s) {
-  const json::Value* session = s.get("session");
-  return session ? session->get("entries")->array.size() : 0;
-}
-
 std::size_t audit_records(const std::string& data_dir) {
   auto log = audit::AuditLog::open_read_only(data_dir + "/audit.db");
   REQUIRE(log);

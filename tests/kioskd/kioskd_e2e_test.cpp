@@ -26,11 +26,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::size_t entry_count(const json::Value& s) {
-  const json::Value* session = s.get("session");
-  return session ? session->get("entries")->array.size() : 0;
-}
-
 std::vector<audit::Record> records_of(const std::string& data_dir) {
   std::vector<audit::Record> out;
   auto log = audit::AuditLog::open_read_only(data_dir + "/audit.db");

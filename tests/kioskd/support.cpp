@@ -408,6 +408,27 @@ double metric_value(const std::string& text, const std::string& series) {
   return std::stod(text.substr(pos + series.size() + 2));
 }
 
+std::size_t entry_count(const json::Value& state) {
+  const json::Value* session = state.get("session");
+  const json::Value* entries = session ? session->get("entries") : nullptr;
+  return entries ? entries->array.size() : 0;
+}
+
+std::chrono::microseconds longest_audit_commit(const json::Value& state) {
+  std::chrono::microseconds longest{0};
+  const json::Value* session = state.get("session");
+  const json::Value* entries = session ? session->get("entries") : nullptr;
+  if (!entries) return longest;
+  for (const auto& e : entries->array) {
+    const json::Value* t = e.get("timing");
+    if (!t || !t->get("committed_us") || !t->get("verified_us")) continue;
+    longest =
+        std::max(longest, std::chrono::microseconds(static_cast<std::int64_t>(
+                              t->get("committed_us")->number - t->get("verified_us")->number)));
+  }
+  return longest;
+}
+
 std::pair<int, std::string> http_get(std::uint16_t port, const std::string& path,
                                      const std::string& cookie) {
   std::string resp = raw_exchange(port, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" +

@@ -144,6 +144,13 @@ std::pair<int, std::string> http_get(std::uint16_t port, const std::string& path
 /// The value of the sample line `series` ("name{labels}") in a /metrics text, or -1 when absent.
 double metric_value(const std::string& text, const std::string& series);
 
+/// The number of entries in an officer state message's session (0 when it has none).
+std::size_t entry_count(const json::Value& state);
+
+/// The longest audit commit among an officer state's entries, from kioskd's own stamps
+/// (timing.committed_us - timing.verified_us); 0 when no entry has both.
+std::chrono::microseconds longest_audit_commit(const json::Value& state);
+
 /// A WebSocket client (Boost.Beast) with bounded waits.
 class WsClient {
  public:
