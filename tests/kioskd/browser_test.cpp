@@ -177,7 +177,15 @@ class Browser {
   /// Signs in as the suite's test officer (Kioskd::cookie() made the account).
   bool signed_in(Kioskd& k) {
     k.cookie();
-    if (!ok()) return false;
+    if (!ok()) {
+      // Seen once: no page target on DevTools (or its WebSocket refused) within the wait.
+      std::string err = read_text(err_file_);
+      MESSAGE("Chromium's DevTools page was not reached ("
+              << (cdp_ ? "its WebSocket did not connect" : "no page target listed")
+              << "); Chromium's log (end): "
+              << err.substr(err.size() > 2000 ? err.size() - 2000 : 0));
+      return false;
+    }
     if (sign_in(k.url, kTestOfficer, kTestPassword)) return true;
     std::string err = read_text(k.stderr_path);
     MESSAGE("kioskd's log (end): " << err.substr(err.size() > 2000 ? err.size() - 2000 : 0));
