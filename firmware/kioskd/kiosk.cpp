@@ -487,7 +487,7 @@ void Kiosk::present(Channel channel, std::string key, InputTiming timing, Verify
   audit_->post([this, rec = std::move(rec), day = day_start(),
                 entry = std::move(entry)](AuditFiles& f) mutable {
     Committed c = commit(f, std::move(rec));
-    if (c.stored->ok()) {
+    if (c.stored.ok()) {
       auto counts = f.log->outcome_counts(day);
       if (counts) c.today = std::move(*counts);
       c.committed_us = mono_now_us();  // the stage ends with the day's counts
@@ -517,10 +517,10 @@ void Kiosk::on_committed(SessionEntry entry, Committed c) {
   if (stopped_) return;
   metrics_.audit_commit(c.seconds);
   if (take_commit(c)) {
-    entry.audit_seq = c.stored->value().seq;
+    entry.audit_seq = c.stored->seq;
     if (c.today) today_ = std::move(*c.today);
   } else {
-    entry.audit_error = c.stored->error().message;
+    entry.audit_error = c.stored.error().message;
   }
   entry.timing.committed = c.committed_us;
   entry.reads += committing_reads_;
@@ -555,11 +555,9 @@ void Kiosk::finish(SessionEntry entry) {
 
 bool Kiosk::take_commit(const Committed& c) {
   if (c.line != audit_line_) show_checkpoint(c.line);
-  const auto& stored = *c.stored;
+  const auto& stored = c.stored;
   if (!stored) {
-    if (audit_status_.writable) log("audit: " + stored.error().message);
-    audit_status_.writable = false;
-    audit_status_.message = stored.error().message;
+    audit_unwritable("audit: ", stored.error().message);
     return false;
   }
   // A verdict's commit still stalled keeps the alarm, whatever record came before it.
@@ -583,14 +581,17 @@ bool Kiosk::take_commit(const Committed& c) {
 }
 
 Kiosk::Committed Kiosk::commit(AuditFiles& f, audit::Record r) {
-  Committed c;
   auto t0 = std::chrono::steady_clock::now();
-  c.stored.emplace(f.log->append(std::move(r)));
+  auto stored = f.log->append(std::move(r));
   auto t1 = std::chrono::steady_clock::now();
-  c.committed_us = mono_us(t1);
-  c.seconds = std::chrono::duration<double>(t1 - t0).count();
-  c.line = f.log->last_line();
-  return c;
+  return Committed{std::move(stored), f.log->last_line(), mono_us(t1),
+                   std::chrono::duration<double>(t1 - t0).count(), std::nullopt};
+}
+
+void Kiosk::audit_unwritable(const std::string& what, const std::string& why) {
+  if (audit_status_.writable) log(what + why);
+  audit_status_.writable = false;
+  audit_status_.message = why;
 }
 
 void Kiosk::flag_replay(SessionEntry& entry, const std::string& key) {
@@ -819,9 +820,7 @@ void Kiosk::show_checkpoint(const std::string& line) {
 void Kiosk::take_seal(const Result<std::string, audit::AuditError>& sealed,
                       const std::string& line) {
   if (!sealed) {
-    if (audit_status_.writable) log("audit seal: " + sealed.error().message);
-    audit_status_.writable = false;
-    audit_status_.message = sealed.error().message;
+    audit_unwritable("audit seal: ", sealed.error().message);
   } else if (line != audit_line_) {
     show_checkpoint(line);
   }

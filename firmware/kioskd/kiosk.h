@@ -89,7 +89,7 @@ class Kiosk {
   };
   /// What the audit writer did with one append, posted back to the loop.
   struct Committed {
-    std::optional<Result<audit::Record, audit::AuditError>> stored;
+    Result<audit::Record, audit::AuditError> stored;
     std::string line;               ///< the log's last seal/checkpoint line
     std::int64_t committed_us = 0;  ///< monotonic: the append (and the day's counts) done
     double seconds = 0;             ///< how long the append took
@@ -108,6 +108,9 @@ class Kiosk {
   static Committed commit(AuditFiles& f, audit::Record r);
   /// Takes an append's outcome into the audit status (on the loop); true when it was stored.
   bool take_commit(const Committed& c);
+  /// The log could not be written: the status says why; logged (`what` + why) once until it is
+  /// writable again.
+  void audit_unwritable(const std::string& what, const std::string& why);
   /// Takes a seal's outcome into the audit status (on the loop).
   void take_seal(const Result<std::string, audit::AuditError>& sealed, const std::string& line);
   /// The start of the local day, in kiosk time.
