@@ -181,7 +181,7 @@ class Browser {
       // Seen once: no page target on DevTools (or its WebSocket refused) within the wait.
       std::string err = read_text(err_file_);
       MESSAGE("Chromium's DevTools page was not reached ("
-              << (cdp_ ? "its WebSocket did not connect" : "no page target listed")
+              << std::string(cdp_ ? "its WebSocket did not connect" : "no page target listed")
               << "); Chromium's log (end): "
               << err.substr(err.size() > 2000 ? err.size() - 2000 : 0));
       return false;
