@@ -324,14 +324,14 @@ int main(int argc, char** argv) {
 
   // The officer's page in Chromium, watched over the DevTools protocol.
   TempDir profile("e2e-chromium");
-  std::uint16_t devtools = free_port();
   Process browser(
       {chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
        "--no-first-run", "--disable-background-networking", "--disable-component-update",
-       "--disable-sync", "--user-data-dir=" + profile.path,
-       "--remote-debugging-port=" + std::to_string(devtools), "--remote-allow-origins=*",
-       "about:blank"},
+       "--disable-sync", "--user-data-dir=" + profile.path, "--remote-debugging-port=0",
+       "--remote-allow-origins=*", "about:blank"},
       ProcessOptions{{}, dir.path + "/chromium.out", dir.path + "/chromium.err", std::nullopt, {}});
+  std::uint16_t devtools = devtools_port(profile.path, browser);
+  if (devtools == 0) return fail("Chromium's DevTools port did not appear");
   std::string page_path = devtools_page(devtools, "about:blank");
   if (page_path.empty()) return fail("Chromium's page did not appear");
   WsClient cdp(devtools, page_path);

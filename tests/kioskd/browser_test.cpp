@@ -64,31 +64,21 @@ std::string screens_dir() {
 /// officer's session cookie (HttpOnly: no script can read it) lives on across pages.
 class Browser {
  public:
-  Browser(const std::string& dir, const std::string& url)
-      : profile_(dir + "/chromium"), devtools_(free_port()) {
+  Browser(const std::string& dir, const std::string& url) : profile_(dir + "/chromium") {
     fs::create_directories(profile_);
     auto args = chromium_args(profile_);
-    args.push_back("--remote-debugging-port=" + std::to_string(devtools_));
+    // Port 0: Chromium picks a free port and writes it to DevToolsActivePort, so no other
+    // process can take it between a free_port() probe and Chromium's bind.
+    args.push_back("--remote-debugging-port=0");
     args.push_back("--remote-allow-origins=*");
     args.push_back(url);
     ProcessOptions opt;
     opt.stderr_file = err_file_ = dir + "/chromium.err";
     opt.stdout_file = dir + "/chromium.out";
     proc_ = std::make_unique<Process>(args, opt);
-    std::string page_path;
-    wait_until([&] {
-      auto v = json::parse(http_get(devtools_, "/json/list").second);
-      if (!v || !v->is_array()) return false;
-      for (const auto& t : v->array) {
-        const json::Value* type = t.get("type");
-        const json::Value* ws = t.get("webSocketDebuggerUrl");
-        if (type && type->string == "page" && ws) {
-          page_path = ws->string.substr(ws->string.find("/devtools/"));
-          return true;
-        }
-      }
-      return false;
-    });
+    devtools_ = devtools_port(profile_, *proc_);
+    if (devtools_ == 0) return;
+    std::string page_path = devtools_page(devtools_, "");
     if (!page_path.empty()) cdp_ = std::make_unique<WsClient>(devtools_, page_path);
   }
   ~Browser() {
@@ -180,9 +170,11 @@ class Browser {
     if (!ok()) {
       // Seen once: no page target on DevTools (or its WebSocket refused) within the wait.
       std::string err = read_text(err_file_);
+      const char* what = devtools_ == 0 ? "no DevTools port within 120 s"
+                         : cdp_         ? "its WebSocket did not connect"
+                                        : "no page target listed";
       MESSAGE("Chromium's DevTools page was not reached ("
-              << std::string(cdp_ ? "its WebSocket did not connect" : "no page target listed")
-              << "); Chromium's log (end): "
+              << what << "); Chromium's log (end): "
               << err.substr(err.size() > 2000 ? err.size() - 2000 : 0));
       return false;
     }
@@ -205,7 +197,7 @@ class Browser {
 
  private:
   std::string profile_;
-  std::uint16_t devtools_;
+  std::uint16_t devtools_ = 0;
   std::unique_ptr<Process> proc_;
   std::unique_ptr<WsClient> cdp_;
   int id_ = 0;

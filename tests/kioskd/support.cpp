@@ -524,6 +524,23 @@ bool WsClient::send(const std::string& text) {
   return !ec;
 }
 
+std::uint16_t devtools_port(const std::string& profile, Process& chromium) {
+  std::uint16_t port = 0;
+  wait_until(
+      [&] {
+        std::string first = read_text(profile + "/DevToolsActivePort");
+        first = first.substr(0, first.find('\n'));
+        if (!first.empty() && first.size() <= 5 &&
+            first.find_first_not_of("0123456789") == std::string::npos) {
+          unsigned long p = std::stoul(first);
+          if (p > 0 && p <= 65535) port = static_cast<std::uint16_t>(p);
+        }
+        return port != 0 || chromium.wait(std::chrono::milliseconds(0)).has_value();
+      },
+      std::chrono::seconds(120));
+  return port;
+}
+
 std::string devtools_page(std::uint16_t devtools, const std::string& url_prefix) {
   std::string page_path;
   wait_until([&] {

@@ -171,8 +171,15 @@ class WsClient {
   std::unique_ptr<Impl> impl_;
 };
 
-/// The DevTools WebSocket path ("/devtools/page/...") of the page a Chromium started with
-/// --remote-debugging-port=`devtools` shows at a URL starting with `url_prefix`; "" if none
+/// The DevTools port of a Chromium started with --remote-debugging-port=0 and
+/// --user-data-dir=`profile` (Chromium binds a free port and writes it to DevToolsActivePort, so
+/// no other process can take it between a probe and the bind); 0 if `chromium` exits first or
+/// none appears within 120 s. The first Chromium on a freshly installed machine reads its ~250 MB
+/// from a cold disk beside the rest of the suite: CI once saw no port within 20 s.
+std::uint16_t devtools_port(const std::string& profile, Process& chromium);
+
+/// The DevTools WebSocket path ("/devtools/page/...") of the page a Chromium with DevTools on
+/// port `devtools` shows at a URL starting with `url_prefix`; "" if none
 /// appears within 20 s.
 std::string devtools_page(std::uint16_t devtools, const std::string& url_prefix);
 
