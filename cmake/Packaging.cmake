@@ -27,12 +27,15 @@ foreach(prog kioskd kioskctl)
     list(APPEND KIOSK_PKG_BINARIES "kiosk=$<TARGET_FILE:${prog}>")
   endif()
 endforeach()
-# kioskctl's OpenCV stages and MRZ reader, loaded only when needed (firmware/kioskctl/vision.h):
-# kioskctl looks for it in ../lib/kiosk beside itself.
-if(TARGET kiosk_vision_module)
-  install(TARGETS kiosk_vision_module LIBRARY DESTINATION usr/lib/kiosk COMPONENT kiosk)
-  list(APPEND KIOSK_PKG_BINARIES "kiosk=$<TARGET_FILE:kiosk_vision_module>")
-endif()
+# kioskctl's modules, loaded only when needed: the OpenCV stages and MRZ reader
+# (firmware/kioskctl/vision.h) and the commands that need libcrypto, libsodium, SQLite or
+# pcsc-lite (firmware/kioskctl/commands.h). kioskctl looks for them in ../lib/kiosk beside itself.
+foreach(module kiosk_vision_module kiosk_commands_module)
+  if(TARGET ${module})
+    install(TARGETS ${module} LIBRARY DESTINATION usr/lib/kiosk COMPONENT kiosk)
+    list(APPEND KIOSK_PKG_BINARIES "kiosk=$<TARGET_FILE:${module}>")
+  endif()
+endforeach()
 set(KIOSK_PKG_COMPONENTS kiosk test-anchors sim)
 foreach(prog kiosk-sim kiosk-scenes kioskd-demo)
   if(TARGET ${prog})

@@ -76,7 +76,7 @@ contents "$sim" | grep 'anchors/' | grep -v 'usr/share/kiosk/vectors/anchors/' >
   fail "anchors in $(basename "$sim") outside the vectors"
 contents "$anchors" | grep '\./usr/share/kiosk/test-anchors/root.pub' >/dev/null || fail "no test anchor in $(basename "$anchors")"
 ok "test anchors only in $(basename "$anchors"), under /usr/share/kiosk/test-anchors"
-for f in usr/bin/kioskd usr/bin/kioskctl usr/lib/kiosk/kiosk-vision.so usr/share/kiosk/www/officer.html usr/share/kiosk/gbt2260/areas.csv lib/systemd/system/kioskd.service etc/kiosk/kioskd.conf; do
+for f in usr/bin/kioskd usr/bin/kioskctl usr/lib/kiosk/kiosk-vision.so usr/lib/kiosk/kiosk-commands.so usr/share/kiosk/www/officer.html usr/share/kiosk/gbt2260/areas.csv lib/systemd/system/kioskd.service etc/kiosk/kioskd.conf; do
   contents "$main" | grep "\./$f\$" >/dev/null || fail "$(basename "$main") lacks /$f"
 done
 for f in usr/bin/kioskd-demo usr/bin/kiosk-sim usr/share/kiosk/vectors/cases.json; do

@@ -34,7 +34,8 @@ struct VisionApi {
   std::optional<mrz::OcrRead> (*read_mrz)(const scan::ImageView& image) = nullptr;
 };
 
-/// The module's file name, and the exported function that returns its VisionApi.
+/// The module's file name, and the exported function that returns its VisionApi (as a
+/// `const void*`: firmware/kioskctl/module.h).
 inline constexpr const char* kVisionModule = "kiosk-vision.so";
 inline constexpr const char* kVisionEntry = "kiosk_vision_api";
 

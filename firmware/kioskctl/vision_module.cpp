@@ -17,7 +17,8 @@ std::optional<kiosk::mrz::OcrRead> read_mrz(const kiosk::scan::ImageView& image)
 
 }  // namespace
 
-extern "C" __attribute__((visibility("default"))) const kiosk::ctl::VisionApi* kiosk_vision_api() {
+// Returns the VisionApi; typed void, as open_module() calls every module's entry.
+extern "C" __attribute__((visibility("default"))) const void* kiosk_vision_api() {
   static const kiosk::ctl::VisionApi api = [] {
     kiosk::ctl::VisionApi a;
     a.scan_rest = &scan_rest;

@@ -556,7 +556,10 @@ TEST_CASE("kioskctl scan: texts, JSON, and files that are not images") {
   }
 }
 
-TEST_CASE("kioskctl loads OpenCV only for the stages that need it (kiosk-vision.so)") {
+TEST_CASE(
+    "kioskctl loads OpenCV only for the stages that need it (kiosk-vision.so), and the "
+    "crypto, database and PC/SC libraries only for the commands that need them "
+    "(kiosk-commands.so)") {
   std::string built = std::string(KIOSK_BUILD_DIR) + "/firmware/kioskctl";
   // No OpenCV library among kioskctl's own dependencies (readelf reads any ELF architecture).
   std::string cmd = "readelf -d " + built;
@@ -569,8 +572,14 @@ TEST_CASE("kioskctl loads OpenCV only for the stages that need it (kiosk-vision.
   REQUIRE(::pclose(pipe) == 0);
   CHECK(dynamic.find("NEEDED") != std::string::npos);
   CHECK(dynamic.find("opencv") == std::string::npos);
+  for (const char* lib : {"libcrypto", "libsodium", "libsqlite3", "libpcsclite"}) {
+    CAPTURE(lib);
+    CHECK(dynamic.find(lib) == std::string::npos);
+  }
   CHECK(
       std::filesystem::is_regular_file(std::string(KIOSK_BUILD_DIR) + "/firmware/kiosk-vision.so"));
+  CHECK(std::filesystem::is_regular_file(std::string(KIOSK_BUILD_DIR) +
+                                         "/firmware/kiosk-commands.so"));
 
   // A kioskctl without its module: what the plain stages read is still read; an image that
   // needs OpenCV gets a reason naming the module (and the other files are still scanned).
@@ -602,6 +611,12 @@ TEST_CASE("kioskctl loads OpenCV only for the stages that need it (kiosk-vision.
   Run mrz = lone("mrz " + p("code.png"));
   CHECK(mrz.status == 1);
   CHECK(mrz.err.find("kiosk-vision.so not found") != std::string::npos);
+  // The commands in kiosk-commands.so: status 1 with a reason naming the module, nothing else.
+  Run verify = lone("verify --db " + p("trust.db") + " --qr x");
+  CHECK(verify.status == 1);
+  CHECK(verify.out.empty());
+  CHECK(verify.err.find("kiosk-commands.so not found") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(tmp.path / "trust.db"));
   // Installed layout: bin/kioskctl and lib/kiosk/kiosk-vision.so.
   std::filesystem::create_directories(tmp.path / "lib" / "kiosk");
   std::filesystem::copy_file(std::string(KIOSK_BUILD_DIR) + "/firmware/kiosk-vision.so",
@@ -609,6 +624,13 @@ TEST_CASE("kioskctl loads OpenCV only for the stages that need it (kiosk-vision.
   Run installed = lone("scan " + p("blank.png") + " " + p("code.png"));
   CHECK(installed.status == 0);
   CHECK(installed.out == text + "\n");
+  std::filesystem::copy_file(std::string(KIOSK_BUILD_DIR) + "/firmware/kiosk-commands.so",
+                             tmp.path / "lib" / "kiosk" / "kiosk-commands.so");
+  // Found in lib/kiosk: an empty store shows no key set.
+  Run show = lone("trust show --db " + p("trust.db"));
+  CAPTURE(show.err);
+  CHECK(show.status == 0);
+  CHECK(show.out.find("\"keyset\": null") != std::string::npos);
 }
 
 TEST_CASE("the warped stage reads a code on a bent page that a flat read misses") {
