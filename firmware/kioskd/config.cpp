@@ -240,6 +240,10 @@ const std::vector<ConfigKey>& config_keys() {
       {"data", "audit_epoch_seconds", "60", "1..86400 seconds",
        "the seal length of a new audit sealing key (docs/audit.md)",
        number(&Config::audit_epoch_seconds, 1, 86400)},
+      {"data", "audit_stall_seconds", "5", "1..3600 seconds",
+       "an audit write that takes longer tells the officer's screen the log is stalled "
+       "(verdicts wait for their record)",
+       number(&Config::audit_stall_seconds, 1, 3600)},
       {"trust", "watch_dir", "", "absolute path, or empty for none",
        "a folder polled for a trust package (keyset.cose, status/*.cose), e.g. a USB stick",
        path(&Config::watch_dir, true)},

@@ -64,6 +64,7 @@ struct Config {
   std::string anchors_dir;
   std::int64_t audit_retention_days{};  ///< 0 keeps everything
   std::int64_t audit_epoch_seconds{};   ///< seal length for a new sealing key
+  std::int64_t audit_stall_seconds{};   ///< one commit longer than this raises the screen's alarm
   // [trust]
   std::string watch_dir;  ///< "" for none
   std::int64_t watch_interval{};

@@ -496,11 +496,11 @@ void Kiosk::present(Channel channel, std::string key, InputTiming timing, Verify
       on_committed(std::move(entry), std::move(c));
     });
   });
-  commit_timer_.expires_after(kCommitStall);
+  commit_timer_.expires_after(std::chrono::seconds(config_.audit_stall_seconds));
   commit_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec || stopped_ || !committing_) return;
     std::string why = "the audit log has not finished a write for " +
-                      std::to_string(kCommitStall.count()) +
+                      std::to_string(config_.audit_stall_seconds) +
                       " s (storage slow or stuck); verdicts wait for it";
     log("audit: " + why);
     stalled_ = true;

@@ -170,10 +170,9 @@ class Kiosk {
   std::string shown_forward_error_;
   boost::asio::steady_timer session_timer_, watchdog_timer_, retention_timer_, metrics_timer_,
       seal_timer_, console_timer_, commit_timer_;
-  /// A commit that takes longer than this is shown as a stalled audit log (the loop itself goes
-  /// on, so systemd's watchdog would not see a stuck disk).
-  static constexpr std::chrono::seconds kCommitStall{5};
-  bool stalled_ = false;  ///< the commit in flight passed kCommitStall
+  /// A commit that takes longer than [data] audit_stall_seconds is shown as a stalled audit log
+  /// (the loop itself goes on, so systemd's watchdog would not see a stuck disk).
+  bool stalled_ = false;  ///< the commit in flight passed audit_stall_seconds
   bool stopped_ = false;
   Places places_;
   PresentationMemory presentations_;
