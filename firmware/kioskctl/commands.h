@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kiosk::ctl {
@@ -33,13 +34,21 @@ struct CommandsApi {
   /// Runs `command` (one of kModuleCommands) with `words`; the exit status. Initialises libsodium
   /// first (status 1, with the reason, when it cannot).
   int (*run)(const std::string& command, const std::vector<std::string>& words) = nullptr;
+
+  /// Whether this table (the module's) was built with `own` (kioskctl's): open_table().
+  [[nodiscard]] bool same_build(const CommandsApi& own) const {
+    return abi == own.abi && words_size == own.words_size && string_size == own.string_size &&
+           run != nullptr;
+  }
 };
 
 /// The module's file name, and the exported function that returns its CommandsApi (as a
 /// `const void*`: firmware/kioskctl/module.h).
 inline constexpr const char* kCommandsModule = "kiosk-commands.so";
 inline constexpr const char* kCommandsEntry = "kiosk_commands_api";
-/// The commands in the module.
-inline constexpr const char* kModuleCommands[] = {"trust", "verify", "audit", "card", "officer"};
+/// The commands in the module: kioskctl's dispatch and help, and the module's own table
+/// (commands_module.cpp, checked against this list when it compiles), all come from here.
+inline constexpr std::string_view kModuleCommands[] = {"trust", "verify", "audit", "card",
+                                                       "officer"};
 
 }  // namespace kiosk::ctl

@@ -2,6 +2,8 @@
 // (firmware/kioskctl/commands.h), loaded by kioskctl only when one of them is run. Everything but
 // the entry point is hidden.
 #include <iostream>
+#include <iterator>
+#include <string_view>
 
 #include "app/crypto.h"
 #include "firmware/kioskctl/args.h"
@@ -9,17 +11,35 @@
 
 namespace {
 
+using namespace kiosk::ctl;
+
+struct Command {
+  std::string_view name;
+  int (*run)(const std::vector<std::string>& words);
+};
+
+// In the order of kModuleCommands, which kioskctl dispatches on.
+constexpr Command kCommands[] = {{"trust", &cmd_trust},
+                                 {"verify", &cmd_verify},
+                                 {"audit", &cmd_audit},
+                                 {"card", &cmd_card},
+                                 {"officer", &cmd_officer}};
+
+constexpr bool table_is_the_list() {
+  if (std::size(kCommands) != std::size(kModuleCommands)) return false;
+  for (std::size_t i = 0; i < std::size(kCommands); ++i)
+    if (kCommands[i].name != kModuleCommands[i]) return false;
+  return true;
+}
+static_assert(table_is_the_list(), "kCommands must run every command of kModuleCommands, in order");
+
 int run(const std::string& command, const std::vector<std::string>& words) {
-  using namespace kiosk::ctl;
   if (!kiosk::crypto_init()) {
     std::cerr << "kioskctl: libsodium cannot initialise\n";
     return 1;
   }
-  if (command == "trust") return cmd_trust(words);
-  if (command == "verify") return cmd_verify(words);
-  if (command == "audit") return cmd_audit(words);
-  if (command == "card") return cmd_card(words);
-  if (command == "officer") return cmd_officer(words);
+  for (const Command& c : kCommands)
+    if (command == c.name) return c.run(words);
   return usage_error("unknown command '" + command + "'");
 }
 

@@ -1,6 +1,8 @@
 // kioskctl: the field engineer's and the test harness's tool. The contract is spec/cli.md.
 #include <iostream>
+#include <iterator>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "firmware/kioskctl/args.h"
@@ -9,24 +11,27 @@
 
 namespace {
 
+// "a, b and c" of the module's commands.
+std::string module_command_names(std::string_view last_joint) {
+  using kiosk::ctl::kModuleCommands;
+  std::string out;
+  for (std::size_t i = 0; i < std::size(kModuleCommands); ++i) {
+    if (i > 0) out += i + 1 == std::size(kModuleCommands) ? last_joint : ", ";
+    out += kModuleCommands[i];
+  }
+  return out;
+}
+
 // The commands in kiosk-commands.so (firmware/kioskctl/commands.h), through the module.
 int run_in_module(const std::string& cmd, const std::vector<std::string>& words) {
   using namespace kiosk::ctl;
-  auto table = open_module(kCommandsModule, kCommandsEntry,
-                           "the trust, verify, card, audit and officer commands");
-  if (!table) {
-    std::cerr << "kioskctl: " << table.error() << "\n";
+  auto api = open_table<CommandsApi>(kCommandsModule, kCommandsEntry,
+                                     "the " + module_command_names(" and ") + " commands");
+  if (!api) {
+    std::cerr << "kioskctl: " << api.error() << "\n";
     return 1;
   }
-  const auto* api = static_cast<const CommandsApi*>(*table);
-  const CommandsApi want;
-  if (api->abi != want.abi || api->words_size != want.words_size ||
-      api->string_size != want.string_size || api->run == nullptr) {
-    std::cerr << "kioskctl: " << kCommandsModule
-              << " does not match this kioskctl (another build)\n";
-    return 1;
-  }
-  return api->run(cmd, words);
+  return (*api)->run(cmd, words);
 }
 
 }  // namespace
@@ -38,10 +43,10 @@ int main(int argc, char** argv) {
   std::vector<std::string> words(argv + 2, argv + argc);
   if (cmd == "scan") return cmd_scan(words);
   if (cmd == "mrz") return cmd_mrz(words);
-  for (const char* name : kModuleCommands)
+  for (std::string_view name : kModuleCommands)
     if (cmd == name) return run_in_module(cmd, words);
   if (cmd == "--help" || cmd == "help") {
-    usage_error("commands: trust, verify, scan, mrz, card, audit, officer");
+    usage_error("commands: scan, mrz, " + module_command_names(", "));
     return 0;
   }
   return usage_error("unknown command '" + cmd + "'");

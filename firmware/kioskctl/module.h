@@ -17,4 +17,18 @@ namespace kiosk::ctl {
 Result<const void*, std::string> open_module(const char* file, const char* entry,
                                              const std::string& holds);
 
+/// open_module() for a module whose table is an `Api`: the table when `Api::same_build` holds
+/// against this kioskctl's own `Api{}` (the ABI number and the sizes of the types it passes
+/// agree, and every function is set); otherwise the reason.
+template <typename Api>
+Result<const Api*, std::string> open_table(const char* file, const char* entry,
+                                           const std::string& holds) {
+  auto table = open_module(file, entry, holds);
+  if (!table) return Unexpected{table.error()};
+  const auto* api = static_cast<const Api*>(*table);
+  if (!api->same_build(Api{}))
+    return Unexpected{std::string(file) + " does not match this kioskctl (another build)"};
+  return api;
+}
+
 }  // namespace kiosk::ctl

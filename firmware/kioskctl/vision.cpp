@@ -7,16 +7,8 @@ namespace kiosk::ctl {
 namespace {
 
 Result<const VisionApi*, std::string> load() {
-  auto table = open_module(kVisionModule, kVisionEntry,
-                           "the scan stages that need OpenCV and the MRZ reader");
-  if (!table) return Unexpected{table.error()};
-  const auto* api = static_cast<const VisionApi*>(*table);
-  const VisionApi want;
-  if (api->abi != want.abi || api->options_size != want.options_size ||
-      api->partial_size != want.partial_size || api->report_size != want.report_size ||
-      api->ocr_size != want.ocr_size || api->scan_rest == nullptr || api->read_mrz == nullptr)
-    return Unexpected{std::string(kVisionModule) + " does not match this kioskctl (another build)"};
-  return api;
+  return open_table<VisionApi>(kVisionModule, kVisionEntry,
+                               "the scan stages that need OpenCV and the MRZ reader");
 }
 
 }  // namespace

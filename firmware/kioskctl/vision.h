@@ -1,7 +1,8 @@
 // kioskctl's OpenCV-backed readers, in a module loaded only when a command needs them.
 //
-// OpenCV's libraries cost a process start some 20 ms of CPU (the dynamic loader and a dozen
-// dependencies: BLAS, LAPACK, TBB, GLX, X11), more than ZXing-C++ needs to read most photos. So
+// OpenCV's libraries cost a process some 3 to 4 ms of CPU and 8 MB of resident memory to load (23
+// libraries, among them BLAS, LAPACK, TBB, GLX and X11, each relocated at once), more than
+// ZXing-C++ needs to read most photos (bench/file_cost). So
 // kioskctl links only the plain part of the scan pipeline (scan::scan_plain: ZXing-C++, no
 // OpenCV) and loads kiosk-vision.so, which holds the OpenCV stages (scan::scan_rest) and the MRZ
 // reader, the first time an image needs them. The module is built from the same sources in the
@@ -32,6 +33,13 @@ struct VisionApi {
   scan::ScanReport (*scan_rest)(scan::PartialScan partial,
                                 const scan::ScanOptions& options) = nullptr;
   std::optional<mrz::OcrRead> (*read_mrz)(const scan::ImageView& image) = nullptr;
+
+  /// Whether this table (a module's) was built with `own` (kioskctl's): open_table().
+  [[nodiscard]] bool same_build(const VisionApi& own) const {
+    return abi == own.abi && options_size == own.options_size && partial_size == own.partial_size &&
+           report_size == own.report_size && ocr_size == own.ocr_size && scan_rest != nullptr &&
+           read_mrz != nullptr;
+  }
 };
 
 /// The module's file name, and the exported function that returns its VisionApi (as a

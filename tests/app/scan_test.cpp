@@ -616,7 +616,28 @@ TEST_CASE(
   CHECK(verify.status == 1);
   CHECK(verify.out.empty());
   CHECK(verify.err.find("kiosk-commands.so not found") != std::string::npos);
+  CHECK(verify.err.find("(the trust, verify, audit, card and officer commands are in it)") !=
+        std::string::npos);
   CHECK_FALSE(std::filesystem::exists(tmp.path / "trust.db"));
+  // A module that is not the one this kioskctl was built with (here each under the other's
+  // name) is refused with a reason, and nothing runs.
+  const std::filesystem::path vision_as = tmp.path / "bin" / "kiosk-vision.so";
+  const std::filesystem::path commands_as = tmp.path / "bin" / "kiosk-commands.so";
+  std::filesystem::copy_file(std::string(KIOSK_BUILD_DIR) + "/firmware/kiosk-commands.so",
+                             vision_as);
+  std::filesystem::copy_file(std::string(KIOSK_BUILD_DIR) + "/firmware/kiosk-vision.so",
+                             commands_as);
+  Run wrong_vision = lone("scan " + p("blank.png"));
+  CHECK(wrong_vision.status == 1);
+  CHECK(wrong_vision.err.find("kiosk-vision.so does not match this kioskctl") != std::string::npos);
+  Run wrong_commands = lone("verify --db " + p("trust.db") + " --qr x");
+  CHECK(wrong_commands.status == 1);
+  CHECK(wrong_commands.out.empty());
+  CHECK(wrong_commands.err.find("kiosk-commands.so does not match this kioskctl") !=
+        std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(tmp.path / "trust.db"));
+  std::filesystem::remove(vision_as);
+  std::filesystem::remove(commands_as);
   // Installed layout: bin/kioskctl and lib/kiosk/kiosk-vision.so.
   std::filesystem::create_directories(tmp.path / "lib" / "kiosk");
   std::filesystem::copy_file(std::string(KIOSK_BUILD_DIR) + "/firmware/kiosk-vision.so",
