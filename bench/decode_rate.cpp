@@ -127,6 +127,7 @@ class CameraPath {
     o.stages = kiosk::scan::rotated_stages(stages_, frames_++);
     if (g_use_hint) o.hint = s.hint;
     o.afford = [&](Stage next) { return budget_.afford(next, now_ms()); };
+    o.in_time = [&] { return budget_.in_time(now_ms()); };
     budget_.begin(now_ms());
     auto r = kiosk::scan::scan(kiosk::bench::view_of(image), o);
     budget_.end(now_ms());

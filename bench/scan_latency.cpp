@@ -160,6 +160,7 @@ int main(int argc, char** argv) {
           kiosk::scan::ScanOptions o;
           o.stages = kiosk::scan::rotated_stages(kiosk::scan::camera_stages(), camera_frame++);
           o.afford = [&](kiosk::scan::Stage next) { return budget.afford(next, now_ms()); };
+          o.in_time = [&] { return budget.in_time(now_ms()); };
           t0 = Clock::now();
           budget.begin(now_ms());
           rep = kiosk::scan::scan(view, o);

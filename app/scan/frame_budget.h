@@ -26,6 +26,9 @@ class FrameBudget {
   [[nodiscard]] bool afford(Stage next, double now_ms);
   /// The frame ended at `now_ms`: the last stage's time is charged to it.
   void end(double now_ms);
+  /// Whether the frame begun last still has time left at `now_ms` (ScanOptions::in_time). A
+  /// stage told no stops short and is charged what it ran.
+  [[nodiscard]] bool in_time(double now_ms) const { return now_ms - start_ms_ < budget_ms_; }
 
   /// What `stage` is expected to cost at most, in milliseconds (its mean cost plus twice its
   /// mean deviation); nullopt before it first ran.

@@ -75,10 +75,11 @@ std::vector<Code> run_stage(Stage stage, const cv::Mat& gray, const ScanOptions&
     case Stage::kWarped:
     case Stage::kWarpedDeep:
     case Stage::kWarpedFar: {
-      auto codes = detail::read_warped(gray, stage);
-      if (codes.empty() && std::max(gray.cols, gray.rows) <= kWarpedEnlargeMaxSide) {
+      auto codes = detail::read_warped(gray, stage, options.in_time);
+      if (codes.empty() && std::max(gray.cols, gray.rows) <= kWarpedEnlargeMaxSide &&
+          (!options.in_time || options.in_time())) {
         Prepared p = detail::enlarged(gray, 2.0);
-        codes = detail::read_warped(p.gray, stage);
+        codes = detail::read_warped(p.gray, stage, options.in_time);
         detail::map_corners(codes, p.to_frame);
       }
       return codes;

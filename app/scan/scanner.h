@@ -40,7 +40,7 @@ enum class Stage : std::uint8_t {
   kWarpedFar,        ///< the deep warped stage on the finders of a far code too (modules of
                      ///< 1.3 to 2 pixels), which the other stages' finder search filters away
                      ///< from a camera frame; frames up to 1920x1080 and noise_level 32; not on the
-               ///< camera (20 to 50 ms at 720p)
+                     ///< camera (20 to 50 ms at 720p)
 };
 
 /// A short lower-case name ("direct", "invert", ...), for reports and JSON.
@@ -109,6 +109,13 @@ struct ScanOptions {
   /// time budget cannot afford it) and the next stage is asked. Empty: every stage runs. The
   /// pipeline never reads a clock; FrameBudget is the kiosk's policy.
   std::function<bool(Stage next)> afford;
+  /// Asked by the warped stages, whose cost depends on what the frame holds (finder-like
+  /// shapes, noise) more than on its size, between their parts (finder triples, the two
+  /// polarities, the enlarged image): false ends the stage there, with what it read so far. So
+  /// such a frame overruns the frame's time by one part, not by the whole stage. (The other
+  /// stages cost about the same on every frame of a size, which the budget learns.) Empty:
+  /// every stage runs to its end. FrameBudget::in_time is the kiosk's policy.
+  std::function<bool()> in_time;
 };
 
 struct ScanReport {

@@ -449,7 +449,9 @@ std::optional<Code> read_triple(const cv::Mat& gray, const Triple& t, Stage stag
   return std::nullopt;
 }
 
-std::vector<Code> read_polarity(const cv::Mat& gray, Stage stage) {
+// `in_time` (ScanOptions::in_time) is asked before each triple: false ends the search there.
+std::vector<Code> read_polarity(const cv::Mat& gray, Stage stage,
+                                const std::function<bool()>& in_time) {
   // The far stage also looks for a far code's finders, which the quick search filters away.
   std::vector<FinderPattern> finders = find_finder_patterns(
       gray, kMaxFinders, stage == Stage::kWarpedFar ? FinderSearch::kFine : FinderSearch::kQuick);
@@ -464,6 +466,7 @@ std::vector<Code> read_polarity(const cv::Mat& gray, Stage stage) {
       if (cv::pointPolygonTest(quad, t.tl->center, false) >= 0) seen = true;
     }
     if (seen) continue;
+    if (in_time && !in_time()) break;
     if (auto code = read_triple(gray, t, stage)) codes.push_back(std::move(*code));
   }
   return codes;
@@ -513,13 +516,14 @@ cv::Mat render_modules(const cv::Mat& dark) {
   return out;
 }
 
-std::vector<Code> read_warped(const cv::Mat& gray, Stage stage) {
+std::vector<Code> read_warped(const cv::Mat& gray, Stage stage,
+                              const std::function<bool()>& in_time) {
   if (gray.empty() || gray.type() != CV_8UC1) return {};
-  std::vector<Code> codes = read_polarity(gray, stage);
-  if (codes.empty()) {
+  std::vector<Code> codes = read_polarity(gray, stage, in_time);
+  if (codes.empty() && (!in_time || in_time())) {
     cv::Mat inverted;
     cv::bitwise_not(gray, inverted);
-    codes = read_polarity(inverted, stage);
+    codes = read_polarity(inverted, stage, in_time);
   }
   return codes;
 }

@@ -5,6 +5,7 @@
 // Not a public header (it uses cv::Mat).
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -15,7 +16,8 @@ namespace kiosk::scan::detail {
 
 /// Reads the QR codes of `gray` (8-bit, one channel) through the bending grid, in both
 /// polarities; corners in the pixels of `gray`.
-std::vector<Code> read_warped(const cv::Mat& gray, Stage stage);
+std::vector<Code> read_warped(const cv::Mat& gray, Stage stage,
+                              const std::function<bool()>& in_time = {});
 
 /// `dark`, a square matrix of a code's modules (8-bit, non-zero for a dark module), rendered for
 /// ZXing-C++'s pure-code reader: 3 pixels per module, a quiet zone of 4 modules, and the three

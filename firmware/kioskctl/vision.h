@@ -22,7 +22,7 @@
 namespace kiosk::ctl {
 
 /// Raised whenever the functions or the types below change.
-inline constexpr std::uint32_t kVisionAbi = 1;
+inline constexpr std::uint32_t kVisionAbi = 2;
 
 struct VisionApi {
   std::uint32_t abi = kVisionAbi;

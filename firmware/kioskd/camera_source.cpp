@@ -120,6 +120,7 @@ void CameraSource::run() {
     // The fallbacks a frame cannot afford wait for a later frame, each in turn coming first.
     opt.stages = scan::rotated_stages(stages, frames_.load());
     opt.afford = [&](scan::Stage next) { return budget.afford(next, now_ms()); };
+    opt.in_time = [&] { return budget.in_time(now_ms()); };
     InputTiming timing;
     timing.captured = f->timestamp;
     timing.read_start = std::chrono::steady_clock::now();
