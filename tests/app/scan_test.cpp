@@ -219,6 +219,27 @@ double thread_cpu_ms() {
   return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
 }
 
+// A 1280x720 frame of uniform noise between `ground` grey levels, with `count` squares drawn as
+// finder patterns are (a dark ring, a light ring, a dark stone; sides up to `max_side` pixels) in
+// `ink` greys (dark, light), placed by `seed`: finders in threes and alone that form no code.
+cv::Mat finder_like_squares(std::uint64_t seed, int count, int max_side, std::pair<int, int> ground,
+                            std::pair<int, int> ink) {
+  sim::Rng rng(seed);
+  cv::Mat m(720, 1280, CV_8UC1);
+  cv::randu(m, ground.first, ground.second);
+  const auto [dark, light] = ink;
+  for (int i = 0; i < count; ++i) {
+    int x = static_cast<int>(rng.uniform(0, 1200)), y = static_cast<int>(rng.uniform(0, 640));
+    int s = static_cast<int>(rng.uniform(14, max_side));
+    cv::rectangle(m, {x, y, s, s}, cv::Scalar(dark), cv::FILLED);
+    cv::rectangle(m, {x + s / 7, y + s / 7, s - 2 * s / 7, s - 2 * s / 7}, cv::Scalar(light),
+                  cv::FILLED);
+    cv::rectangle(m, {x + 2 * s / 7, y + 2 * s / 7, s - 4 * s / 7, s - 4 * s / 7}, cv::Scalar(dark),
+                  cv::FILLED);
+  }
+  return m;
+}
+
 // Frames a hostile or unlucky counter shows: half a code, two codes, codes of other
 // symbologies, finder-like squares, noise. Each with the texts it may yield (none for most).
 struct Hostile {
@@ -263,22 +284,7 @@ std::vector<Hostile> hostile_frames() {
     code.copyTo(frame(cv::Rect({20, 20}, code.size())));
     out.push_back({ZXing::ToString(format), frame, {}});
   }
-  {
-    // Squares that look like finder patterns, in threes and alone, on noise.
-    sim::Rng rng(9);
-    cv::Mat m(720, 1280, CV_8UC1);
-    cv::randu(m, 80, 180);
-    for (int i = 0; i < 60; ++i) {
-      int x = static_cast<int>(rng.uniform(0, 1200)), y = static_cast<int>(rng.uniform(0, 640));
-      int s = static_cast<int>(rng.uniform(14, 70));
-      cv::rectangle(m, {x, y, s, s}, cv::Scalar(15), cv::FILLED);
-      cv::rectangle(m, {x + s / 7, y + s / 7, s - 2 * s / 7, s - 2 * s / 7}, cv::Scalar(240),
-                    cv::FILLED);
-      cv::rectangle(m, {x + 2 * s / 7, y + 2 * s / 7, s - 4 * s / 7, s - 4 * s / 7}, cv::Scalar(15),
-                    cv::FILLED);
-    }
-    out.push_back({"finder-like squares", m, {}});
-  }
+  out.push_back({"finder-like squares", finder_like_squares(9, 60, 70, {80, 180}, {15, 240}), {}});
   {
     cv::Mat noise(720, 1280, CV_8UC1);
     cv::randu(noise, 0, 256);
@@ -880,19 +886,8 @@ TEST_CASE("the deblur stage undoes a motion blur it estimates from the frame") {
 }
 
 TEST_CASE("the costly stages find nothing in a frame without a code") {
-  // Noise, text-like strokes and squares that look like finder patterns but form no code.
-  sim::Rng rng(5);
-  cv::Mat m(720, 1280, CV_8UC1);
-  cv::randu(m, 90, 170);
-  for (int i = 0; i < 40; ++i) {
-    int x = static_cast<int>(rng.uniform(0, 1200)), y = static_cast<int>(rng.uniform(0, 640));
-    int s = static_cast<int>(rng.uniform(14, 60));
-    cv::rectangle(m, {x, y, s, s}, cv::Scalar(20), cv::FILLED);
-    cv::rectangle(m, {x + s / 7, y + s / 7, s - 2 * s / 7, s - 2 * s / 7}, cv::Scalar(235),
-                  cv::FILLED);
-    cv::rectangle(m, {x + 2 * s / 7, y + 2 * s / 7, s - 4 * s / 7, s - 4 * s / 7}, cv::Scalar(20),
-                  cv::FILLED);
-  }
+  // Noise and squares that look like finder patterns but form no code.
+  cv::Mat m = finder_like_squares(5, 40, 60, {90, 170}, {20, 235});
   const std::vector<Stage> costly = {Stage::kWarped, Stage::kDeblur, Stage::kWarpedDeep,
                                      Stage::kWarpedFar};
   auto r = scan_with(m, costly);
