@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <functional>
 #include <optional>
 
 #include <opencv2/imgproc.hpp>
@@ -21,6 +22,13 @@ constexpr std::size_t kMaxFinders = 12;
 constexpr std::size_t kMaxTriples = 6;
 constexpr int kRenderModule = 3;  // pixels per module in the rendering handed to ZXing
 constexpr int kQuietZone = 4;     // modules
+
+// ScanOptions::in_time: asked between the parts of a warped read; empty, every part runs.
+using InTime = std::function<bool()>;
+
+bool time_left(const InTime& in_time) {
+  return !in_time || in_time();
+}
 
 // The three finder patterns of one code, in the code's own orientation.
 struct Triple {
@@ -279,9 +287,9 @@ std::optional<std::string> decode_at(const cv::Mat& gray, const ModuleGrid& grid
 // much, and at 4 to 6 pixels per module the samples then fall on module edges
 // (qrcode-4/13.webp reads only so). `threshold` is the finders' mid grey.
 std::optional<Code> decode(const cv::Mat& gray, const ModuleGrid& grid, int dim, double threshold,
-                           Stage stage) {
+                           Stage stage, const InTime& in_time) {
   std::optional<std::string> text = decode_at(gray, grid, dim, {0, 0});
-  if (!text) {
+  if (!text && time_left(in_time)) {
     constexpr double kShift = 0.2;
     cv::Point2d best(0, 0);
     double best_contrast = timing_contrast(gray, grid, dim, threshold, best);
@@ -330,10 +338,10 @@ double timing_agreement(const cv::Mat& gray, const ModuleGrid& grid, int dim, do
 // so). Whether it bent.
 bool bend_through_alignments(const cv::Mat& gray, std::vector<cv::Point2d> todo,
                              double finder_contrast, bool wide, std::vector<ControlPoint>& points,
-                             ModuleGrid& grid) {
+                             ModuleGrid& grid, const InTime& in_time) {
   bool bent = false;
   for (int reach : {8, 16, 24}) {  // quarter modules
-    if (reach > 8 && !wide) break;
+    if (reach > 8 && (!wide || !time_left(in_time))) break;
     double min_contrast = finder_contrast / (reach == 8 ? 4 : 2);
     for (bool progress = true; progress && !todo.empty();) {
       progress = false;
@@ -389,7 +397,13 @@ std::vector<ControlPoint> timing_points(const cv::Mat& gray, const ModuleGrid& g
 // further, for the codes the warped stage missed: one version more, a lower bar on the timing
 // patterns, a wider and repeated search for the alignment patterns, control points along the
 // timing patterns and a grid bent by local planes. It costs several times as much per frame.
-std::optional<Code> read_triple(const cv::Mat& gray, const Triple& t, Stage stage) {
+//
+// `in_time` is asked before each version after the first and before each costly part of one
+// (the shifted sampling, the wider alignment searches, the timing points, the bent grid's
+// decode): false ends the triple there, with nothing read. A curled code at 2 pixels per module
+// costs the deep stage about 0.1 s a version (qrcode-2/high-res-1.jpg, version 34).
+std::optional<Code> read_triple(const cv::Mat& gray, const Triple& t, Stage stage,
+                                const InTime& in_time) {
   const bool deep = stage == Stage::kWarpedDeep || stage == Stage::kWarpedFar;
   cv::Point2d a = t.tr->center - t.tl->center, b = t.bl->center - t.tl->center;
   double module = (t.tl->module + t.tr->module + t.bl->module) / 3.0;
@@ -401,6 +415,7 @@ std::optional<Code> read_triple(const cv::Mat& gray, const Triple& t, Stage stag
   // for 34).
   for (int version : {nearest, nearest - 1, nearest + 1, nearest + 2}) {
     if (version < 1 || version > 40 || (version == nearest + 2 && !deep)) continue;
+    if (version != nearest && !time_left(in_time)) break;
     int dim = 17 + 4 * version;
     std::vector<ControlPoint> points;
     add_finder_points(*t.tl, {0, 0}, ax, ay, points);
@@ -419,7 +434,8 @@ std::optional<Code> read_triple(const cv::Mat& gray, const Triple& t, Stage stag
     // Random modules agree half the time; a code's own timing far more, even where the grid
     // drifts on a curved page (deep: high-res-1 agrees 0.58 through its finders alone).
     if (timing_agreement(gray, grid, dim, threshold) < (deep ? 0.55 : 0.6)) continue;
-    if (auto code = decode(gray, grid, dim, threshold, stage)) return code;
+    if (auto code = decode(gray, grid, dim, threshold, stage, in_time)) return code;
+    if (!time_left(in_time)) break;
     std::vector<int> pos = alignment_positions(version);
     if (pos.empty() && !deep) continue;
     std::vector<cv::Point2d> todo;
@@ -434,8 +450,8 @@ std::optional<Code> read_triple(const cv::Mat& gray, const Triple& t, Stage stag
     std::sort(todo.begin(), todo.end(), [](cv::Point2d p, cv::Point2d q) {
       return std::min(p.x, p.y) + (p.x + p.y) / 100 < std::min(q.x, q.y) + (q.x + q.y) / 100;
     });
-    bool bent = bend_through_alignments(gray, todo, finder_contrast, deep, points, grid);
-    if (deep) {
+    bool bent = bend_through_alignments(gray, todo, finder_contrast, deep, points, grid, in_time);
+    if (deep && time_left(in_time)) {
       std::vector<ControlPoint> timing = timing_points(gray, grid, dim, threshold, finder_contrast);
       if (!timing.empty()) {
         points.insert(points.end(), timing.begin(), timing.end());
@@ -443,15 +459,14 @@ std::optional<Code> read_triple(const cv::Mat& gray, const Triple& t, Stage stag
         if (refit.fit(points, grid.bend())) grid = std::move(refit), bent = true;
       }
     }
-    if (bent)
-      if (auto code = decode(gray, grid, dim, threshold, stage)) return code;
+    if (bent && time_left(in_time))
+      if (auto code = decode(gray, grid, dim, threshold, stage, in_time)) return code;
   }
   return std::nullopt;
 }
 
 // `in_time` (ScanOptions::in_time) is asked before each triple: false ends the search there.
-std::vector<Code> read_polarity(const cv::Mat& gray, Stage stage,
-                                const std::function<bool()>& in_time) {
+std::vector<Code> read_polarity(const cv::Mat& gray, Stage stage, const InTime& in_time) {
   // The far stage also looks for a far code's finders, which the quick search filters away.
   std::vector<FinderPattern> finders = find_finder_patterns(
       gray, kMaxFinders, stage == Stage::kWarpedFar ? FinderSearch::kFine : FinderSearch::kQuick);
@@ -466,8 +481,8 @@ std::vector<Code> read_polarity(const cv::Mat& gray, Stage stage,
       if (cv::pointPolygonTest(quad, t.tl->center, false) >= 0) seen = true;
     }
     if (seen) continue;
-    if (in_time && !in_time()) break;
-    if (auto code = read_triple(gray, t, stage)) codes.push_back(std::move(*code));
+    if (!time_left(in_time)) break;
+    if (auto code = read_triple(gray, t, stage, in_time)) codes.push_back(std::move(*code));
   }
   return codes;
 }
@@ -520,7 +535,7 @@ std::vector<Code> read_warped(const cv::Mat& gray, Stage stage,
                               const std::function<bool()>& in_time) {
   if (gray.empty() || gray.type() != CV_8UC1) return {};
   std::vector<Code> codes = read_polarity(gray, stage, in_time);
-  if (codes.empty() && (!in_time || in_time())) {
+  if (codes.empty() && time_left(in_time)) {
     cv::Mat inverted;
     cv::bitwise_not(gray, inverted);
     codes = read_polarity(inverted, stage, in_time);
