@@ -175,19 +175,23 @@ std::vector<cv::Point2d> module_centres(const ModuleGrid& grid, int dim, cv::Poi
 
 // The mean brightness of each module, sampled at its centre (`centres`, module_centres' for the
 // same shift) and at `spread` modules around that; empty when the code leaves the image. A
-// spread of 0 samples the centre five times over, as a wider one samples five points, and maps
-// no further points: a bent grid's map costs a sum over all its control points.
-cv::Mat sample_modules(const cv::Mat& gray, const ModuleGrid& grid, int dim,
-                       const std::vector<cv::Point2d>& centres, double spread, cv::Point2d shift) {
+// spread of 0 samples the centre five times over, as a wider one samples five points. The
+// module's axes are the differences of its neighbours' centres, not further points mapped: a bent
+// grid's map costs a sum over all its control points, and two more a module tripled the cost of
+// a bent grid's sampling (qrcode-2/high-res-1.jpg: 50 ms, on about 100 control points).
+cv::Mat sample_modules(const cv::Mat& gray, int dim, const std::vector<cv::Point2d>& centres,
+                       double spread) {
+  auto at = [&](int x, int y) { return centres[static_cast<std::size_t>(y * dim + x)]; };
   cv::Mat v(dim, dim, CV_64F);
   for (int y = 0; y < dim; ++y)
     for (int x = 0; x < dim; ++x) {
-      cv::Point2d m = cv::Point2d(x + 0.5, y + 0.5) + shift;
-      cv::Point2d c = centres[static_cast<std::size_t>(y * dim + x)];
+      cv::Point2d c = at(x, y);
       cv::Point2d du, dv;
       if (spread != 0) {
-        du = grid.to_pixel(m + cv::Point2d(spread, 0)) - c;
-        dv = grid.to_pixel(m + cv::Point2d(0, spread)) - c;
+        int x0 = std::max(x - 1, 0), x1 = std::min(x + 1, dim - 1);
+        int y0 = std::max(y - 1, 0), y1 = std::min(y + 1, dim - 1);
+        du = (at(x1, y) - at(x0, y)) * (spread / (x1 - x0));
+        dv = (at(x, y1) - at(x, y0)) * (spread / (y1 - y0));
       }
       double sum = 0;
       for (cv::Point2d p : {c, c + du, c - du, c + dv, c - dv}) {
@@ -265,7 +269,7 @@ std::optional<std::string> decode_at(const cv::Mat& gray, const ModuleGrid& grid
                                      cv::Point2d shift) {
   const std::vector<cv::Point2d> centres = module_centres(grid, dim, shift);
   for (double spread : {0.25, 0.0}) {
-    cv::Mat v = sample_modules(gray, grid, dim, centres, spread, shift);
+    cv::Mat v = sample_modules(gray, dim, centres, spread);
     if (v.empty()) return std::nullopt;
     for (Threshold how : {Threshold::kLocalMidrange, Threshold::kLocalMean, Threshold::kGlobal}) {
       cv::Mat dark = threshold_modules(v, how);
@@ -401,7 +405,7 @@ std::vector<ControlPoint> timing_points(const cv::Mat& gray, const ModuleGrid& g
 // `in_time` is asked before each version after the first and before each costly part of one
 // (the shifted sampling, the wider alignment searches, the timing points, the bent grid's
 // decode): false ends the triple there, with nothing read. A curled code at 2 pixels per module
-// costs the deep stage about 0.1 s a version (qrcode-2/high-res-1.jpg, version 34).
+// costs the deep stage about 80 ms a version (qrcode-2/high-res-1.jpg, version 34).
 std::optional<Code> read_triple(const cv::Mat& gray, const Triple& t, Stage stage,
                                 const InTime& in_time) {
   const bool deep = stage == Stage::kWarpedDeep || stage == Stage::kWarpedFar;

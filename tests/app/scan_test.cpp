@@ -1036,11 +1036,14 @@ TEST_CASE("the deep warped stage reads the two curled photos the warped stage mi
   }
 }
 
-TEST_CASE("a curled photo the deep stage reads in half a second keeps a camera frame in time") {
+TEST_CASE(
+    "a curled photo the deep stage reads in a third of a second keeps a camera frame in time") {
   // qrcode-2/high-res-1.jpg: one finder triple, version 34, tried as four versions, each with its
-  // alignment search and bent grid. Read to the end, the deep stage takes about 0.45 s of CPU
+  // alignment search and bent grid. Read to the end, the deep stage takes about 0.35 s of CPU
   // here. On the camera the frame budget may afford the stage (it has not yet seen its cost on
   // such a frame): asked between the parts of a triple too, the stage gives up within a part.
+  // The longest part is the sampling of the bent grid: 30 ms here (53 when each module's axes
+  // were mapped through the grid rather than taken from its neighbours).
   constexpr double kBudgetMs = 22;
   std::filesystem::path path =
       std::string(KIOSK_TEST_DATA "/corpus/zxing-qr/") + "qrcode-2/high-res-1.jpg";
@@ -1048,7 +1051,14 @@ TEST_CASE("a curled photo the deep stage reads in half a second keeps a camera f
   REQUIRE_FALSE(g.empty());
   scan::ScanOptions o;
   o.stages = {Stage::kDirect, Stage::kWarpedDeep};
-  double t0 = thread_cpu_ms();
+  // Read to the end, noting the longest part: the time between two questions.
+  double t0 = thread_cpu_ms(), last = -1, longest_part = 0;
+  o.in_time = [&] {
+    double now = thread_cpu_ms();
+    if (last >= 0) longest_part = std::max(longest_part, now - last);
+    last = now;
+    return true;
+  };
   auto whole = scan::scan(view_of(g), o);
   const double whole_ms = thread_cpu_ms() - t0;
   REQUIRE(whole.ok());
@@ -1066,11 +1076,12 @@ TEST_CASE("a curled photo the deep stage reads in half a second keeps a camera f
   REQUIRE(cut.ok());
   CHECK(cut->tried == o.stages);  // afforded: the budget had no cost for the stage yet
   MESSAGE("qrcode-2/high-res-1.jpg, direct then the deep warped stage: "
-          << whole_ms << " ms read to the end, " << cut_ms << " ms within a budget of " << kBudgetMs
-          << " ms");
+          << whole_ms << " ms read to the end (its longest part " << longest_part << " ms), "
+          << cut_ms << " ms within a budget of " << kBudgetMs << " ms");
   CHECK(cut_ms < whole_ms / 4);
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
   CHECK(cut_ms <= 2 * kBudgetMs);
+  CHECK(longest_part <= 2 * kBudgetMs);
 #endif
 }
 
