@@ -176,9 +176,10 @@ std::vector<cv::Point2d> module_centres(const ModuleGrid& grid, int dim, cv::Poi
 // The mean brightness of each module, sampled at its centre (`centres`, module_centres' for the
 // same shift) and at `spread` modules around that; empty when the code leaves the image. A
 // spread of 0 samples the centre five times over, as a wider one samples five points. The
-// module's axes are the differences of its neighbours' centres, not further points mapped: a bent
-// grid's map costs a sum over all its control points, and two more a module tripled the cost of
-// a bent grid's sampling (qrcode-2/high-res-1.jpg: 50 ms, on about 100 control points).
+// module's axes are the differences of its neighbours' centres rather than two more points mapped
+// through the grid: a bent grid's map sums over all its control points, so mapping three points a
+// module tripled the cost of sampling a bent grid (qrcode-2/high-res-1.jpg: 50 ms, on about 100
+// control points).
 cv::Mat sample_modules(const cv::Mat& gray, int dim, const std::vector<cv::Point2d>& centres,
                        double spread) {
   auto at = [&](int x, int y) { return centres[static_cast<std::size_t>(y * dim + x)]; };
