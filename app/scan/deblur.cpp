@@ -15,6 +15,8 @@ constexpr int kMinMotion = 3;
 constexpr int kMaxMotion = 24;
 // Below this anisotropy of the gradients the blur is taken for defocus, not motion.
 constexpr double kMinAnisotropy = 0.08;
+// How far the motion's direction is turned either way when the estimate does not read: 6 degrees.
+constexpr double kTurn = CV_PI / 30;
 
 cv::Mat motion_psf(double length, double angle) {
   int n = std::max(3, static_cast<int>(std::lround(length)) | 1);
@@ -63,10 +65,24 @@ std::vector<BlurGuess> blur_guesses(const cv::Mat& gray) {
       double v = d.dot(s);
       if (v < best) best = v, lag = l;
     }
-    // Measured on rendered scenes: the minimum falls a pixel beyond the motion's length.
-    if (lag > 0)
-      for (int l : {lag - 1, lag, lag - 2})
-        if (l >= kMinMotion) out.push_back({motion_psf(l, angle), 0.01});
+    // Measured on rendered scenes: the minimum falls a pixel beyond the motion's length. The
+    // kernel's side is odd, so two lengths can make one kernel: each is tried once. A long blur
+    // of a quiet frame needs the smaller noise-to-signal ratio (it restores more of the
+    // frequencies the blur nearly cancelled); a noisy one the larger.
+    std::vector<int> sides;
+    for (int l : {lag - 1, lag, lag - 2}) {
+      if (lag == 0 || l < kMinMotion) continue;
+      cv::Mat psf = motion_psf(l, angle);
+      if (std::find(sides.begin(), sides.end(), psf.cols) != sides.end()) continue;
+      sides.push_back(psf.cols);
+      out.push_back({psf, 0.01});
+      out.push_back({psf, 0.003});
+    }
+    // The tensor's direction is pulled a few degrees by the code's own edges: the likeliest
+    // length again, turned either way.
+    if (lag - 1 >= kMinMotion)
+      for (double turn : {-kTurn, kTurn})
+        out.push_back({motion_psf(lag - 1, angle + turn), 0.01});
   }
   out.push_back({disc_psf(4), 0.003});
   out.push_back({disc_psf(4), 0.03});

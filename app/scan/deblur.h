@@ -20,8 +20,10 @@ struct BlurGuess {
 };
 
 /// The blurs worth undoing in `gray`, most likely first: a straight motion along the direction
-/// where the frame's gradients are weakest, its length where the gradients' autocorrelation
-/// along that direction is lowest; and two defocus discs. Empty for a frame too large.
+/// where the frame's gradients are weakest, at the lengths near where the gradients'
+/// autocorrelation along that direction is lowest (each distinct kernel at two noise-to-signal
+/// ratios), then the likeliest length turned 6 degrees either way; and two defocus discs. Empty
+/// for a frame too large.
 std::vector<BlurGuess> blur_guesses(const cv::Mat& gray);
 
 /// Wiener deconvolution of one image by any number of guesses: the image's spectrum is
