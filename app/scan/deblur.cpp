@@ -69,20 +69,22 @@ std::vector<BlurGuess> blur_guesses(const cv::Mat& gray) {
     // kernel's side is odd, so two lengths can make one kernel: each is tried once. A long blur
     // of a quiet frame needs the smaller noise-to-signal ratio (it restores more of the
     // frequencies the blur nearly cancelled); a noisy one the larger.
-    std::vector<int> sides;
-    for (int l : {lag - 1, lag, lag - 2}) {
-      if (lag == 0 || l < kMinMotion) continue;
-      cv::Mat psf = motion_psf(l, angle);
-      if (std::find(sides.begin(), sides.end(), psf.cols) != sides.end()) continue;
-      sides.push_back(psf.cols);
-      out.push_back({psf, 0.01});
-      out.push_back({psf, 0.003});
+    if (lag > 0) {
+      std::vector<int> sides;
+      for (int l : {lag - 1, lag, lag - 2}) {
+        if (l < kMinMotion) continue;
+        cv::Mat psf = motion_psf(l, angle);
+        if (std::find(sides.begin(), sides.end(), psf.cols) != sides.end()) continue;
+        sides.push_back(psf.cols);
+        out.push_back({psf, 0.01});
+        out.push_back({psf, 0.003});
+      }
+      // The tensor's direction is pulled a few degrees by the code's own edges: the likeliest
+      // length again, turned either way.
+      if (lag - 1 >= kMinMotion)
+        for (double turn : {-kTurn, kTurn})
+          out.push_back({motion_psf(lag - 1, angle + turn), 0.01});
     }
-    // The tensor's direction is pulled a few degrees by the code's own edges: the likeliest
-    // length again, turned either way.
-    if (lag - 1 >= kMinMotion)
-      for (double turn : {-kTurn, kTurn})
-        out.push_back({motion_psf(lag - 1, angle + turn), 0.01});
   }
   out.push_back({disc_psf(4), 0.003});
   out.push_back({disc_psf(4), 0.03});
