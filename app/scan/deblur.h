@@ -22,12 +22,13 @@ struct BlurGuess {
 /// The blurs worth undoing in `gray`, most likely first: a straight motion along the direction
 /// where the frame's gradients are weakest, at the lengths near where the gradients'
 /// autocorrelation along that direction is lowest (each distinct kernel at two noise-to-signal
-/// ratios), then the likeliest length turned 6 degrees either way; and two defocus discs. Empty
-/// for a frame too large.
+/// ratios), then the likeliest length turned 6 degrees either way; and defocus discs of radius 2, 3
+/// and 4 pixels (the largest at two ratios). Empty for a frame too large.
 std::vector<BlurGuess> blur_guesses(const cv::Mat& gray);
 
 /// Wiener deconvolution of one image by any number of guesses: the image's spectrum is
-/// computed once.
+/// computed once, and a kernel's for as many guesses in a row as share it (blur_guesses gives
+/// most kernels at two noise-to-signal ratios, one after the other). Not for use from two threads.
 class Deconvolver {
  public:
   explicit Deconvolver(const cv::Mat& gray);
@@ -37,6 +38,8 @@ class Deconvolver {
  private:
   cv::Size size_;
   cv::Mat spectrum_;  // of the image padded to a size the transform likes
+  // The last kernel applied, its spectrum and its power |K|^2, at the padded size.
+  mutable cv::Mat last_psf_, last_spectrum_, last_power_;
 };
 
 }  // namespace kiosk::scan::detail
