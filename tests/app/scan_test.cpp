@@ -886,44 +886,47 @@ TEST_CASE("the deblur stage undoes a motion blur it estimates from the frame") {
   }
 }
 
+namespace {
+
+// A rendered scene of `degradation` on `carrier` from `seed`, holding credential_text(text_seed):
+// the plain stages and the unsharp mask read nothing from it, the deblur stage reads its text.
+void check_deblur_reads(sim::scene::Degradation degradation, sim::scene::Carrier carrier,
+                        std::uint64_t seed, std::uint64_t text_seed) {
+  using namespace sim::scene;
+  CAPTURE(carrier_name(carrier));
+  CAPTURE(seed);
+  SceneSpec spec;
+  spec.carrier = carrier;
+  spec.degradation = degradation;
+  spec.text = credential_text(text_seed);
+  sim::Rng rng(seed);
+  Scene scene = render_scene(spec, rng);
+  REQUIRE(scan_with(scene.frame, {Stage::kDirect, Stage::kSharpen}).codes.empty());
+  auto r = scan_with(scene.frame, {Stage::kDeblur});
+  CHECK(texts_of(r) == std::vector<std::string>{spec.text});
+}
+
+}  // namespace
+
 TEST_CASE("the deblur stage reads rendered motion scenes its first guess misses") {
   // Three rendered scenes (seeds found by rendering 24) whose estimated blur reads only with the
   // smaller noise-to-signal ratio or with the direction turned a few degrees; the stage read none
   // of them before it tried those guesses.
-  using namespace sim::scene;
+  using sim::scene::Carrier;
   for (auto [carrier, seed] : {std::pair{Carrier::kPhoneDark, 6}, std::pair{Carrier::kLetter, 6},
-                               std::pair{Carrier::kCard, 1}}) {
-    CAPTURE(carrier_name(carrier));
-    SceneSpec spec;
-    spec.carrier = carrier;
-    spec.degradation = Degradation::kMotion;
-    spec.text = credential_text(10 + seed);
-    sim::Rng rng(seed);
-    Scene scene = render_scene(spec, rng);
-    REQUIRE(scan_with(scene.frame, {Stage::kDirect, Stage::kSharpen}).codes.empty());
-    auto r = scan_with(scene.frame, {Stage::kDeblur});
-    CHECK(texts_of(r) == std::vector<std::string>{spec.text});
-  }
+                               std::pair{Carrier::kCard, 1}})
+    check_deblur_reads(sim::scene::Degradation::kMotion, carrier, static_cast<std::uint64_t>(seed),
+                       static_cast<std::uint64_t>(10 + seed));
 }
 
 TEST_CASE("the deblur stage reads rendered defocus scenes through a smaller disc") {
   // Two rendered defocus scenes (found by rendering 80: the four carriers, seeds 1 to 20) whose
   // blur is a disc smaller than 4 pixels: no stage read them while the stage tried only a disc
   // of 4.
-  using namespace sim::scene;
-  for (auto [carrier, seed] :
-       {std::pair{Carrier::kPhoneDark, 16}, std::pair{Carrier::kLetter, 8}}) {
-    CAPTURE(carrier_name(carrier));
-    SceneSpec spec;
-    spec.carrier = carrier;
-    spec.degradation = Degradation::kDefocus;
-    spec.text = credential_text(static_cast<std::uint64_t>(seed));
-    sim::Rng rng(static_cast<std::uint64_t>(seed));
-    Scene scene = render_scene(spec, rng);
-    REQUIRE(scan_with(scene.frame, {Stage::kDirect, Stage::kSharpen}).codes.empty());
-    auto r = scan_with(scene.frame, {Stage::kDeblur});
-    CHECK(texts_of(r) == std::vector<std::string>{spec.text});
-  }
+  using sim::scene::Carrier;
+  for (auto [carrier, seed] : {std::pair{Carrier::kPhoneDark, 16}, std::pair{Carrier::kLetter, 8}})
+    check_deblur_reads(sim::scene::Degradation::kDefocus, carrier, static_cast<std::uint64_t>(seed),
+                       static_cast<std::uint64_t>(seed));
 }
 
 TEST_CASE("a deconvolver gives each guess what a fresh one gives, whatever it applied before") {
@@ -936,9 +939,7 @@ TEST_CASE("a deconvolver gives each guess what a fresh one gives, whatever it ap
   auto guesses = scan::detail::blur_guesses(blurred);
   REQUIRE(guesses.size() >= 4);
   scan::detail::Deconvolver reused(blurred);
-  std::size_t last = guesses.size() - 1;
-  for (std::size_t i : {std::size_t{0}, std::size_t{1}, std::size_t{0}, std::size_t{3},
-                        std::size_t{3}, std::size_t{2}, last, std::size_t{0}}) {
+  for (std::size_t i : std::vector<std::size_t>{0, 1, 0, 3, 3, 2, guesses.size() - 1, 0}) {
     CAPTURE(i);
     scan::detail::Deconvolver fresh(blurred);
     CHECK(cv::norm(reused.apply(guesses[i]), fresh.apply(guesses[i]), cv::NORM_INF) == 0);
