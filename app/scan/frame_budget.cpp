@@ -10,7 +10,7 @@ namespace {
 std::size_t index(Stage s) {
   return static_cast<std::size_t>(s);
 }
-static_assert(static_cast<std::size_t>(Stage::kWarpedFar) < 16, "one slot per stage");
+static_assert(static_cast<std::size_t>(Stage::kRegions) < 16, "one slot per stage");
 
 }  // namespace
 

@@ -111,6 +111,8 @@ std::string_view stage_name(Stage stage) {
       return "warped_deep";
     case Stage::kWarpedFar:
       return "warped_far";
+    case Stage::kRegions:
+      return "regions";
   }
   return "unknown";
 }
@@ -122,9 +124,9 @@ std::vector<Stage> default_stages() {
   // grid after them (two corpus photos no other stage reads, four times the warped stage's
   // cost); the far-code search last. Downscale, denoise and fixed threshold read nothing that
   // these do not, so they are left out.
-  return {Stage::kDirect, Stage::kHint,       Stage::kInvert,   Stage::kGlobalHistogram,
-          Stage::kClahe,  Stage::kSharpen,    Stage::kUpscale,  Stage::kWarped,
-          Stage::kDeblur, Stage::kWarpedDeep, Stage::kWarpedFar};
+  return {Stage::kDirect,  Stage::kHint,    Stage::kInvert,     Stage::kGlobalHistogram,
+          Stage::kClahe,   Stage::kSharpen, Stage::kUpscale,    Stage::kWarped,
+          Stage::kRegions, Stage::kDeblur,  Stage::kWarpedDeep, Stage::kWarpedFar};
 }
 
 std::vector<Stage> rotated_stages(const std::vector<Stage>& stages, std::uint64_t frame) {
@@ -140,6 +142,7 @@ std::vector<Stage> camera_stages() {
   std::vector<Stage> out = default_stages();
   std::erase(out, Stage::kDeblur);
   std::erase(out, Stage::kWarpedFar);
+  std::erase(out, Stage::kRegions);
   return out;
 }
 
@@ -147,7 +150,7 @@ std::vector<Stage> all_stages() {
   return {Stage::kDirect,          Stage::kHint,           Stage::kInvert,  Stage::kClahe,
           Stage::kUpscale,         Stage::kDownscale,      Stage::kSharpen, Stage::kDenoise,
           Stage::kGlobalHistogram, Stage::kFixedThreshold, Stage::kWarped,  Stage::kDeblur,
-          Stage::kWarpedDeep,      Stage::kWarpedFar};
+          Stage::kWarpedDeep,      Stage::kWarpedFar,      Stage::kRegions};
 }
 
 Region bounding_region(const Code& code) {

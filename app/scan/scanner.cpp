@@ -5,6 +5,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "app/scan/code_regions.h"
 #include "app/scan/deblur.h"
 #include "app/scan/prepare.h"
 #include "app/scan/read_qr.h"
@@ -83,6 +84,23 @@ std::vector<Code> run_stage(Stage stage, const cv::Mat& gray, const ScanOptions&
         detail::map_corners(codes, p.to_frame);
       }
       return codes;
+    }
+    case Stage::kRegions: {
+      if (static_cast<long>(gray.total()) > detail::kMaxRegionPixels) return {};
+      for (const Region& r : detail::code_regions(gray, detail::kMaxRegions)) {
+        if (options.in_time && !options.in_time()) break;
+        auto p = detail::region_crop(gray, r);
+        if (!p) continue;
+        // The enlarged crop sharpened (in the rendered scenes' small codes, what reads most),
+        // then as it is; each also inverted (a dark-mode screen).
+        cv::Mat sharp = detail::sharpened(p->gray);
+        for (const cv::Mat& m :
+             {sharp, detail::inverted(sharp), p->gray, detail::inverted(p->gray)}) {
+          auto codes = read_qr(m, Binarizer::kLocalAverage, p->to_frame, stage);
+          if (!codes.empty()) return codes;
+        }
+      }
+      return {};
     }
     case Stage::kDeblur: {
       auto guesses = detail::blur_guesses(gray);

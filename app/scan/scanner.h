@@ -41,6 +41,9 @@ enum class Stage : std::uint8_t {
                      ///< 1.3 to 2 pixels), which the other stages' finder search filters away
                      ///< from a camera frame; frames up to 1920x1080 and noise_level 32; not on the
                      ///< camera (20 to 50 ms at 720p)
+  kRegions,          ///< up to three regions busy with a code's texture, each cut out, enlarged
+                     ///< three times and read sharpened and as it is (a small code in a large
+                     ///< frame: 1.3 to 2 pixels per module); frames up to 1920x1080
 };
 
 /// A short lower-case name ("direct", "invert", ...), for reports and JSON.

@@ -20,6 +20,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "app/json.h"
+#include "app/scan/code_regions.h"
 #include "app/scan/deblur.h"
 #include "app/scan/finder_patterns.h"
 #include "app/scan/frame_budget.h"
@@ -125,17 +126,34 @@ TEST_CASE("dark mode: ZXing alone misses it, the invert stage reads it") {
   CHECK(r.codes[0].stage == Stage::kInvert);
 }
 
+// A frame of `size` (1280x720 or 1920x1080) holding, on a grey counter, a code of about 1.2
+// pixels per module (a 3-pixel code shrunk 2.5 times with area averaging), and where the code lies.
+struct FarFrame {
+  cv::Mat frame;
+  scan::Region code;
+};
+FarFrame far_frame(const std::string& text, cv::Size size = {1280, 720}) {
+  Flat f = flat_code(text, 3, false, {size.width * 5 / 2, size.height * 5 / 2},
+                     {size.width * 25 / 16, size.height * 25 / 18}, 140);
+  FarFrame out;
+  cv::resize(f.image, out.frame, size, 0, 0, cv::INTER_AREA);
+  out.code = {f.code.x * 2 / 5, f.code.y * 2 / 5, f.code.width * 2 / 5, f.code.height * 2 / 5};
+  return out;
+}
+
 TEST_CASE("every stage reads a code it is meant for, alone") {
   std::string text = credential_text(3);
   Flat normal = flat_code(text, 3);
   Flat dark = flat_code(text, 3, true);
   cv::Mat blurred;  // a sideways motion of a module and a third
   cv::blur(normal.image, blurred, cv::Size(4, 1));
+  cv::Mat far = far_frame(text).frame;
   for (Stage s : scan::all_stages()) {
     CAPTURE(scan::stage_name(s));
-    const cv::Mat& img = s == Stage::kInvert   ? dark.image
-                         : s == Stage::kDeblur ? blurred
-                                               : normal.image;
+    const cv::Mat& img = s == Stage::kInvert    ? dark.image
+                         : s == Stage::kDeblur  ? blurred
+                         : s == Stage::kRegions ? far
+                                                : normal.image;
     std::optional<scan::Region> hint;
     if (s == Stage::kHint)
       hint = scan::Region{normal.code.x, normal.code.y, normal.code.width, normal.code.height};
@@ -148,13 +166,8 @@ TEST_CASE("every stage reads a code it is meant for, alone") {
 
 TEST_CASE("a small far code in a big frame: the hint from the previous frame reads it") {
   std::string text = credential_text(4);
-  // About 1.2 pixels per module once the 3-pixel code is shrunk 2.5 times with area averaging.
-  Flat f = flat_code(text, 3, false, {3200, 1800}, {2000, 1000}, 140);
-  cv::Mat frame;
-  cv::resize(f.image, frame, cv::Size(1280, 720), 0, 0, cv::INTER_AREA);
+  auto [frame, hint] = far_frame(text);
   CHECK(scan_with(frame, {Stage::kDirect}).codes.empty());
-  scan::Region hint{f.code.x * 2 / 5, f.code.y * 2 / 5, f.code.width * 2 / 5,
-                    f.code.height * 2 / 5};
   auto r = scan_with(frame, {Stage::kDirect, Stage::kHint}, hint);
   REQUIRE(r.codes.size() == 1);
   CHECK(r.codes[0].text == text);
@@ -166,6 +179,53 @@ TEST_CASE("a small far code in a big frame: the hint from the previous frame rea
   // A hint that points elsewhere reads nothing and does no harm.
   CHECK(scan_with(frame, {Stage::kHint}, scan::Region{0, 0, 100, 100}).codes.empty());
   CHECK(scan_with(frame, {Stage::kHint}, scan::Region{-500, 5000, 10, 10}).codes.empty());
+}
+
+TEST_CASE("a small far code in a big frame, no hint: the regions stage finds and reads it") {
+  std::string text = credential_text(4);
+  // In a 1080p frame, which the upscale stage does not enlarge, the stages before it read nothing.
+  auto [frame, code] = far_frame(text, {1920, 1080});
+  CHECK(scan_with(frame, {Stage::kDirect, Stage::kInvert, Stage::kGlobalHistogram, Stage::kClahe,
+                          Stage::kSharpen, Stage::kUpscale})
+            .codes.empty());
+  // Its first region is the code's.
+  auto regions = scan::detail::code_regions(frame, scan::detail::kMaxRegions);
+  REQUIRE_FALSE(regions.empty());
+  cv::Rect first(regions[0].x, regions[0].y, regions[0].width, regions[0].height);
+  cv::Rect truth(code.x, code.y, code.width, code.height);
+  CHECK((first & truth).area() * 2 > first.area());
+  auto r = scan_with(frame, {Stage::kRegions});
+  REQUIRE(r.codes.size() == 1);
+  CHECK(r.codes[0].text == text);
+  CHECK(r.codes[0].stage == Stage::kRegions);
+  // Its corners are in frame pixels, not the enlarged crop's.
+  scan::Region box = scan::bounding_region(r.codes[0]);
+  CHECK(std::abs(box.x - code.x) <= 6);
+  CHECK(std::abs(box.y - code.y) <= 6);
+  CHECK(std::abs(box.width - code.width) <= 12);
+}
+
+TEST_CASE(
+    "code_regions: nothing in a flat or tiny frame, at most the count asked, inside the frame") {
+  CHECK(scan::detail::code_regions(cv::Mat(720, 1280, CV_8UC1, cv::Scalar(128)), 3).empty());
+  CHECK(scan::detail::code_regions(cv::Mat(40, 40, CV_8UC1, cv::Scalar(0)), 3).empty());
+  cv::Mat noise(720, 1280, CV_8UC1);
+  cv::randu(noise, 0, 256);  // busy everywhere: one window per region, never more than asked
+  for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{3}}) {
+    auto regions = scan::detail::code_regions(noise, n);
+    CHECK(regions.size() <= n);
+    for (const scan::Region& r : regions) {
+      CHECK(r.x >= 0);
+      CHECK(r.y >= 0);
+      CHECK(r.x + r.width <= noise.cols);
+      CHECK(r.y + r.height <= noise.rows);
+    }
+  }
+  // A region partly or wholly off the frame crops what lies inside, or nothing.
+  CHECK_FALSE(scan::detail::region_crop(noise, {-500, 5000, 10, 10}));
+  auto p = scan::detail::region_crop(noise, {1200, 650, 160, 160});
+  REQUIRE(p);
+  CHECK(p->gray.cols <= 1200);
 }
 
 TEST_CASE("rendered kiosk scenes: phone, dark phone, letter, card") {
@@ -949,8 +1009,8 @@ TEST_CASE("a deconvolver gives each guess what a fresh one gives, whatever it ap
 TEST_CASE("the costly stages find nothing in a frame without a code") {
   // Noise and squares that look like finder patterns but form no code.
   cv::Mat m = finder_like_squares(5, 40, 60, {90, 170}, {20, 235});
-  const std::vector<Stage> costly = {Stage::kWarped, Stage::kDeblur, Stage::kWarpedDeep,
-                                     Stage::kWarpedFar};
+  const std::vector<Stage> costly = {Stage::kWarped, Stage::kRegions, Stage::kDeblur,
+                                     Stage::kWarpedDeep, Stage::kWarpedFar};
   auto r = scan_with(m, costly);
   CHECK(r.codes.empty());
   CHECK(r.tried == costly);
