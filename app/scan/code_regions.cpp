@@ -96,17 +96,11 @@ std::vector<Region> code_regions(const cv::Mat& gray, std::size_t max_count) {
 }
 
 std::optional<Prepared> region_crop(const cv::Mat& gray, const Region& region) {
-  if (region.width <= 0 || region.height <= 0) return std::nullopt;
-  cv::Rect wide(region.x - region.width / 2, region.y - region.height / 2, 2 * region.width,
-                2 * region.height);
-  wide &= cv::Rect(0, 0, gray.cols, gray.rows);
-  if (wide.width < 8 || wide.height < 8) return std::nullopt;
-  const double factor = std::min(3.0, 1200.0 / std::max(wide.width, wide.height));
+  auto wide = widened(gray, region);
+  if (!wide) return std::nullopt;
+  const double factor = std::min(3.0, 1200.0 / std::max(wide->width, wide->height));
   if (factor < 1.5) return std::nullopt;
-  Prepared p;
-  cv::resize(gray(wide), p.gray, cv::Size(), factor, factor, cv::INTER_CUBIC);
-  p.to_frame = cv::Matx33d(1 / factor, 0, wide.x, 0, 1 / factor, wide.y, 0, 0, 1);
-  return p;
+  return cropped(gray, *wide, factor);
 }
 
 }  // namespace kiosk::scan::detail

@@ -42,27 +42,36 @@ Prepared enlarged(const cv::Mat& gray, double factor) {
   return p;
 }
 
-std::optional<Prepared> hint_crop(const cv::Mat& gray, const Region& hint) {
-  if (hint.width <= 0 || hint.height <= 0) return std::nullopt;
-  long x0 = static_cast<long>(hint.x) - hint.width / 2;
-  long y0 = static_cast<long>(hint.y) - hint.height / 2;
-  long x1 = static_cast<long>(hint.x) + hint.width + hint.width / 2;
-  long y1 = static_cast<long>(hint.y) + hint.height + hint.height / 2;
+std::optional<cv::Rect> widened(const cv::Mat& gray, const Region& region) {
+  if (region.width <= 0 || region.height <= 0) return std::nullopt;
+  // In long: a region from a caller may lie anywhere.
+  long x0 = static_cast<long>(region.x) - region.width / 2;
+  long y0 = static_cast<long>(region.y) - region.height / 2;
+  long x1 = static_cast<long>(region.x) + region.width + region.width / 2;
+  long y1 = static_cast<long>(region.y) + region.height + region.height / 2;
   x0 = std::clamp<long>(x0, 0, gray.cols);
   y0 = std::clamp<long>(y0, 0, gray.rows);
   x1 = std::clamp<long>(x1, 0, gray.cols);
   y1 = std::clamp<long>(y1, 0, gray.rows);
   if (x1 - x0 < 8 || y1 - y0 < 8) return std::nullopt;
-  cv::Mat crop = gray(cv::Rect(static_cast<int>(x0), static_cast<int>(y0),
-                               static_cast<int>(x1 - x0), static_cast<int>(y1 - y0)));
-  double factor = 800.0 / static_cast<double>(std::max(crop.cols, crop.rows));
-  factor = std::clamp(factor, 0.5, 4.0);
+  return cv::Rect(static_cast<int>(x0), static_cast<int>(y0), static_cast<int>(x1 - x0),
+                  static_cast<int>(y1 - y0));
+}
+
+Prepared cropped(const cv::Mat& gray, const cv::Rect& rect, double factor) {
   Prepared p;
-  cv::resize(crop, p.gray, cv::Size(), factor, factor,
+  cv::resize(gray(rect), p.gray, cv::Size(), factor, factor,
              factor > 1 ? cv::INTER_CUBIC : cv::INTER_AREA);
-  p.to_frame = cv::Matx33d(1 / factor, 0, static_cast<double>(x0), 0, 1 / factor,
-                           static_cast<double>(y0), 0, 0, 1);
+  p.to_frame = cv::Matx33d(1 / factor, 0, static_cast<double>(rect.x), 0, 1 / factor,
+                           static_cast<double>(rect.y), 0, 0, 1);
   return p;
+}
+
+std::optional<Prepared> hint_crop(const cv::Mat& gray, const Region& hint) {
+  auto rect = widened(gray, hint);
+  if (!rect) return std::nullopt;
+  double factor = 800.0 / static_cast<double>(std::max(rect->width, rect->height));
+  return cropped(gray, *rect, std::clamp(factor, 0.5, 4.0));
 }
 
 }  // namespace kiosk::scan::detail

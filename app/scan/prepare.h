@@ -22,8 +22,13 @@ cv::Mat sharpened(const cv::Mat& gray);
 cv::Mat denoised(const cv::Mat& gray);
 /// `gray` enlarged by `factor`.
 Prepared enlarged(const cv::Mat& gray, double factor);
-/// The region `hint` widened by half its size on each side, clipped to the frame and scaled so
-/// that its longer side is about 800 pixels; nullopt when nothing of it lies in the frame.
+/// `region` widened by half its size on each side and clipped to `gray`; nullopt when less than
+/// 8x8 pixels of it lies in the frame.
+std::optional<cv::Rect> widened(const cv::Mat& gray, const Region& region);
+/// The part `rect` of `gray` resized by `factor` (cubic when enlarging, area when reducing).
+Prepared cropped(const cv::Mat& gray, const cv::Rect& rect, double factor);
+/// The region `hint` widened, and scaled so that its longer side is about 800 pixels; nullopt
+/// when nothing of it lies in the frame.
 std::optional<Prepared> hint_crop(const cv::Mat& gray, const Region& hint);
 
 }  // namespace kiosk::scan::detail
