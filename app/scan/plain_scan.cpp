@@ -122,8 +122,9 @@ std::vector<Stage> default_stages() {
   // each fallback reads codes the stages before it miss, cheapest per code read first; the
   // enlargement, our own warped grid and the deconvolution, the costliest, last; the deep warped
   // grid after them (two corpus photos no other stage reads, four times the warped stage's
-  // cost); the far-code search last. Downscale, denoise and fixed threshold read nothing that
-  // these do not, so they are left out.
+  // cost); the far-code search last. The regions stage (small codes in large frames) before the
+  // deconvolution, which it is cheaper than. Downscale, denoise and fixed threshold read nothing
+  // that these do not, so they are left out.
   return {Stage::kDirect,  Stage::kHint,    Stage::kInvert,     Stage::kGlobalHistogram,
           Stage::kClahe,   Stage::kSharpen, Stage::kUpscale,    Stage::kWarped,
           Stage::kRegions, Stage::kDeblur,  Stage::kWarpedDeep, Stage::kWarpedFar};
@@ -142,7 +143,6 @@ std::vector<Stage> camera_stages() {
   std::vector<Stage> out = default_stages();
   std::erase(out, Stage::kDeblur);
   std::erase(out, Stage::kWarpedFar);
-  std::erase(out, Stage::kRegions);
   return out;
 }
 

@@ -87,16 +87,21 @@ std::vector<Code> run_stage(Stage stage, const cv::Mat& gray, const ScanOptions&
     }
     case Stage::kRegions: {
       if (static_cast<long>(gray.total()) > detail::kMaxRegionPixels) return {};
+      // On a camera each reading asks the frame budget first: a frame overruns by one reading
+      // of one enlarged region at most.
+      auto in_time = [&] { return !options.in_time || options.in_time(); };
       for (const Region& r : detail::code_regions(gray, detail::kMaxRegions)) {
-        if (options.in_time && !options.in_time()) break;
+        if (!in_time()) break;
         auto p = detail::region_crop(gray, r);
         if (!p) continue;
         // The enlarged crop sharpened (in the rendered scenes' small codes, what reads most),
         // then as it is; each also inverted (a dark-mode screen).
         cv::Mat sharp = detail::sharpened(p->gray);
-        for (const cv::Mat& m :
-             {sharp, detail::inverted(sharp), p->gray, detail::inverted(p->gray)}) {
-          auto codes = read_qr(m, Binarizer::kLocalAverage, p->to_frame, stage);
+        for (int reading = 0; reading < 4; ++reading) {
+          if (reading > 0 && !in_time()) return {};
+          const cv::Mat& m = reading < 2 ? sharp : p->gray;
+          auto codes = read_qr(reading % 2 == 0 ? m : detail::inverted(m), Binarizer::kLocalAverage,
+                               p->to_frame, stage);
           if (!codes.empty()) return codes;
         }
       }

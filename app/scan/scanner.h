@@ -59,7 +59,8 @@ std::vector<Stage> rotated_stages(const std::vector<Stage>& stages, std::uint64_
 
 /// default_stages() without those too slow for a live camera frame (the deconvolution, 0.3 s at
 /// 720p; the far-code search, 20 to 50 ms): a hand that moved during one frame is still a few
-/// frames later.
+/// frames later. The regions stage stays: each of its readings asks ScanOptions::in_time first,
+/// so a frame overruns by one reading of one enlarged region at most.
 std::vector<Stage> camera_stages();
 
 /// Every stage, in declaration order: for measurement and tests.
