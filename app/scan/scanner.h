@@ -116,10 +116,11 @@ struct ScanOptions {
   /// Asked by the warped stages, whose cost depends on what the frame holds (finder-like
   /// shapes, noise, a large code) more than on its size, between their parts (the two
   /// polarities, the enlarged image, each finder triple, and within a triple each version tried
-  /// and its costly steps): false ends the stage there, with what it read so far. So such a
-  /// frame overruns the frame's time by one part, not by the whole stage. (The other
-  /// stages cost about the same on every frame of a size, which the budget learns.) Empty:
-  /// every stage runs to its end. FrameBudget::in_time is the kiosk's policy.
+  /// and its costly steps), and by the regions stage before each reading of each region: false
+  /// ends the stage there, with what it read so far. So such a frame overruns the frame's time
+  /// by one part, not by the whole stage. (The other stages cost about the same on every frame
+  /// of a size, which the budget learns.) Empty: every stage runs to its end.
+  /// FrameBudget::in_time is the kiosk's policy.
   std::function<bool()> in_time;
 };
 
