@@ -287,6 +287,7 @@ double thread_cpu_ms() {
 class CameraPath {
  public:
   static constexpr double kBudgetMs = 22;
+  explicit CameraPath(double budget_ms = kBudgetMs) : budget_(budget_ms) {}
   struct Frame {
     scan::ScanReport report;
     double ms = 0;        // the frame's CPU time
@@ -314,7 +315,7 @@ class CameraPath {
 
  private:
   std::vector<Stage> stages_ = scan::camera_stages();
-  scan::FrameBudget budget_{kBudgetMs};
+  scan::FrameBudget budget_;
   std::uint64_t frame_ = 0;
 };
 
@@ -446,12 +447,19 @@ TEST_CASE("hostile frames on the camera path: the frame budget holds") {
 TEST_CASE("a small far code held still before the camera, no hint: read within one turn") {
   // The regions stage is on the camera path: a code of 1.2 pixels per module, which no stage
   // before it reads in a 1080p frame, is read once the rotation brings it first after the
-  // cheap reads, within the frame's budget.
+  // cheap reads, within the frame's budget. Instrumented code is several times slower (at 22 ms
+  // an ASan build affords nothing after the direct read), so there the budget is ten times
+  // longer: what is checked is that the stage is on the path and reached, not its speed.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  constexpr double kBudgetMs = 10 * CameraPath::kBudgetMs;
+#else
+  constexpr double kBudgetMs = CameraPath::kBudgetMs;
+#endif
   std::string text = credential_text(4);
   for (cv::Size size : {cv::Size{1280, 720}, cv::Size{1920, 1080}}) {
     CAPTURE(size);
     cv::Mat frame = far_frame(text, size).frame;
-    CameraPath camera;
+    CameraPath camera(kBudgetMs);
     std::size_t read_at = 0;
     std::vector<std::string> texts;
     for (; read_at < camera.stage_count() && texts.empty(); ++read_at)
