@@ -78,7 +78,7 @@ std::vector<Code> run_stage(Stage stage, const cv::Mat& gray, const ScanOptions&
     case Stage::kWarpedFar: {
       auto codes = detail::read_warped(gray, stage, options.in_time);
       if (codes.empty() && std::max(gray.cols, gray.rows) <= kWarpedEnlargeMaxSide &&
-          (!options.in_time || options.in_time())) {
+          time_left(options.in_time)) {
         Prepared p = detail::enlarged(gray, 2.0);
         codes = detail::read_warped(p.gray, stage, options.in_time);
         detail::map_corners(codes, p.to_frame);
@@ -89,16 +89,15 @@ std::vector<Code> run_stage(Stage stage, const cv::Mat& gray, const ScanOptions&
       if (static_cast<long>(gray.total()) > detail::kMaxRegionPixels) return {};
       // On a camera each reading asks the frame budget first: a frame overruns by one reading
       // of one enlarged region at most.
-      auto in_time = [&] { return !options.in_time || options.in_time(); };
       for (const Region& r : detail::code_regions(gray, detail::kMaxRegions)) {
-        if (!in_time()) break;
+        if (!time_left(options.in_time)) break;
         auto p = detail::region_crop(gray, r);
         if (!p) continue;
         // The enlarged crop sharpened (in the rendered scenes' small codes, what reads most),
         // then as it is; each also inverted (a dark-mode screen).
         cv::Mat sharp = detail::sharpened(p->gray);
         for (int reading = 0; reading < 4; ++reading) {
-          if (reading > 0 && !in_time()) return {};
+          if (reading > 0 && !time_left(options.in_time)) return {};
           const cv::Mat& m = reading < 2 ? sharp : p->gray;
           auto codes = read_qr(reading % 2 == 0 ? m : detail::inverted(m), Binarizer::kLocalAverage,
                                p->to_frame, stage);

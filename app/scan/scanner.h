@@ -124,6 +124,12 @@ struct ScanOptions {
   std::function<bool()> in_time;
 };
 
+/// `in_time` (ScanOptions::in_time) asked: whether a stage may go on to its next part; always
+/// when it is empty.
+inline bool time_left(const std::function<bool()>& in_time) {
+  return !in_time || in_time();
+}
+
 struct ScanReport {
   std::vector<Code> codes;     ///< empty when no code was read
   std::vector<Stage> tried;    ///< the stages that ran, in order

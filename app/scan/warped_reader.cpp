@@ -23,12 +23,9 @@ constexpr std::size_t kMaxTriples = 6;
 constexpr int kRenderModule = 3;  // pixels per module in the rendering handed to ZXing
 constexpr int kQuietZone = 4;     // modules
 
-// ScanOptions::in_time: asked between the parts of a warped read; empty, every part runs.
+// ScanOptions::in_time: asked between the parts of a warped read (time_left); empty, every part
+// runs.
 using InTime = std::function<bool()>;
-
-bool time_left(const InTime& in_time) {
-  return !in_time || in_time();
-}
 
 // The three finder patterns of one code, in the code's own orientation.
 struct Triple {
