@@ -29,6 +29,16 @@ constexpr int kDownscaleMaxSide = 1000;
 // (qrcode-2/#940: 41x41 pixels, one per module). Camera frames are larger and never pay for it.
 constexpr int kWarpedEnlargeMaxSide = 320;
 
+// `gray` read as it is, then, when that read nothing and `in_time` allows, inverted (light
+// modules on a dark ground: a dark-mode screen).
+std::vector<Code> read_either_polarity(const cv::Mat& gray, const cv::Matx33d& to_frame,
+                                       Stage stage, const std::function<bool()>& in_time = {}) {
+  auto codes = read_qr(gray, Binarizer::kLocalAverage, to_frame, stage);
+  if (codes.empty() && time_left(in_time))
+    codes = read_qr(detail::inverted(gray), Binarizer::kLocalAverage, to_frame, stage);
+  return codes;
+}
+
 std::vector<Code> run_stage(Stage stage, const cv::Mat& gray, const ScanOptions& options) {
   const cv::Matx33d id = cv::Matx33d::eye();
   switch (stage) {
@@ -38,10 +48,7 @@ std::vector<Code> run_stage(Stage stage, const cv::Mat& gray, const ScanOptions&
       if (!options.hint) return {};
       auto p = detail::hint_crop(gray, *options.hint);
       if (!p) return {};
-      auto codes = read_qr(p->gray, Binarizer::kLocalAverage, p->to_frame, stage);
-      if (codes.empty())
-        codes = read_qr(detail::inverted(p->gray), Binarizer::kLocalAverage, p->to_frame, stage);
-      return codes;
+      return read_either_polarity(p->gray, p->to_frame, stage);
     }
     case Stage::kInvert:
       return read_qr(detail::inverted(gray), Binarizer::kLocalAverage, id, stage);
@@ -95,14 +102,11 @@ std::vector<Code> run_stage(Stage stage, const cv::Mat& gray, const ScanOptions&
         if (!p) continue;
         // The enlarged crop sharpened (in the rendered scenes' small codes, what reads most),
         // then as it is; each also inverted (a dark-mode screen).
-        cv::Mat sharp = detail::sharpened(p->gray);
-        for (int reading = 0; reading < 4; ++reading) {
-          if (reading > 0 && !time_left(options.in_time)) return {};
-          const cv::Mat& m = reading < 2 ? sharp : p->gray;
-          auto codes = read_qr(reading % 2 == 0 ? m : detail::inverted(m), Binarizer::kLocalAverage,
-                               p->to_frame, stage);
-          if (!codes.empty()) return codes;
-        }
+        auto codes =
+            read_either_polarity(detail::sharpened(p->gray), p->to_frame, stage, options.in_time);
+        if (codes.empty() && time_left(options.in_time))
+          codes = read_either_polarity(p->gray, p->to_frame, stage, options.in_time);
+        if (!codes.empty()) return codes;
       }
       return {};
     }
@@ -111,10 +115,7 @@ std::vector<Code> run_stage(Stage stage, const cv::Mat& gray, const ScanOptions&
       if (guesses.empty()) return {};
       detail::Deconvolver deconvolver(gray);
       for (const detail::BlurGuess& g : guesses) {
-        cv::Mat sharp = deconvolver.apply(g);
-        auto codes = read_qr(sharp, Binarizer::kLocalAverage, id, stage);
-        if (codes.empty())
-          codes = read_qr(detail::inverted(sharp), Binarizer::kLocalAverage, id, stage);
+        auto codes = read_either_polarity(deconvolver.apply(g), id, stage);
         if (!codes.empty()) return codes;
       }
       return {};

@@ -11,6 +11,7 @@
 #include "app/scan/finder_patterns.h"
 #include "app/scan/model1.h"
 #include "app/scan/module_grid.h"
+#include "app/scan/prepare.h"
 #include "app/scan/read_qr.h"
 
 namespace kiosk::scan::detail {
@@ -537,11 +538,7 @@ std::vector<Code> read_warped(const cv::Mat& gray, Stage stage,
                               const std::function<bool()>& in_time) {
   if (gray.empty() || gray.type() != CV_8UC1) return {};
   std::vector<Code> codes = read_polarity(gray, stage, in_time);
-  if (codes.empty() && time_left(in_time)) {
-    cv::Mat inverted;
-    cv::bitwise_not(gray, inverted);
-    codes = read_polarity(inverted, stage, in_time);
-  }
+  if (codes.empty() && time_left(in_time)) codes = read_polarity(inverted(gray), stage, in_time);
   return codes;
 }
 
