@@ -123,14 +123,8 @@ std::vector<std::string> texts_of(const kiosk::scan::ScanReport& rep) {
 class CameraPath {
  public:
   kiosk::scan::ScanReport frame(const Sample& s, const cv::Mat& image) {
-    kiosk::scan::ScanOptions o;
-    o.stages = kiosk::scan::rotated_stages(stages_, frames_++);
-    if (g_use_hint) o.hint = s.hint;
-    o.afford = [&](Stage next) { return budget_.afford(next, now_ms()); };
-    o.in_time = [&] { return budget_.in_time(now_ms()); };
-    budget_.begin(now_ms());
-    auto r = kiosk::scan::scan(kiosk::bench::view_of(image), o);
-    budget_.end(now_ms());
+    auto r = kiosk::scan::scan_frame(kiosk::bench::view_of(image), stages_, frames_++,
+                                     g_use_hint ? s.hint : std::nullopt, budget_, now_ms);
     if (!r) return {};
     return std::move(r).value();
   }

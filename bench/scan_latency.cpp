@@ -133,7 +133,8 @@ int main(int argc, char** argv) {
       kiosk::scan::FrameBudget budget(budget_ms);
       std::uint64_t camera_frame = 0;
       double warmup_max = 0;
-      const auto now_ms = [] { return ms(Clock::now().time_since_epoch()); };
+      const std::function<double()> now_ms = [] { return ms(Clock::now().time_since_epoch()); };
+      const std::vector<kiosk::scan::Stage> camera_stages = kiosk::scan::camera_stages();
       for (int f = 0; f < frames; ++f) {
         kiosk::sim::Rng r = root.fork("frame " + std::to_string(f));
         SceneSpec spec;
@@ -157,14 +158,9 @@ int main(int argc, char** argv) {
           full.t.push_back(ms(Clock::now() - t0));
           full.read += rep.ok() && !rep->codes.empty();
 
-          kiosk::scan::ScanOptions o;
-          o.stages = kiosk::scan::rotated_stages(kiosk::scan::camera_stages(), camera_frame++);
-          o.afford = [&](kiosk::scan::Stage next) { return budget.afford(next, now_ms()); };
-          o.in_time = [&] { return budget.in_time(now_ms()); };
           t0 = Clock::now();
-          budget.begin(now_ms());
-          rep = kiosk::scan::scan(view, o);
-          budget.end(now_ms());
+          rep = kiosk::scan::scan_frame(view, camera_stages, camera_frame++, std::nullopt, budget,
+                                        now_ms);
           // The budget's first frames learn what each stage costs: kept apart from the figures
           // of the steady state, which is what a kiosk running for hours sees.
           if (f < kWarmupFrames) {

@@ -17,6 +17,7 @@ static_assert(static_cast<std::size_t>(Stage::kRegions) < 16, "one slot per stag
 void FrameBudget::begin(double now_ms, Stage first) {
   start_ms_ = mark_ms_ = now_ms;
   first_ms_ = 0;
+  asked_ = false;
   running_ = first;  // the first stage always runs, unasked
 }
 
@@ -37,7 +38,10 @@ void FrameBudget::charge(double now_ms) {
 }
 
 bool FrameBudget::afford(Stage next, double now_ms) {
-  if (running_ && mark_ms_ == start_ms_) first_ms_ = std::max(0.0, now_ms - start_ms_);
+  if (!asked_) {
+    asked_ = true;
+    if (running_) first_ms_ = std::max(0.0, now_ms - start_ms_);
+  }
   charge(now_ms);
   mark_ms_ = now_ms;
   Cost& c = cost_[index(next)];
@@ -66,6 +70,22 @@ std::optional<double> FrameBudget::expected_ms(Stage stage) const {
   const Cost& c = cost_[index(stage)];
   if (c.runs == 0) return std::nullopt;
   return expected(c);
+}
+
+Result<ScanReport, ScanError> scan_frame(const ImageView& frame, const std::vector<Stage>& stages,
+                                         std::uint64_t frame_number,
+                                         const std::optional<Region>& hint, FrameBudget& budget,
+                                         const std::function<double()>& now_ms) {
+  ScanOptions opt;
+  opt.hint = hint;
+  // The fallbacks a frame cannot afford wait for a later frame, each in turn coming first.
+  opt.stages = rotated_stages(stages, frame_number);
+  opt.afford = [&](Stage next) { return budget.afford(next, now_ms()); };
+  opt.in_time = [&] { return budget.in_time(now_ms()); };
+  budget.begin(now_ms());
+  auto report = scan(frame, opt);
+  budget.end(now_ms());
+  return report;
 }
 
 double FrameBudget::expected(const Cost& c) {

@@ -4,7 +4,10 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
+#include <functional>
 #include <optional>
+#include <vector>
 
 #include "app/scan/scanner.h"
 
@@ -34,6 +37,12 @@ class FrameBudget {
   /// mean deviation); nullopt before it first ran.
   std::optional<double> expected_ms(Stage stage) const;
 
+  /// What the first stage of the frame begun last took, in milliseconds; nullopt when no
+  /// fallback was asked after it (it read a code, or it was the only stage).
+  std::optional<double> first_stage_ms() const {
+    return asked_ ? std::optional(first_ms_) : std::nullopt;
+  }
+
  private:
   struct Cost {
     int runs = 0;
@@ -48,8 +57,19 @@ class FrameBudget {
   double start_ms_ = 0;
   double mark_ms_ = 0;
   double first_ms_ = 0;  // what the frame's first stage took
+  bool asked_ = false;   // a fallback was asked in this frame
   std::optional<Stage> running_;
   std::array<Cost, 16> cost_{};  // per stage
 };
+
+/// One camera frame scanned as kioskd's camera worker scans it (and the benchmarks and tests
+/// that measure that path): `stages` (camera_stages()) rotated by `frame_number`
+/// (rotated_stages), `hint` for the hint stage, each fallback asked of `budget` and the warped
+/// and regions stages asking it between their parts, on the clock `now_ms` (monotonic,
+/// milliseconds).
+Result<ScanReport, ScanError> scan_frame(const ImageView& frame, const std::vector<Stage>& stages,
+                                         std::uint64_t frame_number,
+                                         const std::optional<Region>& hint, FrameBudget& budget,
+                                         const std::function<double()>& now_ms);
 
 }  // namespace kiosk::scan

@@ -78,7 +78,7 @@ void CameraSource::post_status(drivers::DeviceState s, std::string detail) {
 void CameraSource::run() {
   std::optional<scan::Region> hint;
   scan::FrameBudget budget(std::chrono::duration<double, std::milli>(deadline_).count());
-  const auto now_ms = [] {
+  const std::function<double()> now_ms = [] {
     return std::chrono::duration<double, std::milli>(
                std::chrono::steady_clock::now().time_since_epoch())
         .count();
@@ -115,22 +115,11 @@ void CameraSource::run() {
     last_seq = f->sequence;
     if (m.empty() || m.depth() != CV_8U || (m.channels() != 1 && m.channels() != 3)) continue;
     scan::ImageView view = view_of(m);
-    scan::ScanOptions opt;
-    opt.hint = hint;
-    // The fallbacks a frame cannot afford wait for a later frame, each in turn coming first.
-    opt.stages = scan::rotated_stages(stages, frames_.load());
-    opt.afford = [&](scan::Stage next) { return budget.afford(next, now_ms()); };
-    opt.in_time = [&] { return budget.in_time(now_ms()); };
     InputTiming timing;
     timing.captured = f->timestamp;
     timing.read_start = std::chrono::steady_clock::now();
-    const auto decode = [&](const scan::ImageView& v) {
-      budget.begin(now_ms());
-      auto rep = scan::scan(v, opt);
-      budget.end(now_ms());
-      return rep;
-    };
-    auto rep = decode(view);
+    const std::uint64_t frame_number = frames_.load();
+    auto rep = scan::scan_frame(view, stages, frame_number, hint, budget, now_ms);
     ++frames_;
     if (!rep || rep->codes.empty()) {
       // The last few missed frames, if still and noisy, fused: their mean holds less noise than
@@ -139,8 +128,7 @@ void CameraSource::run() {
       stack.push(m);
       if (auto mean = stack.take_mean()) {
         ++fused_;
-        opt.hint.reset();
-        rep = decode(view_of(*mean));
+        rep = scan::scan_frame(view_of(*mean), stages, frame_number, std::nullopt, budget, now_ms);
       }
     }
     timing.read = std::chrono::steady_clock::now();

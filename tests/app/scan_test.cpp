@@ -294,22 +294,11 @@ class CameraPath {
     double first_ms = 0;  // its first stage's, which runs unasked
   };
   Frame next(const cv::Mat& m) {
-    scan::ScanOptions o;
-    o.stages = scan::rotated_stages(stages_, frame_++);
-    double first_end = -1;
-    o.afford = [&](Stage s) {
-      double now = thread_cpu_ms();
-      if (first_end < 0) first_end = now;
-      return budget_.afford(s, now);
-    };
-    o.in_time = [&] { return budget_.in_time(thread_cpu_ms()); };
     double t0 = thread_cpu_ms();
-    budget_.begin(t0);
-    auto r = scan::scan(view_of(m), o);
+    auto r = scan::scan_frame(view_of(m), stages_, frame_++, std::nullopt, budget_, thread_cpu_ms);
     double t1 = thread_cpu_ms();
-    budget_.end(t1);
     REQUIRE(r.ok());
-    return {std::move(r).value(), t1 - t0, first_end < 0 ? t1 - t0 : first_end - t0};
+    return {std::move(r).value(), t1 - t0, budget_.first_stage_ms().value_or(t1 - t0)};
   }
   std::size_t stage_count() const { return stages_.size(); }
 
@@ -570,17 +559,21 @@ TEST_CASE("the frame budget learns stage costs and refuses what would overrun") 
   scan::FrameBudget b(30);
   // First frame: a stage never run is taken to cost what the first stage did (8).
   b.begin(0);
-  CHECK(b.afford(Stage::kInvert, 8));          // direct took 8: 8 + 8 fits
-  CHECK(b.afford(Stage::kClahe, 15));          // invert took 7: 15 + 8 fits
-  CHECK_FALSE(b.afford(Stage::kSharpen, 31));  // clahe took 16: 31 + 8 does not
+  CHECK_FALSE(b.first_stage_ms().has_value());      // no fallback asked yet
+  CHECK(b.afford(Stage::kInvert, 8));               // direct took 8: 8 + 8 fits
+  CHECK(b.afford(Stage::kClahe, 15));               // invert took 7: 15 + 8 fits
+  CHECK_FALSE(b.afford(Stage::kSharpen, 31));       // clahe took 16: 31 + 8 does not
+  CHECK(b.first_stage_ms() == doctest::Approx(8));  // direct's, not a later stage's
   CHECK(b.expected_ms(Stage::kDirect) == doctest::Approx(8));
   CHECK(b.expected_ms(Stage::kClahe) == doctest::Approx(16));
   CHECK_FALSE(b.expected_ms(Stage::kSharpen).has_value());
   b.end(31);
   // A stage that ran is charged up to the next call or the end of the frame.
   b.begin(100);
-  CHECK(b.afford(Stage::kUpscale, 101));  // direct took 1: 1 + 1 fits
-  b.end(141);                             // upscale took 40
+  CHECK_FALSE(b.first_stage_ms().has_value());  // a new frame
+  CHECK(b.afford(Stage::kUpscale, 101));        // direct took 1: 1 + 1 fits
+  CHECK(b.first_stage_ms() == doctest::Approx(1));
+  b.end(141);  // upscale took 40
   CHECK(b.expected_ms(Stage::kUpscale) == doctest::Approx(40));
   // Costs vary: the estimate is the mean plus twice the mean deviation. Invert twice at 7 and
   // 15: mean 9, deviation 2, expected 13.
