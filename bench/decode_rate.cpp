@@ -2,7 +2,7 @@
 // rendered kiosk scenes. Prints per-folder and total counts, side by side, from one run.
 //
 //   decode_rate [--corpus DIR | --no-corpus] [--set DIR] [--scenes N] [--seed S] [--stages LIST]
-//               [--ablation] [--list-misses] [--hint] [--budget MS]
+//               [--ablation] [--list-misses] [--dump-misses DIR] [--hint] [--budget MS]
 //
 // Beside the pipeline with every stage run to the end, the "camera" column is what kioskd's
 // camera path reads on each image as one live frame: its stages (scan::camera_stages()), rotated
@@ -15,6 +15,10 @@
 // does, the mean of the three when none read and scan::FrameStack judges them still and noisy.
 // cam_fp and cam_wrg count texts from any of those frames.
 //
+// --dump-misses writes each image with a code that every stage together missed to
+// DIR/FOLDER/NAME.png beside its expected text in NAME.txt (bench/image_set.h's layout, which
+// --set reads back and kioskctl scan reads too).
+//
 // --hint passes each scene's true code region as the previous frame's hint (tracking a code
 // that the last frame read); without it every frame is scanned as a first sight.
 //
@@ -26,6 +30,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <string>
@@ -33,6 +39,7 @@
 
 #define ZX_USE_UTF8
 #include <ZXing/ReadBarcode.h>
+#include <opencv2/imgcodecs.hpp>
 
 #include "app/scan/frame_budget.h"
 #include "app/scan/frame_stack.h"
@@ -78,6 +85,18 @@ Outcome judge(const Sample& s, const std::vector<std::string>& texts) {
 }
 
 bool g_list_misses = false;
+std::string g_dump_misses;  // --dump-misses DIR: "" writes nothing
+
+// A missed image and its expected text, as bench/image_set.h lays them out under --dump-misses.
+void dump_miss(const Sample& s) {
+  const std::filesystem::path dir = std::filesystem::path(g_dump_misses) / s.folder;
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  const std::filesystem::path stem = dir / std::filesystem::path(s.name).stem();
+  std::ofstream(stem.string() + ".txt", std::ios::binary) << s.expected;
+  if (ec || !cv::imwrite(stem.string() + ".png", s.image))
+    std::fprintf(stderr, "decode_rate: cannot write %s.png\n", stem.c_str());
+}
 bool g_use_hint = false;  // pass the scene's true code region as the previous frame's hint
 
 struct Tally {
@@ -180,6 +199,7 @@ void report(const std::string& title, const std::vector<Sample>& samples,
     if (g_list_misses && !s.expected.empty() && !p.decoded)
       std::printf("miss %s/%s (%dx%d)\n", s.folder.c_str(), s.name.c_str(), s.image.cols,
                   s.image.rows);
+    if (!g_dump_misses.empty() && !s.expected.empty() && !p.decoded) dump_miss(s);
     if (g_list_misses && (p.false_positive || p.wrong))
       std::printf("false %s/%s\n", s.folder.c_str(), s.name.c_str());
     for (Tally* t : {&folders[s.folder], &folders["TOTAL"]}) {
@@ -337,6 +357,8 @@ int main(int argc, char** argv) {
       g_use_hint = true;
     } else if (a == "--list-misses") {
       g_list_misses = true;
+    } else if (a == "--dump-misses") {
+      g_dump_misses = next();
     } else if (a == "--budget") {
       g_budget_ms = std::stod(next());
     } else if (a == "--ablation") {
@@ -350,8 +372,8 @@ int main(int argc, char** argv) {
       stages = *s;
     } else {
       std::cerr << "usage: decode_rate [--corpus DIR | --no-corpus] [--set DIR] [--scenes N] "
-                   "[--seed S] [--stages LIST] [--ablation] [--list-misses] [--hint] "
-                   "[--budget MS]\n";
+                   "[--seed S] [--stages LIST] [--ablation] [--list-misses] [--dump-misses DIR] "
+                   "[--hint] [--budget MS]\n";
       return 2;
     }
   }
