@@ -319,9 +319,10 @@ void Kiosk::audit_access(std::string_view event, std::string_view officer,
       std::string(client));
   if (!audit_) return;
   // A flood of failed sign-ins on a stuck disk must not grow the writer's queue without bound:
-  // past kMaxAccessPending the records are counted, and one record says how many were lost.
-  if (access_pending_ >= kMaxAccessPending) {
-    if (access_dropped_++ == 0) log("console: access records dropped: the audit log is behind");
+  // past the backlog's limit the records are counted, and one record says how many were lost.
+  const AccessBacklog::Admission admission = access_backlog_.admit();
+  if (!admission.admitted) {
+    if (admission.first_drop) log("console: access records dropped: the audit log is behind");
     return;
   }
   auto post_access = [this](std::string what, std::string who, std::string from) {
@@ -331,19 +332,15 @@ void Kiosk::audit_access(std::string_view event, std::string_view officer,
     r.event = std::move(what);
     r.officer = std::move(who);
     r.client = std::move(from);
-    ++access_pending_;
     audit_->post([this, r = std::move(r)](AuditFiles& f) mutable {
       Committed c = commit(f, std::move(r));
       boost::asio::post(ioc_, [this, c = std::move(c)] {
-        --access_pending_;
+        access_backlog_.done();
         if (!stopped_) (void)take_commit(c);
       });
     });
   };
-  if (access_dropped_ > 0) {
-    post_access("dropped:" + std::to_string(access_dropped_), "", "");
-    access_dropped_ = 0;
-  }
+  if (admission.gap > 0) post_access("dropped:" + std::to_string(admission.gap), "", "");
   post_access(std::string(event), std::string(officer), std::string(client));
 }
 

@@ -20,6 +20,7 @@
 #include "app/verifier.h"
 #include "firmware/audit/audit_log.h"
 #include "firmware/audit/kiosk_secrets.h"
+#include "firmware/kioskd/access_backlog.h"
 #include "firmware/kioskd/audit_forward.h"
 #include "firmware/kioskd/audit_writer.h"
 #include "firmware/kioskd/clock.h"
@@ -184,13 +185,11 @@ class Kiosk {
   /// A bound on them (a scanner line is a few KiB at most): a stuck disk with a flooding
   /// source costs memory no more than this. Past it a presentation is dropped, and logged.
   static constexpr std::size_t kMaxWaiting = 256;
-  bool dropping_ = false;             ///< logged the drop of this burst
-  std::size_t access_pending_ = 0;    ///< console access records with the writer
-  std::uint64_t access_dropped_ = 0;  ///< and dropped since the last one posted
-  static constexpr std::size_t kMaxAccessPending = 1024;
-  Advice advice_ = Advice::kNone;  ///< the camera's coaching for the applicant
-  std::string pending_mrz_;        ///< the first line of a passport zone typed by a scanner
-  std::int64_t started_ = 0;       ///< makes session tags unique across restarts
+  bool dropping_ = false;               ///< logged the drop of this burst
+  AccessBacklog access_backlog_{1024};  ///< console access records with the writer
+  Advice advice_ = Advice::kNone;       ///< the camera's coaching for the applicant
+  std::string pending_mrz_;             ///< the first line of a passport zone typed by a scanner
+  std::int64_t started_ = 0;            ///< makes session tags unique across restarts
 };
 
 }  // namespace kiosk::kioskd

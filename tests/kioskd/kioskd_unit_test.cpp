@@ -9,6 +9,7 @@
 #include "app/json.h"
 #include "firmware/kioskd-demo/feed_source.h"
 #include "firmware/kioskd-demo/sim_devices.h"
+#include "firmware/kioskd/access_backlog.h"
 #include "firmware/kioskd/audit_writer.h"
 #include "firmware/kioskd/config.h"
 #include "firmware/kioskd/devices.h"
@@ -539,6 +540,52 @@ TEST_CASE("config: the start-up checks name the key's line (state folder, anchor
   REQUIRE(e);
   CHECK(e->message().find("k.conf ([data] dir default): [data] dir ") == 0);
   fs::remove_all(dir);
+}
+
+TEST_CASE(
+    "access backlog: past its limit records are counted, and the gap is posted before the next") {
+  kioskd::AccessBacklog b(3);
+  for (int i = 0; i < 3; ++i) {
+    auto a = b.admit();
+    CHECK(a.admitted);
+    CHECK(a.gap == 0);
+  }
+  CHECK(b.pending() == 3);
+  // The writer is behind (a stuck disk): the next are dropped, and counted; the first says so.
+  auto first = b.admit();
+  CHECK_FALSE(first.admitted);
+  CHECK(first.first_drop);
+  for (int i = 0; i < 4; ++i) {
+    auto a = b.admit();
+    CHECK_FALSE(a.admitted);
+    CHECK_FALSE(a.first_drop);
+  }
+  CHECK(b.dropped() == 5);
+  CHECK(b.pending() == 3);  // nothing dropped reached the writer
+  // One record committed: the next is admitted after one record of the five lost.
+  b.done();
+  auto next = b.admit();
+  CHECK(next.admitted);
+  CHECK(next.gap == 5);
+  CHECK(b.dropped() == 0);
+  CHECK(b.pending() == 4);  // the gap's record and this one: the limit plus one at most
+  // Still behind: a new run of drops, counted afresh and announced again.
+  auto again = b.admit();
+  CHECK_FALSE(again.admitted);
+  CHECK(again.first_drop);
+  for (int i = 0; i < 4; ++i)
+    b.done();
+  CHECK(b.pending() == 0);
+  b.done();  // more done() than posted records leaves it at zero
+  CHECK(b.pending() == 0);
+  auto after = b.admit();
+  CHECK(after.admitted);
+  CHECK(after.gap == 1);
+  // A limit of 0 is taken as 1: a record always gets through once the writer catches up.
+  kioskd::AccessBacklog tiny(0);
+  CHECK(tiny.limit() == 1);
+  CHECK(tiny.admit().admitted);
+  CHECK_FALSE(tiny.admit().admitted);
 }
 
 TEST_CASE("audit writer: jobs run in order on its own thread; stop runs every queued one") {
