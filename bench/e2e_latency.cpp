@@ -31,7 +31,9 @@
 //   arrived    the state message with the new entry reaches the page's WebSocket;
 //   dom        officer.js has put the verdict in the DOM (MutationObserver on the banner);
 //   painted    the next animation frame (requestAnimationFrame): the verdict is drawn.
-// Printed per document: p50, p95 and max of each stage and of the total visible -> painted.
+// Printed per document: p50, p95 and max of each stage and of the total visible -> painted; and
+// once, kioskd's camera counters from its /metrics (frames scanned, skipped while the decoder was
+// busy, fused means scanned).
 //
 // Needs chromium (toolchain/install-deps.sh --with-browser), pcscd with vpcd (for the card), and
 // the kioskd-demo and kioskctl targets built; exit 77 when Chromium or the private pcscd is
@@ -46,12 +48,14 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -158,6 +162,16 @@ constexpr const char* kPageHook = R"JS(
   });
 })();
 )JS";
+
+// The value of the unlabelled sample `name` in a Prometheus text scrape; -1 when absent.
+double metric(const std::string& scrape, const std::string& name) {
+  std::istringstream lines(scrape);
+  for (std::string line; std::getline(lines, line);)
+    if (line.size() > name.size() && line.compare(0, name.size(), name) == 0 &&
+        line[name.size()] == ' ')
+      return std::strtod(line.c_str() + name.size() + 1, nullptr);
+  return -1;
+}
 
 }  // namespace
 
@@ -303,11 +317,15 @@ int main(int argc, char** argv) {
   const std::string err_path = dir.path + "/kioskd.err";
   ProcessOptions opt;
   opt.stderr_file = err_path;
+  // kioskd's own counters of the camera worker, read at the end (what was scanned, skipped while
+  // busy, fused), as Prometheus would scrape them.
+  const std::uint16_t metrics_port = free_port();
   Kioskd k(dir.path,
            base_config(dir.path, "[devices]\ncamera = sim:folder:" + frames +
                                      "\ncamera_fps = 30\ncamera_width = 1280\n"
                                      "camera_height = 720\n" +
-                                     (card_count > 0 ? "reader = pcsc\n" : "")),
+                                     (card_count > 0 ? "reader = pcsc\n" : "") +
+                                     "[metrics]\nport = " + std::to_string(metrics_port) + "\n"),
            {"--no-demo"}, opt, kioskd_demo_path());
   auto stop_watcher = [&] {
     if (done.exchange(true)) return;
@@ -456,6 +474,7 @@ int main(int argc, char** argv) {
   auto page = evaluate("JSON.stringify(window.__e2e)");
   auto offset1 = calibrate(&rtt1);
   control.send("clear");
+  const std::string metrics = http_get(metrics_port, "/metrics").second;
   browser.signal(SIGTERM);
   browser.wait();
   k.stop();
@@ -598,6 +617,12 @@ int main(int argc, char** argv) {
         "camera: %d frames opened in %.1f s: %.1f fps achieved\n", opened.load(),
         static_cast<double>(last_open - first_open) / 1e6,
         static_cast<double>(opened.load() - 1) * 1e6 / static_cast<double>(last_open - first_open));
+  std::printf(
+      "camera worker (kioskd's metrics): %.0f frames scanned, %.0f skipped while it was "
+      "busy, %.0f means of still frames scanned after a frame's own scan\n",
+      metric(metrics, "kiosk_camera_frames_total"),
+      metric(metrics, "kiosk_camera_frames_skipped_total"),
+      metric(metrics, "kiosk_camera_frames_fused_total"));
   std::printf(
       "page clock: mapped with round trips of %.2f / %.2f ms (drift %.2f ms over the run)\n",
       rtt0 / 1000.0, rtt1 / 1000.0, offset1 ? (*offset1 - *offset0) / 1000.0 : 0.0);

@@ -1,5 +1,6 @@
 #include "app/scan/frame_stack.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <opencv2/imgproc.hpp>
@@ -7,6 +8,22 @@
 #include "app/scan/finder_patterns.h"
 
 namespace kiosk::scan {
+
+void FrameStack::clear() {
+  first_.release();
+  mean_.release();
+  noise_ = 0;
+  frames_ = 0;
+  due_ = kFrames;
+}
+
+void FrameStack::start(cv::Mat gray) {
+  clear();
+  noise_ = detail::noise_level(gray);
+  gray.convertTo(mean_, CV_32F);
+  first_ = std::move(gray);
+  frames_ = 1;
+}
 
 void FrameStack::push(const cv::Mat& frame) {
   if (frame.empty() || frame.depth() != CV_8U || (frame.channels() != 1 && frame.channels() != 3))
@@ -16,9 +33,13 @@ void FrameStack::push(const cv::Mat& frame) {
     cv::cvtColor(frame, gray, cv::COLOR_BGR2GRAY);
   else
     gray = frame.clone();  // the camera reuses its buffers
-  if (!frames_.empty() && frames_.front().size() != gray.size()) frames_.clear();
-  frames_.push_back(std::move(gray));
-  if (frames_.size() > static_cast<std::size_t>(kFrames)) frames_.erase(frames_.begin());
+  if (frames_ == 0 || gray.size() != first_.size() || noise_ <= kMinNoise ||
+      !still(first_, gray, noise_))
+    return start(std::move(gray));
+  // The mean of the run's frames while there are at most kMaxFrames; then each new frame weighs
+  // 1 / kMaxFrames and the older ones decay.
+  ++frames_;
+  cv::accumulateWeighted(gray, mean_, 1.0 / std::min(frames_, kMaxFrames));
 }
 
 bool FrameStack::still(const cv::Mat& a, const cv::Mat& b, double noise) {
@@ -39,18 +60,10 @@ bool FrameStack::still(const cv::Mat& a, const cv::Mat& b, double noise) {
 }
 
 std::optional<cv::Mat> FrameStack::take_mean() {
-  if (frames_.size() < static_cast<std::size_t>(kFrames)) return std::nullopt;
-  const cv::Mat& newest = frames_.back();
-  const double noise = detail::noise_level(newest);
-  if (noise <= kMinNoise) return std::nullopt;
-  for (std::size_t i = 0; i + 1 < frames_.size(); ++i)
-    if (!still(frames_[i], newest, noise)) return std::nullopt;
-  cv::Mat sum(newest.size(), CV_32F, cv::Scalar(0));
-  for (const cv::Mat& f : frames_)
-    cv::accumulate(f, sum);
+  if (frames_ < due_ || noise_ <= kMinNoise) return std::nullopt;
+  due_ = frames_ < kMaxFrames ? 2 * frames_ : frames_ + kMaxFrames / 2;
   cv::Mat mean;
-  sum.convertTo(mean, CV_8U, 1.0 / static_cast<double>(frames_.size()));
-  frames_.clear();
+  mean_.convertTo(mean, CV_8U);
   return mean;
 }
 

@@ -1,16 +1,22 @@
-// The camera's consecutive missed frames of one held code, fused: the mean of the last few frames
-// when they show the same scene. Averaging k frames divides the sensor's noise by the square
-// root of k and keeps the code, so a dim, low-contrast code that no single frame reads (paper at
-// the far end of the counter under a weak lamp, the sensor at high gain) can read from the mean.
+// The camera's consecutive missed frames of one held code, fused: the mean of the frames that
+// show the same scene. Averaging k frames divides the sensor's noise by the square root of k and
+// keeps the code, so a dim, low-contrast code that no single frame reads (paper at the far end of
+// the counter under a weak lamp, the sensor at high gain) can read from the mean.
 // bench/contrast_sweep's cam_3f column measures it; bench/frame_fusion showed that frames limited
 // by blur or resolution rather than noise gain nothing, so only noisy frames are fused.
+//
+// A run of still frames is scanned as a mean after 3 frames, then after 6, 12, 24 and 48, then
+// every 24 (the mean then of about the last 48, older frames weighing less): a code held still
+// gains clarity the longer it is held, and a still, empty counter in a dim room, which is such a
+// run too, costs one scan of a mean every 24 frames, not one every 3 (with a mean every 3,
+// bench/e2e_latency counted 285 means in 1002 frames, most of an empty counter; a frame's scan
+// and then its mean's keep the decoder from the next frame, which is then skipped).
 //
 // Pure and single-threaded: the camera's worker owns one and feeds it the frames that did not
 // read. It uses cv::Mat (not a public scan header).
 #pragma once
 
 #include <optional>
-#include <vector>
 
 #include <opencv2/core.hpp>
 
@@ -18,26 +24,32 @@ namespace kiosk::scan {
 
 class FrameStack {
  public:
-  /// The frames fused into one mean.
+  /// The frames of the first mean.
   static constexpr int kFrames = 3;
-  /// The newest frame's noise_level above which a mean is worth scanning: under it single
+  /// About how many of the latest frames a mean holds at most: past it each frame's weight in
+  /// the mean decays (a running mean over the latest kMaxFrames). Also the run length after
+  /// which a mean is due every kMaxFrames / 2 frames.
+  static constexpr int kMaxFrames = 48;
+  /// The run's first frame's noise_level above which a mean is worth scanning: under it single
   /// frames are not noise-limited (bench/contrast_sweep: at noise 2, 2.4 grey levels, the mean
   /// of three reads what one frame reads).
   static constexpr double kMinNoise = 3.0;
 
-  /// A frame that did not read (8-bit, one or three channels; three are made grey). A frame of
-  /// another size than those held starts the stack anew.
+  /// A frame that did not read (8-bit, one or three channels; three are made grey). It joins
+  /// the run when it shows what the run's first frame shows (still(), at that frame's noise);
+  /// otherwise, or when the run's first frame was quiet (noise_level at most kMinNoise) or of
+  /// another size, it starts a new run. Any other frame is ignored.
   void push(const cv::Mat& frame);
 
-  /// The mean of the last kFrames frames, when there are that many, the newest is noisier than
-  /// kMinNoise and every frame shows what the newest shows (held still: see still()); then the
-  /// stack is emptied, so that each mean is of frames not fused before. nullopt otherwise.
+  /// The run's mean when one is due: at 3, 6, 12, 24 and 48 frames into a noisy run, then every
+  /// 24 frames. nullopt otherwise. The run goes on: the next mean holds these frames too.
   std::optional<cv::Mat> take_mean();
 
-  /// Forgets the frames (a code was read, or the camera restarted).
-  void clear() { frames_.clear(); }
+  /// Forgets the run (a code was read, or the camera restarted).
+  void clear();
 
-  std::size_t size() const { return frames_.size(); }
+  /// The frames in the current run.
+  int size() const { return frames_; }
 
   /// How far, in grey levels, two still frames' block differences may exceed their noise's.
   static constexpr double kStillMargin = 3.0;
@@ -51,7 +63,13 @@ class FrameStack {
   static bool still(const cv::Mat& a, const cv::Mat& b, double noise);
 
  private:
-  std::vector<cv::Mat> frames_;  // grey, oldest first
+  void start(cv::Mat gray);
+
+  cv::Mat first_;      // the run's first frame, grey
+  double noise_ = 0;   // its noise_level
+  cv::Mat mean_;       // CV_32F: the running mean of the run's frames
+  int frames_ = 0;     // frames in the run
+  int due_ = kFrames;  // the run length at which the next mean is due
 };
 
 }  // namespace kiosk::scan

@@ -122,9 +122,11 @@ void CameraSource::run() {
     auto rep = scan::scan_frame(view, stages, frame_number, hint, budget, now_ms);
     ++frames_;
     if (!rep || rep->codes.empty()) {
-      // The last few missed frames, if still and noisy, fused: their mean holds less noise than
-      // any of them (a dim letter under a weak lamp; scan/frame_stack.h). Scanned at once, after
-      // the frame's own scan: the camera's next frame waits, and is skipped if it comes meanwhile.
+      // The missed frames of a still, noisy scene, fused: their mean holds less noise than any
+      // of them (a dim letter under a weak lamp; scan/frame_stack.h), the more the longer it is
+      // held. Scanned when one is due (3, 6, 12, 24 and 48 frames into the scene, then every 24),
+      // after the frame's own scan: the camera's next frame waits, and is skipped if it comes
+      // meanwhile.
       stack.push(m);
       if (auto mean = stack.take_mean()) {
         ++fused_;

@@ -1459,19 +1459,23 @@ TEST_CASE("frame stack: the mean of still, noisy missed frames reads a dim code 
   stack.push(frames[2]);
   auto mean = stack.take_mean();
   REQUIRE(mean);
-  CHECK(stack.size() == 0);  // each mean is of fresh frames
+  CHECK_FALSE(stack.take_mean());  // the next is due at 6 frames
+  CHECK(stack.size() == 3);        // the run goes on
   CHECK(scan::detail::noise_level(*mean) < scan::detail::noise_level(frames[2]) / 1.5);
   auto r = scan_with(*mean, scan::camera_stages());
   REQUIRE(r.codes.size() == 1);
   CHECK(r.codes[0].text == text);
 
-  // A carrier moved by 8 pixels between frames is not still: no mean (it would be a blur). The
-  // check is on the whole frame, so it sees a move of a code in full contrast.
+  // A carrier moved by 8 pixels between frames is not still: it starts a new run (a mean over
+  // the move would be a blur). The check is on the whole frame, so it sees a move of a code in
+  // full contrast.
+  stack.clear();
   for (std::uint64_t seed : {4, 5})
     stack.push(far_code_frame(text, 3.5, 9, {1280, 720}, 1, seed));
+  CHECK(stack.size() == 2);
   stack.push(far_code_frame(text, 3.5, 9, {1280, 720}, 1, 6, {8, 0}));
   CHECK_FALSE(stack.take_mean());
-  CHECK(stack.size() == 3);
+  CHECK(stack.size() == 1);
   // A faded code under a hand's tremor of half a pixel is.
   stack.clear();
   for (std::uint64_t seed : {7, 8})
@@ -1479,6 +1483,7 @@ TEST_CASE("frame stack: the mean of still, noisy missed frames reads a dim code 
   stack.push(far_code_frame(text, 3.5, 9, {1280, 720}, 1.0 / 13, 9, {0.5, 0}));
   CHECK(stack.take_mean());
   // Quiet frames are not noise-limited: nothing to gain from a mean.
+  stack.clear();
   for (std::uint64_t seed : {10, 11, 12})
     stack.push(far_code_frame(text, 3.5, 1, {1280, 720}, 1.0 / 13, seed));
   CHECK_FALSE(stack.take_mean());
@@ -1502,4 +1507,49 @@ TEST_CASE("frame stack: the mean of still, noisy missed frames reads a dim code 
   REQUIRE(grey);
   CHECK(grey->type() == CV_8UC1);
   CHECK(cv::norm(*grey, *mean, cv::NORM_INF) == 0);
+}
+
+TEST_CASE("frame stack: a code held still is fused ever longer, an idle counter seldom") {
+  const std::string text = "WPNL:DIM-PAPER-UNDER-A-WEAK-LAMP/0123456789";
+  scan::FrameStack stack;
+  std::vector<int> due;
+  std::optional<cv::Mat> at3, at48;
+  for (int n = 1; n <= 100; ++n) {
+    stack.push(far_code_frame(text, 3.5, 9, {1280, 720}, 1.0 / 13, static_cast<std::uint64_t>(n)));
+    CHECK(stack.size() == n);  // every frame still: one run
+    if (auto m = stack.take_mean()) {
+      due.push_back(n);
+      if (n == 3) at3 = m;
+      if (n == 48) at48 = m;
+    }
+  }
+  // Means at 3, 6, 12, 24 and 48 frames, then every 24: 7 scans in 100 frames, not 33.
+  CHECK(due == std::vector<int>{3, 6, 12, 24, 48, 72, 96});
+  REQUIRE(at3);
+  REQUIRE(at48);
+  // The longer mean holds less noise: 16 times the frames, about a quarter of the noise.
+  const double noise3 = scan::detail::noise_level(*at3), noise48 = scan::detail::noise_level(*at48);
+  MESSAGE("noise of the mean of 3 frames " << noise3 << ", of 48 frames " << noise48);
+  CHECK(noise48 < noise3 / 2);
+  // So a code too faint for the mean of 3 reads from the mean of 48: a 21st of the contrast.
+  scan::FrameStack faint;
+  std::optional<cv::Mat> faint3, faint48;
+  for (int n = 1; n <= 48; ++n) {
+    faint.push(
+        far_code_frame(text, 3.5, 9, {1280, 720}, 1.0 / 21, 200 + static_cast<std::uint64_t>(n)));
+    if (auto m = faint.take_mean()) (n == 3 ? faint3 : faint48) = m;
+  }
+  REQUIRE(faint3);
+  REQUIRE(faint48);
+  CHECK(scan_with(*faint3, scan::camera_stages()).codes.empty());
+  auto r48 = scan_with(*faint48, scan::camera_stages());
+  REQUIRE(r48.codes.size() == 1);
+  CHECK(r48.codes[0].text == text);
+  // A frame that moves starts a new run, with the first mean due again at 3.
+  stack.push(far_code_frame(text, 3.5, 9, {1280, 720}, 1, 101, {8, 0}));
+  CHECK(stack.size() == 1);
+  stack.push(far_code_frame(text, 3.5, 9, {1280, 720}, 1, 102, {8, 0}));
+  CHECK_FALSE(stack.take_mean());
+  stack.push(far_code_frame(text, 3.5, 9, {1280, 720}, 1, 103, {8, 0}));
+  CHECK(stack.take_mean());
 }
