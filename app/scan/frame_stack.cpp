@@ -39,7 +39,8 @@ void FrameStack::push(const cv::Mat& frame) {
   // The mean of the run's frames while there are at most kMaxFrames; then each new frame weighs
   // 1 / kMaxFrames and the older ones decay.
   ++frames_;
-  cv::accumulateWeighted(gray, mean_, 1.0 / std::min(frames_, kMaxFrames));
+  cv::accumulateWeighted(gray, mean_,
+                         1.0 / static_cast<double>(std::min<std::int64_t>(frames_, kMaxFrames)));
 }
 
 bool FrameStack::still(const cv::Mat& a, const cv::Mat& b, double noise) {

@@ -16,6 +16,7 @@
 // read. It uses cv::Mat (not a public scan header).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 
 #include <opencv2/core.hpp>
@@ -49,7 +50,7 @@ class FrameStack {
   void clear();
 
   /// The frames in the current run.
-  int size() const { return frames_; }
+  std::int64_t size() const { return frames_; }
 
   /// How far, in grey levels, two still frames' block differences may exceed their noise's.
   static constexpr double kStillMargin = 3.0;
@@ -65,11 +66,11 @@ class FrameStack {
  private:
   void start(cv::Mat gray);
 
-  cv::Mat first_;      // the run's first frame, grey
-  double noise_ = 0;   // its noise_level
-  cv::Mat mean_;       // CV_32F: the running mean of the run's frames
-  int frames_ = 0;     // frames in the run
-  int due_ = kFrames;  // the run length at which the next mean is due
+  cv::Mat first_;               // the run's first frame, grey
+  double noise_ = 0;            // its noise_level
+  cv::Mat mean_;                // CV_32F: the running mean of the run's frames
+  std::int64_t frames_ = 0;     // frames in the run (a still, empty counter: months of them)
+  std::int64_t due_ = kFrames;  // the run length at which the next mean is due
 };
 
 }  // namespace kiosk::scan
