@@ -48,14 +48,12 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <mutex>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -162,16 +160,6 @@ constexpr const char* kPageHook = R"JS(
   });
 })();
 )JS";
-
-// The value of the unlabelled sample `name` in a Prometheus text scrape; -1 when absent.
-double metric(const std::string& scrape, const std::string& name) {
-  std::istringstream lines(scrape);
-  for (std::string line; std::getline(lines, line);)
-    if (line.size() > name.size() && line.compare(0, name.size(), name) == 0 &&
-        line[name.size()] == ' ')
-      return std::strtod(line.c_str() + name.size() + 1, nullptr);
-  return -1;
-}
 
 }  // namespace
 
@@ -620,9 +608,9 @@ int main(int argc, char** argv) {
   std::printf(
       "camera worker (kioskd's metrics): %.0f frames scanned, %.0f skipped while it was "
       "busy, %.0f means of still frames scanned after a frame's own scan\n",
-      metric(metrics, "kiosk_camera_frames_total"),
-      metric(metrics, "kiosk_camera_frames_skipped_total"),
-      metric(metrics, "kiosk_camera_frames_fused_total"));
+      metric_value(metrics, "kiosk_camera_frames_total"),
+      metric_value(metrics, "kiosk_camera_frames_skipped_total"),
+      metric_value(metrics, "kiosk_camera_frames_fused_total"));
   std::printf(
       "page clock: mapped with round trips of %.2f / %.2f ms (drift %.2f ms over the run)\n",
       rtt0 / 1000.0, rtt1 / 1000.0, offset1 ? (*offset1 - *offset0) / 1000.0 : 0.0);
