@@ -20,7 +20,8 @@ void FrameStack::clear() {
 void FrameStack::start(cv::Mat gray) {
   clear();
   noise_ = detail::noise_level(gray);
-  gray.convertTo(mean_, CV_32F);
+  // A quiet run is never fused (take_mean) and the next frame starts a new one: no mean to keep.
+  if (noise_ > kMinNoise) gray.convertTo(mean_, CV_32F);
   first_ = std::move(gray);
   frames_ = 1;
 }
