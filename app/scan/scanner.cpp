@@ -7,6 +7,7 @@
 
 #include "app/scan/code_regions.h"
 #include "app/scan/deblur.h"
+#include "app/scan/enlarge.h"
 #include "app/scan/prepare.h"
 #include "app/scan/read_qr.h"
 #include "app/scan/warped_reader.h"
@@ -19,9 +20,6 @@ using detail::Binarizer;
 using detail::Prepared;
 using detail::read_qr;
 
-// Frames whose longer side exceeds this are not enlarged as a whole: the cost grows with the
-// square of the size, and a code that small in a big frame is reached through the hint instead.
-constexpr int kUpscaleMaxSide = 1280;
 // Above this, ZXing's own downscaling already covers halving.
 constexpr int kDownscaleMaxSide = 1000;
 // Up to this, the warped stage reads the image once more at twice its size when it found
@@ -54,17 +52,9 @@ std::vector<Code> run_stage(Stage stage, const cv::Mat& gray, const ScanOptions&
       return read_qr(detail::inverted(gray), Binarizer::kLocalAverage, id, stage);
     case Stage::kClahe:
       return read_qr(detail::equalised(gray), Binarizer::kLocalAverage, id, stage);
-    case Stage::kUpscale: {
-      if (std::max(gray.cols, gray.rows) > kUpscaleMaxSide) return {};
-      // 1.5 moves module edges off the pixel grid of a code sampled at a few pixels per module;
-      // 2 gives a small code enough pixels.
-      for (double factor : {1.5, 2.0}) {
-        Prepared p = detail::enlarged(gray, factor);
-        auto codes = read_qr(p.gray, Binarizer::kLocalAverage, p.to_frame, stage);
-        if (!codes.empty()) return codes;
-      }
-      return {};
-    }
+    case Stage::kUpscale:
+      return detail::read_upscaled(
+          {gray.data, gray.cols, gray.rows, static_cast<int>(gray.step[0])}, stage);
     case Stage::kDownscale: {
       // ZXing's own pyramid starts only above 500 pixels; textured or noisy small codes read
       // once halved.

@@ -59,8 +59,10 @@ std::vector<Stage> rotated_stages(const std::vector<Stage>& stages, std::uint64_
 
 /// default_stages() without those too slow for a live camera frame (the deconvolution, 0.3 s at
 /// 720p; the far-code search, 20 to 50 ms): a hand that moved during one frame is still a few
-/// frames later. The regions stage stays: each of its readings asks ScanOptions::in_time first,
-/// so a frame overruns by one reading of one enlarged region at most.
+/// frames later. The enlargement comes after the contrast stages here (default_stages() runs it
+/// before them only to spare a one-file process from loading OpenCV). The regions stage stays: each
+/// of its readings asks ScanOptions::in_time first, so a frame overruns by one reading of one
+/// enlarged region at most.
 std::vector<Stage> camera_stages();
 
 /// Every stage, in declaration order: for measurement and tests.
@@ -163,8 +165,8 @@ struct PartialScan {
   GrayView view() const { return {gray.data(), width, height, width}; }
 };
 
-/// True for the stages that need no image processing beyond ZXing-C++: the direct read, the
-/// hint when there is none, the inversion and ZXing's other binarizers.
+/// True for the stages that need no OpenCV: the direct read, the hint when there is none, the
+/// inversion, ZXing's other binarizers and the enlargement (app/scan/enlarge.h).
 bool is_plain_stage(Stage stage, const ScanOptions& options);
 
 /// Validates `image`, converts it to gray (as OpenCV's BGR2GRAY, to the bit) and runs the leading

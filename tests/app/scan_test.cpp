@@ -22,10 +22,12 @@
 #include "app/json.h"
 #include "app/scan/code_regions.h"
 #include "app/scan/deblur.h"
+#include "app/scan/enlarge.h"
 #include "app/scan/finder_patterns.h"
 #include "app/scan/frame_budget.h"
 #include "app/scan/frame_stack.h"
 #include "app/scan/model1.h"
+#include "app/scan/prepare.h"
 #include "app/scan/read_qr.h"
 #include "app/scan/scanner.h"
 #include "app/scan/warped_reader.h"
@@ -498,6 +500,43 @@ TEST_CASE("bad images are refused with a reason, without touching the pixels") {
   CHECK(least->tried == scan::default_stages());
 }
 
+TEST_CASE("the enlargement without OpenCV is OpenCV's INTER_CUBIC within a grey level") {
+  // The same kernel, weights and positions; the order of the blend's operations differs, so the
+  // two may differ by one grey level, on few pixels.
+  cv::Mat noise(37, 53 + 7, CV_8UC1);
+  cv::randu(noise, 0, 256);
+  cv::Mat photo =
+      cv::imread(KIOSK_TEST_DATA "/corpus/zxing-qr/qrcode-2/12.webp", cv::IMREAD_GRAYSCALE);
+  REQUIRE_FALSE(photo.empty());
+  for (const cv::Mat& src : {cv::Mat(noise, cv::Rect(0, 0, 53, 37)), photo}) {
+    for (double factor : {1.5, 2.0, 3.0, 1.01}) {
+      CAPTURE(src.cols);
+      CAPTURE(factor);
+      auto got = scan::detail::upscaled(
+          {src.data, src.cols, src.rows, static_cast<int>(src.step[0])}, factor);
+      REQUIRE(got.has_value());
+      cv::Mat want;
+      cv::resize(src, want, cv::Size(), factor, factor, cv::INTER_CUBIC);
+      REQUIRE(got->width == want.cols);
+      REQUIRE(got->height == want.rows);
+      cv::Mat mine(got->height, got->width, CV_8UC1, got->pixels.data());
+      CHECK(cv::norm(mine, want, cv::NORM_INF) <= 1);
+      cv::Mat differ;
+      cv::compare(mine, want, differ, cv::CMP_NE);
+      CHECK(cv::countNonZero(differ) * 100 <= static_cast<int>(want.total()));
+    }
+  }
+  // Refused: no pixels, a row stride shorter than a row, a factor out of (1, 4], too large.
+  std::uint8_t px[4] = {};
+  CHECK_FALSE(scan::detail::upscaled({nullptr, 2, 2, 2}, 2.0));
+  CHECK_FALSE(scan::detail::upscaled({px, 2, 2, 1}, 2.0));
+  CHECK_FALSE(scan::detail::upscaled({px, 2, 2, 2}, 1.0));
+  CHECK_FALSE(scan::detail::upscaled({px, 2, 2, 2}, 4.5));
+  CHECK_FALSE(scan::detail::upscaled({px, 2, 2, 2}, std::nan("")));
+  CHECK_FALSE(scan::detail::upscaled({px, 4096, 4096, 4096}, 1.5));  // 37.7 M pixels out
+  CHECK(scan::detail::upscaled({px, 2, 2, 2}, 4.0)->pixels.size() == 64);
+}
+
 TEST_CASE("the smallest code a frame can hold, one pixel per module, is read") {
   // A version 1 code at one pixel per module fills a kMinSide-pixel frame; with a quiet zone
   // it is the smallest image anything is read from.
@@ -890,6 +929,11 @@ TEST_CASE(
   Run ok = lone("scan " + p("code.png"));
   CHECK(ok.status == 0);
   CHECK(ok.out == text + "\n");
+  // A photo only the enlargement reads (ZXing-C++ alone misses it) needs no OpenCV either.
+  const std::string small = KIOSK_TEST_DATA "/corpus/zxing-qr/qrcode-2/12.webp";
+  Run enlarged = lone("scan '" + small + "'");
+  CHECK(enlarged.status == 0);
+  CHECK(enlarged.out == slurp(std::filesystem::path(small).replace_extension(".txt")) + "\n");
   Run missing = lone("scan " + p("blank.png") + " " + p("code.png"));
   CHECK(missing.status == 1);
   CHECK(missing.err.find("kiosk-vision.so not found") != std::string::npos);
@@ -1243,6 +1287,41 @@ TEST_CASE(
   CHECK(cut_ms <= 2 * kBudgetMs);
   CHECK(longest_part <= 2 * kBudgetMs);
 #endif
+}
+
+TEST_CASE("a photo only the enlargement reads is read without OpenCV, in the plain part") {
+  // qrcode-2/12.webp: ZXing-C++ alone misses it; the enlargement reads it. kioskctl then never
+  // loads kiosk-vision.so (bench/file_cost: loading it costs about 11 ms of CPU).
+  std::filesystem::path path = KIOSK_TEST_DATA "/corpus/zxing-qr/qrcode-2/12.webp";
+  cv::Mat g = cv::imread(path.string(), cv::IMREAD_GRAYSCALE);
+  REQUIRE_FALSE(g.empty());
+  std::string text = slurp(path.replace_extension(".txt"));
+  CHECK(scan_with(g, {Stage::kDirect, Stage::kInvert, Stage::kGlobalHistogram}).codes.empty());
+  scan::ScanOptions o;
+  auto p = scan::scan_plain(view_of(g), o);
+  REQUIRE(p.ok());
+  CHECK(texts_of(p->report) == std::vector<std::string>{text});
+  CHECK(p->report.codes.front().stage == Stage::kUpscale);
+  CHECK(p->next == o.stages.size());
+  // Its corners in the photo's pixels: the same as the read through OpenCV's enlargement.
+  std::vector<scan::Code> through_opencv;
+  for (double factor : {1.5, 2.0}) {
+    scan::detail::Prepared e = scan::detail::enlarged(g, factor);
+    through_opencv =
+        scan::detail::read_qr(e.gray, scan::detail::Binarizer::kLocalAverage, e.to_frame, {});
+    if (!through_opencv.empty()) break;
+  }
+  REQUIRE(through_opencv.size() == 1);
+  for (std::size_t i = 0; i < 4; ++i) {
+    CHECK(std::abs(p->report.codes.front().corners[i].x - through_opencv[0].corners[i].x) < 1.5);
+    CHECK(std::abs(p->report.codes.front().corners[i].y - through_opencv[0].corners[i].y) < 1.5);
+  }
+  // The camera keeps the enlargement after the contrast stages; scan_rest runs it alike.
+  auto camera = scan::camera_stages();
+  CHECK(std::find(camera.begin(), camera.end(), Stage::kUpscale) >
+        std::find(camera.begin(), camera.end(), Stage::kSharpen));
+  CHECK(texts_of(scan_with(g, {Stage::kSharpen, Stage::kUpscale})) ==
+        std::vector<std::string>{text});
 }
 
 TEST_CASE("every stage together: all 137 corpus photos") {
