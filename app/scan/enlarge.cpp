@@ -58,14 +58,12 @@ Taps taps(int in, int out, double scale) {
 // One destination row from the four source rows enlarged across, weighted by `wt`, in float as
 // OpenCV's vectorised columns: x86-64's baseline (SSE2) multiplies no 32-bit integers in a vector,
 // and a row value (at most 255 * 1.15 * 2^11 in magnitude) times a weight needs 32 bits. A float
-// keeps 24 bits of the sum, so only a sum within about 2^-16 of a half rounds otherwise than in
-// integers. The rows and `dst` never overlap (restrict, and not inlined, so that it is kept: the
-// loop is vectorised).
-[[gnu::noinline]] void blend_rows(const std::int32_t* __restrict r0,
-                                  const std::int32_t* __restrict r1,
-                                  const std::int32_t* __restrict r2,
-                                  const std::int32_t* __restrict r3, const std::int32_t* wt,
-                                  std::uint8_t* __restrict dst, std::size_t n) {
+// keeps 24 bits, so the sum is off by far less than a grey level; only a sum that close to a half
+// rounds otherwise than in integers. The rows and `dst` never overlap (restrict: the loop is
+// vectorised).
+void blend_rows(const std::int32_t* __restrict r0, const std::int32_t* __restrict r1,
+                const std::int32_t* __restrict r2, const std::int32_t* __restrict r3,
+                const std::int32_t* wt, std::uint8_t* __restrict dst, std::size_t n) {
   constexpr float kUnit = 1.0f / (kWeightScale * kWeightScale);
   const float w0 = static_cast<float>(wt[0]) * kUnit, w1 = static_cast<float>(wt[1]) * kUnit;
   const float w2 = static_cast<float>(wt[2]) * kUnit, w3 = static_cast<float>(wt[3]) * kUnit;

@@ -14,11 +14,14 @@ void map_corners(std::vector<Code>& codes, const cv::Matx33d& to_frame) {
     }
 }
 
+GrayView gray_view(const cv::Mat& gray) {
+  return {gray.data, gray.cols, gray.rows, static_cast<int>(gray.step[0])};
+}
+
 std::vector<Code> read_qr(const cv::Mat& gray, Binarizer binarizer, const cv::Matx33d& to_frame,
                           Stage stage) {
   if (gray.empty() || gray.type() != CV_8UC1) return {};
-  GrayView view{gray.data, gray.cols, gray.rows, static_cast<int>(gray.step[0])};
-  std::vector<Code> codes = read_qr_gray(view, binarizer, stage);
+  std::vector<Code> codes = read_qr_gray(gray_view(gray), binarizer, stage);
   map_corners(codes, to_frame);
   return codes;
 }

@@ -13,6 +13,9 @@
 
 namespace kiosk::scan::detail {
 
+/// `gray` (8-bit, single channel) as a GrayView for the stages that need no OpenCV.
+GrayView gray_view(const cv::Mat& gray);
+
 /// Reads the valid QR codes in the 8-bit single-channel `gray` (any stride). `to_frame` maps a
 /// point of `gray` to the frame (a homography; identity when `gray` is the frame).
 std::vector<Code> read_qr(const cv::Mat& gray, Binarizer binarizer, const cv::Matx33d& to_frame,

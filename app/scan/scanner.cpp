@@ -53,8 +53,7 @@ std::vector<Code> run_stage(Stage stage, const cv::Mat& gray, const ScanOptions&
     case Stage::kClahe:
       return read_qr(detail::equalised(gray), Binarizer::kLocalAverage, id, stage);
     case Stage::kUpscale:
-      return detail::read_upscaled(
-          {gray.data, gray.cols, gray.rows, static_cast<int>(gray.step[0])}, stage);
+      return detail::read_upscaled(detail::gray_view(gray), stage);
     case Stage::kDownscale: {
       // ZXing's own pyramid starts only above 500 pixels; textured or noisy small codes read
       // once halved.
